@@ -1,0 +1,1 @@
+"""One router per resource, joined in ``bot.api.app.create_app``."""

@@ -1,0 +1,200 @@
+"""Appointments: book (idempotently), list, move, cancel and mark."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from bot.api.deps import ClockDep, SessionDep, SettingsDep, ZoneDep
+from bot.api.schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    CancelIn,
+    EventOut,
+    ReasonIn,
+    RescheduleIn,
+)
+from bot.domain.appointments import Action, Actor, AppointmentStatus
+from bot.domain.timeutil import day_bounds, localize
+from bot.errors import InvalidInputError
+from bot.ledger import appointments as ledger
+from bot.ledger.clients import find_or_create_by_phone
+
+router = APIRouter(prefix="/appointments", tags=["appointments"])
+
+API = ledger.Who(actor=Actor.API, channel="api")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "already known by source + external_id; updated if changed"}},
+)
+async def create_appointment(
+    body: AppointmentIn,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    zone: ZoneDep,
+) -> AppointmentOut:
+    """Book an appointment. Re-sending the same ``source`` + ``external_id`` updates it."""
+    if body.client is not None:
+        client, _ = await find_or_create_by_phone(
+            session,
+            phone=body.client.phone,
+            name=body.client.name,
+            phone_region=settings.phone_region,
+            locale=body.client.locale,
+        )
+        client_id = client.id
+    else:
+        assert body.client_id is not None  # noqa: S101 - guaranteed by AppointmentIn's validator
+        client_id = body.client_id
+    result = await ledger.book(
+        session,
+        request=ledger.BookingRequest(
+            client_id=client_id,
+            staff_id=body.staff_id,
+            service_id=body.service_id,
+            starts_at=localize(body.starts_at, zone, field="starts_at"),
+            ends_at=localize(body.ends_at, zone, field="ends_at") if body.ends_at else None,
+            source=body.source,
+            external_id=body.external_id,
+            notes=body.notes,
+        ),
+        who=API,
+        now=clock.now(),
+    )
+    await session.commit()
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return AppointmentOut.build(result.appointment, zone)
+
+
+@router.get("")
+async def list_appointments(
+    session: SessionDep,
+    zone: ZoneDep,
+    day: Annotated[date | None, Query(alias="date", description="a day in salon time")] = None,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    status_filter: Annotated[list[AppointmentStatus] | None, Query(alias="status")] = None,
+    staff_id: int | None = None,
+    client_id: int | None = None,
+) -> list[AppointmentOut]:
+    """Appointments of one day (``date``) or of a range (``from``/``to``), earliest first."""
+    if day is not None and (start is not None or end is not None):
+        raise InvalidInputError("give either date or from/to, not both", field="date")
+    if day is not None:
+        lower, upper = day_bounds(day, zone)
+    elif start is not None and end is not None:
+        lower, upper = localize(start, zone, field="from"), localize(end, zone, field="to")
+        if upper <= lower:
+            raise InvalidInputError("'to' must be after 'from'", field="to")
+    else:
+        raise InvalidInputError("give a date (YYYY-MM-DD) or both from and to", field="date")
+    found = await ledger.list_appointments(
+        session,
+        start=lower,
+        end=upper,
+        statuses=frozenset(status_filter) if status_filter else None,
+        staff_id=staff_id,
+        client_id=client_id,
+    )
+    return [AppointmentOut.build(a, zone) for a in found]
+
+
+@router.get("/{appointment_id}")
+async def get_appointment(
+    appointment_id: int, session: SessionDep, zone: ZoneDep
+) -> AppointmentOut:
+    found = await ledger.get_appointment(session, appointment_id=appointment_id)
+    return AppointmentOut.build(found, zone)
+
+
+@router.get("/{appointment_id}/events")
+async def list_events(appointment_id: int, session: SessionDep) -> list[EventOut]:
+    """The appointment's history: every change, by whom, through which channel, and why."""
+    events = await ledger.list_events(session, appointment_id=appointment_id)
+    return [EventOut.build(e) for e in events]
+
+
+@router.post("/{appointment_id}/reschedule")
+async def reschedule(
+    appointment_id: int, body: RescheduleIn, session: SessionDep, clock: ClockDep, zone: ZoneDep
+) -> AppointmentOut:
+    moved = await ledger.reschedule_appointment(
+        session,
+        appointment_id=appointment_id,
+        starts_at=localize(body.starts_at, zone, field="starts_at"),
+        ends_at=localize(body.ends_at, zone, field="ends_at") if body.ends_at else None,
+        staff_id=body.staff_id,
+        who=API,
+        now=clock.now(),
+        reason=body.reason,
+    )
+    await session.commit()
+    return AppointmentOut.build(moved, zone)
+
+
+@router.post("/{appointment_id}/cancel")
+async def cancel(
+    appointment_id: int,
+    body: CancelIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    zone: ZoneDep,
+) -> AppointmentOut:
+    """Cancel. A client's cancellation inside the late window is marked ``late_cancel``."""
+    cancelled = await ledger.cancel_appointment(
+        session,
+        appointment_id=appointment_id,
+        cancelled_by=body.cancelled_by,
+        late_window=settings.late_cancel_window,
+        who=API,
+        now=clock.now(),
+        reason=body.reason,
+    )
+    await session.commit()
+    return AppointmentOut.build(cancelled, zone)
+
+
+def _register_mark(path: str, action: Action, summary: str) -> None:
+    async def mark(
+        appointment_id: int,
+        session: SessionDep,
+        clock: ClockDep,
+        zone: ZoneDep,
+        body: ReasonIn | None = None,
+    ) -> AppointmentOut:
+        marked = await ledger.mark_appointment(
+            session,
+            appointment_id=appointment_id,
+            action=action,
+            who=API,
+            now=clock.now(),
+            reason=body.reason if body else None,
+        )
+        await session.commit()
+        return AppointmentOut.build(marked, zone)
+
+    router.add_api_route(
+        f"/{{appointment_id}}/{path}",
+        mark,
+        methods=["POST"],
+        summary=summary,
+        name=f"appointment_{action.value}",
+    )
+
+
+for _path, _action, _summary in (
+    ("confirm", Action.CONFIRM, "Confirm (the client said they will come)"),
+    ("arrive", Action.ARRIVE, "Mark the client as arrived"),
+    ("complete", Action.COMPLETE, "Mark the visit as completed"),
+    ("no-show", Action.MARK_NO_SHOW, "Mark as a no-show (only once the start has passed)"),
+):
+    _register_mark(_path, _action, _summary)

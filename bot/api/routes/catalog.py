@@ -1,0 +1,79 @@
+"""Staff (masters) and services."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from bot.api.deps import SessionDep
+from bot.api.schemas import ServiceIn, ServiceOut, ServicePatch, StaffIn, StaffOut, StaffPatch
+from bot.ledger import catalog
+
+router = APIRouter(tags=["staff and services"])
+
+
+@router.post("/staff", status_code=status.HTTP_201_CREATED)
+async def create_staff(body: StaffIn, session: SessionDep) -> StaffOut:
+    staff = await catalog.create_staff(session, name=body.name)
+    await session.commit()
+    return StaffOut.model_validate(staff)
+
+
+@router.get("/staff")
+async def list_staff(session: SessionDep, include_inactive: bool = False) -> list[StaffOut]:
+    found = await catalog.list_staff(session, include_inactive=include_inactive)
+    return [StaffOut.model_validate(s) for s in found]
+
+
+@router.get("/staff/{staff_id}")
+async def get_staff(staff_id: int, session: SessionDep) -> StaffOut:
+    return StaffOut.model_validate(await catalog.get_staff(session, staff_id=staff_id))
+
+
+@router.patch("/staff/{staff_id}")
+async def update_staff(staff_id: int, body: StaffPatch, session: SessionDep) -> StaffOut:
+    staff = await catalog.update_staff(
+        session, staff_id=staff_id, name=body.name, active=body.active
+    )
+    await session.commit()
+    return StaffOut.model_validate(staff)
+
+
+@router.post("/services", status_code=status.HTTP_201_CREATED)
+async def create_service(body: ServiceIn, session: SessionDep) -> ServiceOut:
+    service = await catalog.create_service(
+        session,
+        name=body.name,
+        duration_minutes=body.duration_minutes,
+        price=body.price,
+        deposit=body.deposit,
+    )
+    await session.commit()
+    return ServiceOut.model_validate(service)
+
+
+@router.get("/services")
+async def list_services(session: SessionDep, include_inactive: bool = False) -> list[ServiceOut]:
+    found = await catalog.list_services(session, include_inactive=include_inactive)
+    return [ServiceOut.model_validate(s) for s in found]
+
+
+@router.get("/services/{service_id}")
+async def get_service(service_id: int, session: SessionDep) -> ServiceOut:
+    return ServiceOut.model_validate(await catalog.get_service(session, service_id=service_id))
+
+
+@router.patch("/services/{service_id}")
+async def update_service(service_id: int, body: ServicePatch, session: SessionDep) -> ServiceOut:
+    fields = body.model_fields_set
+    service = await catalog.update_service(
+        session,
+        service_id=service_id,
+        name=body.name,
+        duration_minutes=body.duration_minutes,
+        price=body.price,
+        deposit=body.deposit,
+        clear_deposit="deposit" in fields and body.deposit is None,
+        active=body.active,
+    )
+    await session.commit()
+    return ServiceOut.model_validate(service)

@@ -1,0 +1,226 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.domain.appointments import AppointmentStatus, CancelledBy
+from bot.domain.locales import Locale
+from bot.domain.salon import WorkingHours
+from db.models import Appointment, AppointmentEvent
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=2000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class SalonOut(Out):
+    name: str
+    timezone: str
+    locale: str
+    currency: str
+    working_hours: WorkingHours
+
+
+class SalonPatch(Body):
+    name: Name | None = None
+    timezone: str | None = None
+    locale: Locale | None = None
+    currency: str | None = None
+    working_hours: WorkingHours | None = None
+
+
+class StaffIn(Body):
+    name: Name
+
+
+class StaffPatch(Body):
+    name: Name | None = None
+    active: bool | None = None
+
+
+class StaffOut(Out):
+    id: int
+    name: str
+    active: bool
+
+
+class ServiceIn(Body):
+    name: Name
+    duration_minutes: int = Field(ge=5, le=1440)
+    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    deposit: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+
+
+class ServicePatch(Body):
+    name: Name | None = None
+    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
+    price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    deposit: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    active: bool | None = None
+
+
+class ServiceOut(Out):
+    id: int
+    name: str
+    duration_minutes: int
+    price: Decimal
+    deposit: Decimal | None
+    active: bool
+
+
+class ClientIn(Body):
+    name: Name
+    phone: str | None = Field(default=None, description="E.164 (+79001234567) or local format")
+    locale: Locale | None = None
+    heard_from: Text | None = None
+    preferred_staff_id: int | None = None
+    notes: Text | None = None
+
+
+class ClientPatch(Body):
+    name: Name | None = None
+    phone: str | None = None
+    locale: Locale | None = None
+    heard_from: Text | None = None
+    preferred_staff_id: int | None = None
+    notes: Text | None = None
+    blocked: bool | None = None
+    blocked_reason: Text | None = None
+
+
+class IdentityOut(Out):
+    channel: str
+    external_id: str
+    unreachable: bool
+
+
+class ClientOut(Out):
+    id: int
+    name: str
+    phone: str | None
+    locale: str | None
+    heard_from: str | None
+    preferred_staff_id: int | None
+    notes: str | None
+    blocked: bool
+    blocked_reason: str | None
+    identities: list[IdentityOut]
+    created_at: datetime
+
+
+class NewClient(Body):
+    name: Name
+    phone: str
+    locale: Locale | None = None
+
+
+class AppointmentIn(Body):
+    client_id: int | None = Field(default=None, description="an existing client…")
+    client: NewClient | None = Field(
+        default=None, description="…or a client found (or created) by phone"
+    )
+    staff_id: int
+    service_id: int
+    starts_at: datetime = Field(description="ISO 8601; without an offset it is salon time")
+    ends_at: datetime | None = Field(
+        default=None, description="defaults to the start plus the service's duration"
+    )
+    source: str = Field(default="api", min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")
+    external_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="your id for it: re-sending the same source + external_id updates it",
+    )
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_client(self) -> AppointmentIn:
+        if (self.client_id is None) == (self.client is None):
+            raise ValueError("give exactly one of client_id or client")
+        return self
+
+
+class RescheduleIn(Body):
+    starts_at: datetime
+    ends_at: datetime | None = None
+    staff_id: int | None = None
+    reason: Text | None = None
+
+
+class CancelIn(Body):
+    cancelled_by: CancelledBy = CancelledBy.CLIENT
+    reason: Text | None = None
+
+
+class ReasonIn(Body):
+    reason: Text | None = None
+
+
+class PersonRef(Out):
+    id: int
+    name: str
+
+
+class ClientRef(PersonRef):
+    phone: str | None
+
+
+class AppointmentOut(Out):
+    id: int
+    client: ClientRef
+    staff: PersonRef
+    service: PersonRef
+    starts_at: datetime
+    ends_at: datetime
+    local_start: str = Field(description="start in the salon's time zone, YYYY-MM-DDTHH:MM")
+    status: AppointmentStatus
+    version: int
+    source: str
+    external_id: str | None
+    cancelled_by: CancelledBy | None
+    late_cancel: bool
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def build(cls, appointment: Appointment, zone: ZoneInfo) -> AppointmentOut:
+        data: dict[str, Any] = {
+            name: getattr(appointment, name) for name in cls.model_fields if name != "local_start"
+        }
+        data["local_start"] = appointment.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        return cls.model_validate(data)
+
+
+class EventOut(Out):
+    id: int
+    kind: str
+    from_status: AppointmentStatus | None
+    to_status: AppointmentStatus | None
+    actor: str
+    channel: str | None
+    reason: str | None
+    data: dict[str, Any] | None
+    created_at: datetime
+
+    @classmethod
+    def build(cls, event: AppointmentEvent) -> EventOut:
+        return cls.model_validate(event)
+
+
+class ErrorOut(BaseModel):
+    detail: str

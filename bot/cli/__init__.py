@@ -1,0 +1,37 @@
+"""The ``showup`` command line (also ``python -m bot``)."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.api.auth import resolve_api_token
+from bot.cli import booking, catalog, database, server
+from bot.cli.common import console, settings_or_exit
+
+app = typer.Typer(
+    name="showup",
+    help="ShowUp: reminders and two-way chat that get clients to show up.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+app.command("run")(server.run_command)
+app.command("book")(booking.book_command)
+app.command("today")(booking.today_command)
+app.command("import")(booking.import_command)
+app.add_typer(database.app, name="db")
+app.add_typer(catalog.staff_app, name="staff")
+app.add_typer(catalog.services_app, name="services")
+
+
+@app.command("api-token")
+def api_token_command() -> None:
+    """Print the REST API token (generating and storing one if none exists yet)."""
+    settings = settings_or_exit()
+    token = resolve_api_token(settings)
+    console.print(token.value)
+    console.print(f"(from {token.origin})", style="dim")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,200 @@
+"""``showup book``, ``showup today`` and ``showup import``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.admin.board import STATUS_LABELS, day_board
+from bot.cli.common import (
+    EXIT_CONFIG,
+    console,
+    err_console,
+    fail,
+    open_ledger,
+    run,
+    settings_or_exit,
+)
+from bot.clock import SystemClock
+from bot.domain.appointments import Actor, AppointmentStatus
+from bot.ledger.appointments import BookingRequest, Who, book
+from bot.ledger.catalog import find_service, find_staff
+from bot.ledger.clients import find_or_create_by_phone
+from bot.ledger.csv_import import (
+    CsvFormatError,
+    ImportOptions,
+    import_rows,
+    parse_start,
+    read_rows,
+)
+
+STATUS_STYLE = {
+    AppointmentStatus.BOOKED: "yellow",
+    AppointmentStatus.CONFIRMED: "green",
+    AppointmentStatus.ARRIVED: "bold green",
+    AppointmentStatus.COMPLETED: "dim",
+    AppointmentStatus.CANCELLED: "dim red",
+    AppointmentStatus.NO_SHOW: "bold red",
+}
+
+
+def book_command(
+    phone: Annotated[str, typer.Option(help="client's phone, e.g. +79001234567")],
+    at: Annotated[str, typer.Option(help="start in salon time, e.g. '2026-11-23 14:00'")],
+    service: Annotated[str, typer.Option(help="service name or id")],
+    staff: Annotated[str, typer.Option("--staff", "--master", help="master's name or id")],
+    name: Annotated[str, typer.Option(help="client's name (for a new client)")] = "",
+    locale: Annotated[str | None, typer.Option(help="client's language: ru, en, es or tr")] = None,
+    notes: Annotated[str | None, typer.Option(help="a note for the master")] = None,
+) -> None:
+    """Book one appointment from the command line."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            starts_at = parse_start(at, ledger.zone)
+            client, created = await find_or_create_by_phone(
+                session,
+                phone=phone,
+                name=name or phone,
+                phone_region=settings.phone_region,
+                locale=locale,
+            )
+            result = await book(
+                session,
+                request=BookingRequest(
+                    client_id=client.id,
+                    staff_id=(await find_staff(session, ref=staff)).id,
+                    service_id=(await find_service(session, ref=service)).id,
+                    starts_at=starts_at,
+                    source="cli",
+                    notes=notes,
+                ),
+                who=Who(actor=Actor.ADMIN, channel="cli"),
+                now=SystemClock().now(),
+            )
+            await session.commit()
+            a = result.appointment
+            local = a.starts_at.astimezone(ledger.zone)
+            console.print(
+                f"Booked #{a.id}: {client.name} ({client.phone})"
+                f"{' — new client' if created else ''}, {a.service.name} with {a.staff.name}, "
+                f"{local:%a %d %b %Y %H:%M}–{a.ends_at.astimezone(ledger.zone):%H:%M} "
+                f"({ledger.zone.key})"
+            )
+
+    run(go())
+
+
+def today_command(
+    day: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD in salon time (default: today)")
+    ] = None,
+) -> None:
+    """The day's board: every appointment with its status."""
+    settings = settings_or_exit()
+    try:
+        wanted = date.fromisoformat(day) if day else None
+    except ValueError:
+        fail(f"--date {day!r} is not a date; write it as YYYY-MM-DD")
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            target = wanted or SystemClock().now().astimezone(ledger.zone).date()
+            board = await day_board(session, day=target, zone=ledger.zone)
+        counts = ", ".join(
+            f"{board.counts[s]} {STATUS_LABELS[s]}" for s in AppointmentStatus if s in board.counts
+        )
+        title = f"{board.day:%A %d %B %Y} ({board.zone}) — {len(board.rows)} appointments"
+        console.print(f"[bold]{title}[/]" + (f": {counts}" if counts else ""))
+        if not board.rows:
+            console.print("Nothing booked for this day.")
+            return
+        table = Table(show_edge=False)
+        for column in ("#", "time", "client", "phone", "master", "service", "status"):
+            table.add_column(column)
+        for row in board.rows:
+            table.add_row(
+                str(row.appointment_id),
+                f"{row.start}–{row.end}",
+                row.client,
+                row.phone or "",
+                row.staff,
+                row.service,
+                f"[{STATUS_STYLE[row.status]}]{row.label}[/]",
+            )
+        console.print(table)
+
+    run(go())
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV file with a header row (see README)")],
+    source: Annotated[
+        str, typer.Option(help="name of the system the file comes from; part of the row's key")
+    ] = "csv",
+    create_missing: Annotated[
+        bool, typer.Option(help="create masters and services the file names but ShowUp lacks")
+    ] = False,
+) -> None:
+    """Import appointments from CSV; good rows are kept, bad rows reported by line.
+
+    Exits 1 when any row was rejected, 2 when the file itself cannot be read.
+    """
+    settings = settings_or_exit()
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        fail(f"{file}: no such file", code=EXIT_CONFIG)
+    except UnicodeDecodeError as exc:
+        fail(
+            f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV",
+            code=EXIT_CONFIG,
+        )
+    try:
+        rows, ignored = read_rows(text)
+    except CsvFormatError as exc:
+        fail(f"{file}: {exc}", code=EXIT_CONFIG)
+    if ignored:
+        err_console.print(f"Ignoring unknown column(s): {', '.join(ignored)}")
+
+    async def go() -> int:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            options = ImportOptions(
+                source=source,
+                zone=ledger.zone,
+                phone_region=settings.phone_region,
+                late_window=settings.late_cancel_window,
+                create_missing=create_missing,
+            )
+            with Progress(
+                TextColumn("Importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("rows", total=len(rows))
+                report = await import_rows(
+                    session,
+                    rows=rows,
+                    options=options,
+                    now=datetime.now().astimezone(),
+                    on_row=lambda: progress.advance(task),
+                )
+        for rejected in report.rejected:
+            err_console.print(f"[red]line {rejected.line}:[/] {rejected.reason}", soft_wrap=True)
+        console.print(
+            f"{file.name}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+        )
+        return len(report.rejected)
+
+    if run(go()):
+        raise typer.Exit(1)

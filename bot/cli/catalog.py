@@ -1,0 +1,108 @@
+"""``showup staff …`` and ``showup services …``: what a salon sets up before the first booking."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import console, fail, open_ledger, run, settings_or_exit
+from bot.ledger import catalog
+
+staff_app = typer.Typer(help="Masters: add and list.", no_args_is_help=True)
+services_app = typer.Typer(help="Services: add and list.", no_args_is_help=True)
+
+
+@staff_app.command("add")
+def add_staff(name: Annotated[str, typer.Argument(help="the master's name")]) -> None:
+    """Add a master."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            staff = await catalog.create_staff(session, name=name)
+            await session.commit()
+            console.print(f"Added master #{staff.id}: {staff.name}")
+
+    run(go())
+
+
+@staff_app.command("list")
+def list_staff() -> None:
+    """List the active masters."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            found = await catalog.list_staff(session)
+        if not found:
+            console.print("No masters yet: add one with `showup staff add NAME`.")
+            return
+        for staff in found:
+            console.print(f"#{staff.id}  {staff.name}")
+
+    run(go())
+
+
+def _money(text: str | None, option: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        fail(f"{option} {text!r} is not an amount; write it like 1500 or 12.50")
+
+
+@services_app.command("add")
+def add_service(
+    name: Annotated[str, typer.Argument(help="the service's name")],
+    minutes: Annotated[int, typer.Option(help="how long it takes")],
+    price: Annotated[str, typer.Option(help="price, e.g. 1500 or 12.50")],
+    deposit: Annotated[str | None, typer.Option(help="deposit, when one is taken")] = None,
+) -> None:
+    """Add a service."""
+    settings = settings_or_exit()
+    amount = _money(price, "--price")
+    assert amount is not None  # noqa: S101 - a required option is never None
+    deposit_amount = _money(deposit, "--deposit")
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            service = await catalog.create_service(
+                session, name=name, duration_minutes=minutes, price=amount, deposit=deposit_amount
+            )
+            await session.commit()
+            console.print(
+                f"Added service #{service.id}: {service.name}, {service.duration_minutes} min, "
+                f"{service.price} {settings.currency}"
+            )
+
+    run(go())
+
+
+@services_app.command("list")
+def list_services() -> None:
+    """List the active services."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            found = await catalog.list_services(session)
+        if not found:
+            console.print(
+                "No services yet: add one with "
+                "`showup services add NAME --minutes 60 --price 1500`."
+            )
+            return
+        table = Table(show_edge=False)
+        for column in ("#", "service", "minutes", "price", "deposit"):
+            table.add_column(column)
+        for s in found:
+            table.add_row(
+                str(s.id), s.name, str(s.duration_minutes), str(s.price), str(s.deposit or "")
+            )
+        console.print(table)
+
+    run(go())

@@ -1,0 +1,92 @@
+"""What every CLI command shares: settings, logging, the database, and turning errors into text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError, DatabaseNotReadyError, ShowUpError
+from bot.ledger.salon import ensure_salon
+from db.engine import create_engine, create_session_factory
+from migrations.runner import require_current_schema
+
+T = TypeVar("T")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+EXIT_ERROR = 1
+EXIT_CONFIG = 2
+
+
+def fail(message: str, *, code: int = EXIT_ERROR) -> NoReturn:
+    err_console.print(f"[bold red]Error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a clear list of what is wrong in them and exit code 2."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        err_console.print("[bold red]Configuration error[/] (environment or .env):")
+        for line in str(exc).splitlines():
+            err_console.print(f"  {line}", soft_wrap=True)
+        raise typer.Exit(EXIT_CONFIG) from None
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # alembic narrates every step at INFO; the CLI prints its own one-line summary instead
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    return settings
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine; a ShowUp error becomes one red line and a non-zero exit."""
+    try:
+        return asyncio.run(coroutine)
+    except ConfigError as exc:
+        fail(str(exc), code=EXIT_CONFIG)
+    except DatabaseNotReadyError as exc:
+        fail(str(exc))
+    except ShowUpError as exc:
+        fail(str(exc))
+
+
+def describe_database(url: str) -> str:
+    """The database URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    zone: ZoneInfo
+
+
+@asynccontextmanager
+async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
+    """Connect, refuse an unmigrated database, make sure the salon row exists."""
+    engine = create_engine(settings.database_url)
+    try:
+        await require_current_schema(engine)
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            salon = await ensure_salon(session, settings=settings)
+            await session.commit()
+        yield Ledger(engine=engine, sessions=sessions, zone=ZoneInfo(salon.timezone))
+    finally:
+        await engine.dispose()

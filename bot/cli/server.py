@@ -1,0 +1,77 @@
+"""``showup run``: the service itself."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
+
+import uvicorn
+from rich.panel import Panel
+
+from bot import __version__
+from bot.api.app import create_app
+from bot.api.auth import resolve_api_token
+from bot.cli.common import console, describe_database, open_ledger, run, settings_or_exit
+from bot.config import Settings
+
+
+def run_command() -> None:
+    """Start ShowUp: the REST API (and, as they are configured, the messenger channels)."""
+    settings = settings_or_exit()
+    token = resolve_api_token(settings)
+    if token.generated:
+        console.print(
+            Panel(
+                f"No SHOWUP_API_TOKEN was set, so ShowUp generated one and saved it in\n"
+                f"{token.origin} (readable only by you). It is shown this once:\n\n"
+                f"  [bold]{token.value}[/]\n\n"
+                "Use it as a bearer token, for example:\n"
+                f"  curl -H 'Authorization: Bearer {token.value}' "
+                f"http://{settings.api_host}:{settings.api_port}/api/v1/staff\n"
+                "Print it again any time with `showup api-token`.",
+                title="API token",
+            )
+        )
+    run(_serve(settings, token.value))
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ShowUp owns the loop and its shutdown order.
+
+    Stock uvicorn re-raises SIGINT after serving, which would cancel ShowUp's clean-up
+    (closing the database) half-way and turn Ctrl+C into a traceback.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    async with open_ledger(settings) as ledger:
+        app = create_app(settings=settings, session_factory=ledger.sessions, api_token=token)
+        base = f"http://{settings.api_host}:{settings.api_port}"
+        console.print(
+            f"ShowUp {__version__} — database {describe_database(settings.database_url)}"
+        )
+        console.print(f"REST API on {base}/api/v1, interactive docs on {base}/docs")
+        console.print(
+            "No messenger channel is configured: ShowUp keeps the booking ledger and serves the "
+            "API. Next: add masters and services, then book (see README, 'What next')."
+        )
+        server = _Server(
+            uvicorn.Config(
+                app,
+                host=settings.api_host,
+                port=settings.api_port,
+                log_level=settings.log_level.lower(),
+                lifespan="on",
+            )
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.handle_exit, sig, None)
+        await server.serve()
+        console.print("ShowUp stopped.")

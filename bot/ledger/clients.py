@@ -1,0 +1,141 @@
+"""Clients: who they are, how to reach them, what the salon knows about them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.locales import SUPPORTED_LOCALES
+from bot.domain.phones import normalize_phone
+from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from db.models import Client
+
+
+async def get_client(session: AsyncSession, *, client_id: int) -> Client:
+    client = await session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(f"no client with id {client_id}")
+    return client
+
+
+async def find_by_phone(session: AsyncSession, *, phone: str) -> Client | None:
+    found: Client | None = await session.scalar(select(Client).where(Client.phone == phone))
+    return found
+
+
+async def search_clients(
+    session: AsyncSession, *, query: str | None = None, limit: int = 100, offset: int = 0
+) -> list[Client]:
+    """Clients whose name or phone contains ``query`` (case-insensitive), by name."""
+    statement = select(Client).order_by(Client.name, Client.id).limit(limit).offset(offset)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        digits = "".join(ch for ch in query if ch.isdigit())
+        conditions = [func.lower(Client.name).like(pattern)]
+        if digits:
+            conditions.append(Client.phone.like(f"%{digits}%"))
+        statement = statement.where(or_(*conditions))
+    return list(await session.scalars(statement))
+
+
+def _clean_locale(locale: str | None) -> str | None:
+    if locale is None:
+        return None
+    if locale not in SUPPORTED_LOCALES:
+        raise InvalidInputError(
+            f"unsupported language {locale!r}; expected one of {', '.join(SUPPORTED_LOCALES)}",
+            field="locale",
+        )
+    return locale
+
+
+async def _check_phone_free(
+    session: AsyncSession, phone: str, *, except_id: int | None = None
+) -> None:
+    owner = await find_by_phone(session, phone=phone)
+    if owner is not None and owner.id != except_id:
+        raise ConflictError(f"phone {phone} already belongs to client {owner.id} ({owner.name})")
+
+
+async def create_client(
+    session: AsyncSession,
+    *,
+    name: str,
+    phone: str | None,
+    phone_region: str | None,
+    locale: str | None = None,
+    heard_from: str | None = None,
+    preferred_staff_id: int | None = None,
+    notes: str | None = None,
+) -> Client:
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise InvalidInputError("client name is empty", field="name")
+    e164 = normalize_phone(phone, region=phone_region) if phone else None
+    if e164 is not None:
+        await _check_phone_free(session, e164)
+    client = Client(
+        name=clean_name,
+        phone=e164,
+        locale=_clean_locale(locale),
+        heard_from=heard_from,
+        preferred_staff_id=preferred_staff_id,
+        notes=notes,
+        blocked=False,
+        identities=[],
+    )
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def update_client(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    phone_region: str | None,
+    changes: dict[str, object],
+) -> Client:
+    """Apply the given field changes (only keys present are touched; None clears a field)."""
+    client = await get_client(session, client_id=client_id)
+    if "name" in changes:
+        clean_name = " ".join(str(changes["name"] or "").split())
+        if not clean_name:
+            raise InvalidInputError("client name is empty", field="name")
+        client.name = clean_name
+    if "phone" in changes:
+        raw = changes["phone"]
+        e164 = normalize_phone(str(raw), region=phone_region) if raw else None
+        if e164 is not None:
+            await _check_phone_free(session, e164, except_id=client.id)
+        client.phone = e164
+    if "locale" in changes:
+        value = changes["locale"]
+        client.locale = _clean_locale(str(value) if value is not None else None)
+    for field in ("heard_from", "notes", "preferred_staff_id", "blocked", "blocked_reason"):
+        if field in changes:
+            setattr(client, field, changes[field])
+    await session.flush()
+    return client
+
+
+async def find_or_create_by_phone(
+    session: AsyncSession,
+    *,
+    phone: str,
+    name: str,
+    phone_region: str | None,
+    locale: str | None = None,
+) -> tuple[Client, bool]:
+    """The client with this phone, or a new one; True when created.
+
+    An existing client keeps the name the salon already has for them.
+    """
+    e164 = normalize_phone(phone, region=phone_region)
+    existing = await find_by_phone(session, phone=e164)
+    if existing is not None:
+        return existing, False
+    created = await create_client(
+        session, name=name, phone=e164, phone_region=phone_region, locale=locale
+    )
+    return created, True

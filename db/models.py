@@ -1,0 +1,200 @@
+"""The booking ledger: salon, staff, services, clients, appointments and their logs.
+
+Every timestamp is timezone-aware UTC (see ``UTCDateTime``); the salon's zone is for display only.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from bot.domain.appointments import Actor, AppointmentStatus, CancelledBy
+from db.base import Base, UTCDateTime
+
+
+def _enum(kind: type[enum.Enum], length: int = 16) -> Enum:
+    """Store a Python enum as its value in a plain string column on every backend."""
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Timestamped:
+    # Fetch server-generated timestamps (created_at, updated_at) with RETURNING on INSERT and
+    # UPDATE, so reading them after a flush never needs lazy IO (impossible under asyncio).
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads it per class
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class Salon(Base):
+    """The one salon this installation serves (row id 1)."""
+
+    __tablename__ = "salon"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8))
+    currency: Mapped[str] = mapped_column(String(3))
+    working_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Staff(Timestamped, Base):
+    """A master who serves clients."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Service(Timestamped, Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    deposit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Client(Timestamped, Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    heard_from: Mapped[str | None] = mapped_column(Text)
+    preferred_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), server_default=func.now(), onupdate=func.now()
+    )
+
+    identities: Mapped[list[ClientIdentity]] = relationship(
+        back_populates="client", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class ClientIdentity(Timestamped, Base):
+    """A client's address on one messenger (Telegram chat id, WhatsApp id, console)."""
+
+    __tablename__ = "client_identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    unreachable_reason: Mapped[str | None] = mapped_column(Text)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship(back_populates="identities")
+
+
+class Appointment(Timestamped, Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_appointments_staff_start", "staff_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[AppointmentStatus] = mapped_column(
+        _enum(AppointmentStatus), default=AppointmentStatus.BOOKED
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    cancelled_by: Mapped[CancelledBy | None] = mapped_column(_enum(CancelledBy))
+    late_cancel: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), server_default=func.now(), onupdate=func.now()
+    )
+
+    client: Mapped[Client] = relationship(lazy="joined", innerjoin=True)
+    staff: Mapped[Staff] = relationship(lazy="joined", innerjoin=True)
+    service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)
+
+
+class AppointmentEvent(Base):
+    """Append-only history of an appointment: every change, who made it, from where and why."""
+
+    __tablename__ = "appointment_events"
+    __table_args__ = (Index("ix_appointment_events_appt_time", "appointment_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[AppointmentStatus | None] = mapped_column(_enum(AppointmentStatus))
+    to_status: Mapped[AppointmentStatus | None] = mapped_column(_enum(AppointmentStatus))
+    actor: Mapped[Actor] = mapped_column(_enum(Actor))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageLog(Base):
+    """Every message that came in from or went out to a client, on any channel."""
+
+    __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_client_time", "client_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@event.listens_for(AppointmentEvent, "before_update")
+@event.listens_for(AppointmentEvent, "before_delete")
+def _events_are_append_only(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
+    raise RuntimeError(f"appointment events are append-only; refused to change event {target.id}")

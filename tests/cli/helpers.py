@@ -1,0 +1,38 @@
+"""Running the real ``showup`` command in a subprocess with an isolated environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
+    """The parent environment without any SHOWUP_ variable, plus the given settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWUP_")}
+    env.update(
+        {
+            "SHOWUP_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'var' / 'showup.db'}",
+            "SHOWUP_VAR_DIR": str(workdir / "var"),
+            "SHOWUP_TIMEZONE": "Europe/Madrid",
+            "SHOWUP_PHONE_REGION": "ES",
+            "COLUMNS": "200",
+        }
+    )
+    env.update({f"SHOWUP_{key.upper()}": value for key, value in settings.items()})
+    return env
+
+
+def showup(
+    workdir: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=workdir,
+        env=env or showup_env(workdir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.helpers import showup, showup_env
+
+
+def test_a_wrong_setting_stops_with_the_variable_named(tmp_path: Path) -> None:
+    env = showup_env(tmp_path, timezone="Mars/Base", late_cancel_window="soon")
+    result = showup(tmp_path, "today", env=env)
+    assert result.returncode == 2
+    assert "SHOWUP_TIMEZONE: unknown time zone 'Mars/Base'" in result.stderr
+    assert "SHOWUP_LATE_CANCEL_WINDOW" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_typo_in_dotenv_is_named(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SHOWUP_TIMEZOEN=Europe/Madrid\n", encoding="utf-8")
+    result = showup(tmp_path, "today")
+    assert result.returncode == 2
+    assert "SHOWUP_TIMEZOEN: no such setting" in result.stderr
+
+
+def test_an_unmigrated_database_says_what_to_run(tmp_path: Path) -> None:
+    result = showup(tmp_path, "today")
+    assert result.returncode == 1
+    assert "showup db upgrade" in result.stderr
+    status = showup(tmp_path, "db", "status")
+    assert status.returncode == 1
+    assert "none (not migrated)" in status.stdout
+
+
+def test_book_and_board(tmp_path: Path) -> None:
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    showup(tmp_path, "staff", "add", "Vitaly")
+    showup(tmp_path, "services", "add", "Haircut", "--minutes", "45", "--price", "30")
+    booked = showup(
+        tmp_path,
+        "book",
+        "--phone",
+        "600111222",
+        "--name",
+        "Anna",
+        "--at",
+        "2030-03-04 11:00",
+        "--service",
+        "haircut",
+        "--master",
+        "vitaly",
+    )
+    assert booked.returncode == 0, booked.stderr
+    assert "Booked #1: Anna (+34600111222) — new client, Haircut with Vitaly" in booked.stdout
+    assert "11:00–11:45 (Europe/Madrid)" in booked.stdout
+    clash = showup(
+        tmp_path,
+        "book",
+        "--phone",
+        "600333444",
+        "--name",
+        "Boris",
+        "--at",
+        "2030-03-04 11:30",
+        "--service",
+        "Haircut",
+        "--master",
+        "Vitaly",
+    )
+    assert clash.returncode == 1
+    assert "busy" in clash.stderr
+    unknown = showup(
+        tmp_path,
+        "book",
+        "--phone",
+        "600333444",
+        "--at",
+        "2030-03-04 15:00",
+        "--service",
+        "Massage",
+        "--master",
+        "Vitaly",
+    )
+    assert "unknown service 'Massage' (services: Haircut)" in unknown.stderr
+    board = showup(tmp_path, "today", "--date", "2030-03-04")
+    assert "1 appointments: 1 awaiting answer" in board.stdout
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = showup(tmp_path, "--help")
+    assert result.returncode == 0
+    for command in ("run", "book", "today", "import", "db", "staff", "services", "api-token"):
+        assert command in result.stdout
