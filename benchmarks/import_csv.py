@@ -52,8 +52,13 @@ async def measure(url: str, rows: int) -> tuple[float, float]:
             await create_service(session, name="Haircut", duration_minutes=60, price=Decimal(30))
             await session.commit()
         parsed, _ = read_rows(make_csv(rows))
+        settings = load_settings(_env_file=None, database_url=url)
         options = ImportOptions(
-            source="bench", zone=ZONE, phone_region=None, late_window=timedelta(hours=24)
+            source="bench",
+            zone=ZONE,
+            phone_region=None,
+            late_window=timedelta(hours=24),
+            rules=settings.reminder_rules(ZONE),
         )
         rates = []
         for _ in range(2):

@@ -7,17 +7,18 @@ naming the variable and what is expected (see ``load_settings``).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.durations import parse_duration
 from bot.domain.locales import Locale
+from bot.domain.reminders import QuietHours, ReminderRules
 from bot.errors import ConfigError
 
 ENV_PREFIX = "SHOWUP_"
@@ -27,7 +28,31 @@ def _duration(value: Any) -> Any:
     return parse_duration(value) if isinstance(value, str) else value
 
 
+def _durations(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parts = [part for part in value.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise ValueError("give at least one offset, e.g. 24h,1h")
+    return tuple(parse_duration(part) for part in parts)
+
+
+def _quiet_hours(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in {"off", "none", ""}:
+        return QuietHours(start=time(0), end=time(0))
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a window; write it like 21:00-09:00, or off") from None
+    return QuietHours(start=start, end=end)
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
+QuietWindow = Annotated[QuietHours, NoDecode, BeforeValidator(_quiet_hours)]
 
 
 class Settings(BaseSettings):
@@ -55,6 +80,15 @@ class Settings(BaseSettings):
         default=None, description="ISO country code for phone numbers written without +"
     )
     late_cancel_window: Duration = timedelta(hours=24)
+    reminder_offsets: Durations = (timedelta(hours=24), timedelta(hours=1))
+    quiet_hours: QuietWindow = QuietHours(start=time(21), end=time(9))
+    outbox_tick: Duration = timedelta(seconds=5)
+    outbox_batch: int = Field(default=200, ge=1, le=5000)
+    outbox_lease: Duration = timedelta(seconds=60)
+    outbox_max_attempts: int = Field(default=5, ge=1, le=50)
+    telegram_rate_limit: float = Field(default=25, gt=0, le=1000)
+    whatsapp_rate_limit: float = Field(default=80, gt=0, le=1000)
+    chat_min_interval: Duration = timedelta(seconds=1)
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -105,6 +139,21 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a two-letter country code such as RU or ES")
         return value.upper()
 
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _sane_offsets(cls, value: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+        for offset in value:
+            if not timedelta(minutes=10) <= offset <= timedelta(days=14):
+                raise ValueError("each offset must be between 10m and 14d")
+        return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("outbox_tick", "outbox_lease")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -118,6 +167,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def reminder_rules(self, zone: ZoneInfo) -> ReminderRules:
+        """The planning rules for a salon in ``zone``."""
+        return ReminderRules(offsets=self.reminder_offsets, quiet=self.quiet_hours, zone=zone)
 
     @property
     def is_sqlite(self) -> bool:

@@ -194,6 +194,47 @@ class MessageLog(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its due time (or its next attempt)
+    SENDING = "sending"  # claimed by a dispatcher, under lease
+    SENT = "sent"
+    FAILED = "failed"  # gave up: attempts exhausted or a permanent error; admins were told
+    VOID = "void"  # the appointment changed or ended; the message no longer applies
+    SKIPPED = "skipped"  # could not help any more (stale) or nowhere to send it
+
+
+class ScheduledMessage(Base):
+    """One planned outgoing message: the durable outbox the dispatcher works through.
+
+    Unique per (appointment, kind, version): re-planning the same version never duplicates a
+    message, and a reschedule (new version) plans fresh rows while the old ones go void.
+    """
+
+    __tablename__ = "scheduled_messages"
+    __table_args__ = (
+        UniqueConstraint("appointment_id", "kind", "version"),
+        Index("ix_scheduled_messages_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    script: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(16))
+    external_message_id: Mapped[str | None] = mapped_column(String(128))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 @event.listens_for(AppointmentEvent, "before_update")
 @event.listens_for(AppointmentEvent, "before_delete")
 def _events_are_append_only(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:

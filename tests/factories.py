@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import Actor
+from bot.domain.reminders import QuietHours, ReminderRules
 from bot.ledger import catalog, clients
 from bot.ledger.appointments import BookingRequest, Who, book
 from db.models import Appointment, Client, Service, Staff
 
 ADMIN = Who(actor=Actor.ADMIN, channel="test")
+#: the default reminder rules, for a salon in Madrid
+RULES = ReminderRules(
+    offsets=(timedelta(hours=24), timedelta(hours=1)),
+    quiet=QuietHours(start=time(21), end=time(9)),
+    zone=ZoneInfo("Europe/Madrid"),
+)
 
 
 async def make_staff(session: AsyncSession, name: str = "Vitaly") -> Staff:
@@ -56,5 +64,6 @@ async def make_appointment(
         ),
         who=ADMIN,
         now=now,
+        rules=RULES,
     )
     return result.appointment

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.reminders import ReminderRules
 from bot.errors import DatabaseNotReadyError
 from bot.ledger.salon import SALON_ID
 from db.models import Salon
@@ -48,5 +49,14 @@ def _zone(salon: Annotated[Salon, Depends(_salon)]) -> ZoneInfo:
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+def _rules(
+    settings: Annotated[Settings, Depends(_settings)], zone: Annotated[ZoneInfo, Depends(_zone)]
+) -> ReminderRules:
+    return settings.reminder_rules(zone)
+
+
 SalonDep = Annotated[Salon, Depends(_salon)]
+RulesDep = Annotated[ReminderRules, Depends(_rules)]
 ZoneDep = Annotated[ZoneInfo, Depends(_zone)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -77,6 +77,7 @@ def book_command(
                 ),
                 who=Who(actor=Actor.ADMIN, channel="cli"),
                 now=SystemClock().now(),
+                rules=settings.reminder_rules(ledger.zone),
             )
             await session.commit()
             a = result.appointment
@@ -170,6 +171,7 @@ def import_command(
                 zone=ledger.zone,
                 phone_region=settings.phone_region,
                 late_window=settings.late_cancel_window,
+                rules=settings.reminder_rules(ledger.zone),
                 create_missing=create_missing,
             )
             with Progress(
@@ -185,7 +187,7 @@ def import_command(
                     session,
                     rows=rows,
                     options=options,
-                    now=datetime.now().astimezone(),
+                    now=SystemClock().now(),
                     on_row=lambda: progress.advance(task),
                 )
         for rejected in report.rejected:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import (
     ACTIVE_STATUSES,
+    FINAL_STATUSES,
     Action,
     Actor,
     AppointmentStatus,
@@ -24,9 +25,11 @@ from bot.domain.appointments import (
     reschedule,
     validate_times,
 )
+from bot.domain.reminders import ReminderRules
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
+from bot.ledger.outbox import plan_outbox, void_outbox
 from db.models import Appointment, AppointmentEvent, Staff
 
 
@@ -166,12 +169,18 @@ async def _ensure_free(
 
 
 async def book(
-    session: AsyncSession, *, request: BookingRequest, who: Who, now: datetime
+    session: AsyncSession,
+    *,
+    request: BookingRequest,
+    who: Who,
+    now: datetime,
+    rules: ReminderRules,
 ) -> BookingResult:
     """Create an appointment, or update the one with the same (source, external_id).
 
     Re-sending an unchanged appointment changes nothing; a new time is a reschedule (version + 1);
-    a new master, service or note is an update.
+    a new master, service or note is an update. The confirmation and reminders are planned in
+    the same transaction.
     """
     if request.external_id is not None:
         existing = await find_by_external_id(
@@ -179,7 +188,7 @@ async def book(
         )
         if existing is not None:
             changed = await _update_from_request(
-                session, appointment=existing, request=request, who=who, now=now
+                session, appointment=existing, request=request, who=who, now=now, rules=rules
             )
             return BookingResult(appointment=existing, created=False, changed=changed)
 
@@ -215,7 +224,7 @@ async def book(
         from_status=None,
         data={"source": request.source, "external_id": request.external_id},
     )
-    await session.flush()
+    await plan_outbox(session, appointment=appointment, rules=rules, now=now)
     return BookingResult(appointment=appointment, created=True, changed=True)
 
 
@@ -226,6 +235,7 @@ async def _update_from_request(
     request: BookingRequest,
     who: Who,
     now: datetime,
+    rules: ReminderRules,
 ) -> bool:
     if appointment.client_id != request.client_id:
         raise ConflictError(
@@ -254,6 +264,7 @@ async def _update_from_request(
             staff_id=request.staff_id,
             who=who,
             now=now,
+            rules=rules,
             reason=f"re-sent by {request.source}",
         )
         changes.pop("staff_id", None)
@@ -299,9 +310,13 @@ async def reschedule_appointment(
     staff_id: int | None = None,
     who: Who,
     now: datetime,
+    rules: ReminderRules,
     reason: str | None = None,
 ) -> Appointment:
-    """Move an appointment (optionally to another master); its version goes up by one."""
+    """Move an appointment (optionally to another master); its version goes up by one.
+
+    Messages planned for the old version go void and the new time's messages are planned.
+    """
     appointment = await get_appointment(session, appointment_id=appointment_id)
     new_end = ends_at or starts_at + (appointment.ends_at - appointment.starts_at)
     moved = reschedule(
@@ -345,6 +360,13 @@ async def reschedule_appointment(
         data=data,
     )
     await session.flush()
+    await void_outbox(
+        session,
+        appointment_id=appointment.id,
+        reason=f"rescheduled to version {moved.version}",
+        older_than_version=moved.version,
+    )
+    await plan_outbox(session, appointment=appointment, rules=rules, now=now)
     return appointment
 
 
@@ -383,6 +405,7 @@ async def cancel_appointment(
         data={"cancelled_by": cancelled_by.value, "late": appointment.late_cancel},
     )
     await session.flush()
+    await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
     return appointment
 
 
@@ -427,4 +450,8 @@ async def mark_appointment(
         reason=reason,
     )
     await session.flush()
+    if after in FINAL_STATUSES or after is AppointmentStatus.ARRIVED:
+        await void_outbox(
+            session, appointment_id=appointment.id, reason=f"appointment {after.value}"
+        )
     return appointment

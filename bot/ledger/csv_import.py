@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
+from bot.domain.reminders import ReminderRules
 from bot.domain.timeutil import localize
 from bot.errors import InvalidInputError, NotFoundError, ShowUpError
 from bot.ledger.appointments import (
@@ -83,6 +84,7 @@ class ImportOptions:
     zone: ZoneInfo
     phone_region: str | None
     late_window: timedelta
+    rules: ReminderRules
     create_missing: bool = False
 
 
@@ -223,6 +225,7 @@ async def _import_row(
         ),
         who=who,
         now=now,
+        rules=options.rules,
     )
     appointment = result.appointment
     changed = result.changed

@@ -21,7 +21,7 @@ from bot.ledger.appointments import (
 )
 from db.models import Appointment, AppointmentEvent
 from tests.conftest import START
-from tests.factories import ADMIN, make_appointment, make_client, make_service, make_staff
+from tests.factories import ADMIN, RULES, make_appointment, make_client, make_service, make_staff
 
 TOMORROW = START + timedelta(days=1)
 WINDOW = timedelta(hours=24)
@@ -44,6 +44,7 @@ async def test_booking_records_a_created_event_and_defaults_the_end(session: Asy
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     await session.commit()
     appointment = result.appointment
@@ -68,14 +69,15 @@ async def test_resending_the_same_external_id_updates_instead_of_duplicating(
         source="yclients",
         external_id="A-1",
     )
-    first = await book(session, request=request, who=ADMIN, now=START)
-    again = await book(session, request=request, who=ADMIN, now=START)
+    first = await book(session, request=request, who=ADMIN, now=START, rules=RULES)
+    again = await book(session, request=request, who=ADMIN, now=START, rules=RULES)
     assert (again.created, again.changed) == (False, False)
     moved = await book(
         session,
         request=replace(request, starts_at=TOMORROW + timedelta(hours=2)),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     await session.commit()
     assert (moved.created, moved.changed) == (False, True)
@@ -96,6 +98,7 @@ async def test_overlapping_appointment_for_the_same_master_is_refused(
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     other = await make_client(session, name="Boris", phone="+34600333444")
     with pytest.raises(ConflictError, match="Vitaly is busy"):
@@ -109,6 +112,7 @@ async def test_overlapping_appointment_for_the_same_master_is_refused(
             ),
             who=ADMIN,
             now=START,
+            rules=RULES,
         )
     back_to_back = await book(
         session,
@@ -120,6 +124,7 @@ async def test_overlapping_appointment_for_the_same_master_is_refused(
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     assert back_to_back.created
 
@@ -129,7 +134,7 @@ async def test_a_cancelled_appointment_frees_its_slot(session: AsyncSession) -> 
     request = BookingRequest(
         client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
     )
-    first = await book(session, request=request, who=ADMIN, now=START)
+    first = await book(session, request=request, who=ADMIN, now=START, rules=RULES)
     await cancel_appointment(
         session,
         appointment_id=first.appointment.id,
@@ -138,7 +143,7 @@ async def test_a_cancelled_appointment_frees_its_slot(session: AsyncSession) -> 
         who=ADMIN,
         now=START,
     )
-    second = await book(session, request=request, who=ADMIN, now=START)
+    second = await book(session, request=request, who=ADMIN, now=START, rules=RULES)
     assert second.created
 
 
@@ -151,6 +156,7 @@ async def test_reschedule_bumps_version_and_logs_both_times(session: AsyncSessio
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     await mark_appointment(
         session, appointment_id=booked.appointment.id, action=Action.CONFIRM, who=ADMIN, now=START
@@ -162,6 +168,7 @@ async def test_reschedule_bumps_version_and_logs_both_times(session: AsyncSessio
         who=Who(actor=Actor.CLIENT, channel="telegram"),
         now=START,
         reason="asked to move",
+        rules=RULES,
     )
     await session.commit()
     assert moved.version == 2
@@ -193,6 +200,7 @@ async def test_cancellation_records_who_and_whether_it_was_late(
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     cancelled = await cancel_appointment(
         session,
@@ -259,6 +267,7 @@ async def test_confirming_twice_records_one_event(session: AsyncSession) -> None
         ),
         who=ADMIN,
         now=START,
+        rules=RULES,
     )
     for _ in range(2):
         await mark_appointment(
@@ -297,6 +306,7 @@ async def test_concurrent_bookings_of_one_slot_let_exactly_one_through(
                     ),
                     who=ADMIN,
                     now=START,
+                    rules=RULES,
                 )
                 await session.commit()
             except ConflictError:

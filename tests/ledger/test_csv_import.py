@@ -11,11 +11,11 @@ from bot.domain.appointments import AppointmentStatus
 from bot.ledger.csv_import import CsvFormatError, ImportOptions, import_rows, read_rows
 from db.models import Appointment, Client, Service, Staff
 from tests.conftest import START
-from tests.factories import make_service, make_staff
+from tests.factories import RULES, make_service, make_staff
 
 MADRID = ZoneInfo("Europe/Madrid")
 OPTIONS = ImportOptions(
-    source="csv", zone=MADRID, phone_region="ES", late_window=timedelta(hours=24)
+    source="csv", zone=MADRID, phone_region="ES", late_window=timedelta(hours=24), rules=RULES
 )
 HEADER = "external_id,client_name,client_phone,service,staff,start,status,notes\n"
 
@@ -113,6 +113,7 @@ async def test_create_missing_adds_masters_and_services(
         zone=MADRID,
         phone_region="ES",
         late_window=timedelta(hours=24),
+        rules=RULES,
         create_missing=True,
     )
     assert await _import(sessions, text, options) == (1, 0, 0, [])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from bot.api.deps import ClockDep, SessionDep, SettingsDep, ZoneDep
+from bot.api.deps import ClockDep, RulesDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -39,8 +39,12 @@ async def create_appointment(
     settings: SettingsDep,
     clock: ClockDep,
     zone: ZoneDep,
+    rules: RulesDep,
 ) -> AppointmentOut:
-    """Book an appointment. Re-sending the same ``source`` + ``external_id`` updates it."""
+    """Book an appointment. Re-sending the same ``source`` + ``external_id`` updates it.
+
+    The booking confirmation and the reminders are planned in the same transaction.
+    """
     if body.client is not None:
         client, _ = await find_or_create_by_phone(
             session,
@@ -67,6 +71,7 @@ async def create_appointment(
         ),
         who=API,
         now=clock.now(),
+        rules=rules,
     )
     await session.commit()
     if not result.created:
@@ -124,7 +129,12 @@ async def list_events(appointment_id: int, session: SessionDep) -> list[EventOut
 
 @router.post("/{appointment_id}/reschedule")
 async def reschedule(
-    appointment_id: int, body: RescheduleIn, session: SessionDep, clock: ClockDep, zone: ZoneDep
+    appointment_id: int,
+    body: RescheduleIn,
+    session: SessionDep,
+    clock: ClockDep,
+    zone: ZoneDep,
+    rules: RulesDep,
 ) -> AppointmentOut:
     moved = await ledger.reschedule_appointment(
         session,
@@ -134,6 +144,7 @@ async def reschedule(
         staff_id=body.staff_id,
         who=API,
         now=clock.now(),
+        rules=rules,
         reason=body.reason,
     )
     await session.commit()

@@ -1,0 +1,1 @@
+"""Messenger adapters behind one ``Channel`` protocol (Telegram, WhatsApp, console)."""

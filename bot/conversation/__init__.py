@@ -1,0 +1,1 @@
+"""Turning planned messages into words: scripts, rendering, dialogs."""

@@ -1,0 +1,157 @@
+"""When each outgoing message about an appointment is due: the planning rules.
+
+For an appointment starting at S, booked (or moved) at moment B:
+
+* **Booking confirmation** — due at B. Inside quiet hours it waits until they end (it cannot go
+  out earlier than the booking). It is dropped if that is not before S.
+* **Reminders** — one per offset ``d`` in ``offsets`` (default 24 h and 1 h), ideally at S - d.
+  The largest offset *asks for an answer* (Confirm / Cancel / Reschedule); the others are light.
+
+  1. Inside quiet hours, the reminder moves *earlier*, to the last minute before the quiet
+     period began (20:59 for the default 21:00–09:00).
+  2. It is dropped when that move is longer than half its offset: a "1 h before" reminder never
+     arrives the evening before, while a "24 h before" one may come at 20:59 the previous evening.
+  3. It is dropped when it would come less than ``MIN_GAP`` (30 min) after B, or not after B at
+     all: the booking confirmation, just sent, covers it. This is the "too late to remind" rule.
+
+Quiet hours are wall-clock times in the salon's zone, so they follow DST changes; an empty window
+(start == end) disables them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.durations import format_duration
+
+MIN_GAP = timedelta(minutes=30)
+STEP_BACK = timedelta(minutes=1)
+
+
+class Script(StrEnum):
+    """Which script renders a planned message."""
+
+    BOOKING_CONFIRMATION = "booking_confirmation"
+    REMINDER_ASK = "reminder_ask"
+    REMINDER_LIGHT = "reminder_light"
+
+
+CONFIRMATION_KIND = "confirmation"
+
+
+def reminder_kind(offset: timedelta) -> str:
+    """The outbox kind of a reminder, e.g. ``reminder:24h``; part of the row's unique key."""
+    return f"reminder:{format_duration(offset)}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """A daily window, in the salon's wall-clock time, in which nothing is sent."""
+
+    start: time
+    end: time
+
+    @property
+    def enabled(self) -> bool:
+        return self.start != self.end
+
+    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
+        if not self.enabled:
+            return False
+        local = moment.astimezone(zone).time()
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    def period_start(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """When the quiet period containing ``moment`` began (UTC)."""
+        local = moment.astimezone(zone)
+        day = local.date()
+        if self.start > self.end and local.time() < self.end:
+            day -= timedelta(days=1)
+        return _wall_clock(day, self.start, zone)
+
+    def period_end(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """When the quiet period containing ``moment`` ends (UTC)."""
+        local = moment.astimezone(zone)
+        day = local.date()
+        if self.start > self.end and local.time() >= self.start:
+            day += timedelta(days=1)
+        return _wall_clock(day, self.end, zone)
+
+
+def _wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of wall-clock ``at`` on ``day``.
+
+    A time skipped by a DST change (fold=0 semantics) lands just after the gap; a repeated one
+    takes its first occurrence.
+    """
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRules:
+    offsets: tuple[timedelta, ...]
+    quiet: QuietHours
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMessage:
+    kind: str
+    script: Script
+    due_at: datetime
+
+
+def plan_messages(
+    *, starts_at: datetime, booked_at: datetime, rules: ReminderRules
+) -> list[PlannedMessage]:
+    """Every message to send for an appointment starting at ``starts_at``, booked at ``booked_at``.
+
+    Nothing is planned for an appointment that has already started.
+    """
+    if starts_at <= booked_at:
+        return []
+    planned: list[PlannedMessage] = []
+    confirmation_at = booked_at
+    if rules.quiet.contains(booked_at, rules.zone):
+        confirmation_at = rules.quiet.period_end(booked_at, rules.zone)
+    if confirmation_at < starts_at:
+        planned.append(
+            PlannedMessage(CONFIRMATION_KIND, Script.BOOKING_CONFIRMATION, confirmation_at)
+        )
+    offsets = sorted(set(rules.offsets), reverse=True)
+    for index, offset in enumerate(offsets):
+        due = reminder_due(starts_at=starts_at, booked_at=booked_at, offset=offset, rules=rules)
+        if due is not None:
+            script = Script.REMINDER_ASK if index == 0 else Script.REMINDER_LIGHT
+            planned.append(PlannedMessage(reminder_kind(offset), script, due))
+    return planned
+
+
+def reminder_due(
+    *, starts_at: datetime, booked_at: datetime, offset: timedelta, rules: ReminderRules
+) -> datetime | None:
+    """When the reminder ``offset`` before ``starts_at`` goes out, or None when it is dropped."""
+    ideal = starts_at - offset
+    due = ideal
+    if rules.quiet.contains(ideal, rules.zone):
+        due = rules.quiet.period_start(ideal, rules.zone) - STEP_BACK
+        if ideal - due > offset / 2:
+            return None
+    if due - booked_at < MIN_GAP:
+        return None
+    return due
+
+
+def is_stale(*, script: Script, due_at: datetime, starts_at: datetime, now: datetime) -> bool:
+    """A message that can no longer help: its appointment has started, or a reminder is so late
+    (more than half its lead time) that it would arrive at an odd moment."""
+    if now >= starts_at:
+        return True
+    if script is Script.BOOKING_CONFIRMATION:
+        return False
+    return now - due_at > (starts_at - due_at) / 2

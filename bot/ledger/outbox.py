@@ -1,0 +1,80 @@
+"""Planning and voiding an appointment's outgoing messages, in the caller's transaction.
+
+The rows are the reminders: nothing about them lives only in memory. The dispatcher
+(``bot.scheduling``) later claims the due ones and sends them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.reminders import ReminderRules, plan_messages
+from db.models import Appointment, OutboxStatus, ScheduledMessage
+
+_OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+async def plan_outbox(
+    session: AsyncSession, *, appointment: Appointment, rules: ReminderRules, now: datetime
+) -> list[ScheduledMessage]:
+    """Add the messages the rules plan for the appointment's current version.
+
+    Planning the same version twice adds nothing: (appointment, kind, version) is unique.
+    """
+    planned = plan_messages(starts_at=appointment.starts_at, booked_at=now, rules=rules)
+    if not planned:
+        return []
+    existing = set(
+        await session.scalars(
+            select(ScheduledMessage.kind).where(
+                ScheduledMessage.appointment_id == appointment.id,
+                ScheduledMessage.version == appointment.version,
+            )
+        )
+    )
+    rows = [
+        ScheduledMessage(
+            appointment_id=appointment.id,
+            kind=message.kind,
+            script=message.script.value,
+            version=appointment.version,
+            due_at=message.due_at,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            created_at=now,
+        )
+        for message in planned
+        if message.kind not in existing
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+async def void_outbox(
+    session: AsyncSession,
+    *,
+    appointment_id: int,
+    reason: str,
+    older_than_version: int | None = None,
+) -> int:
+    """Void the appointment's messages not sent yet (all, or only those of older versions).
+
+    A message a dispatcher is sending right now may still go out; its result will not
+    overwrite the void status.
+    """
+    statement = (
+        update(ScheduledMessage)
+        .where(
+            ScheduledMessage.appointment_id == appointment_id,
+            ScheduledMessage.status.in_(_OPEN),
+        )
+        .values(status=OutboxStatus.VOID, last_error=reason, lease_owner=None)
+    )
+    if older_than_version is not None:
+        statement = statement.where(ScheduledMessage.version < older_than_version)
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return int(getattr(result, "rowcount", 0) or 0)

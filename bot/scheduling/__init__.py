@@ -1,0 +1,1 @@
+"""Dispatching the outbox: APScheduler ticks, claims due rows, renders, sends and marks them."""
