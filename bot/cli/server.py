@@ -9,12 +9,19 @@ from collections.abc import Iterator
 
 import uvicorn
 from rich.panel import Panel
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import __version__
+from bot.admin.alerts import LoggingAlerts
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
+from bot.channels.base import Channel
 from bot.cli.common import console, describe_database, open_ledger, run, settings_or_exit
+from bot.clock import SystemClock
 from bot.config import Settings
+from bot.conversation.render import PlainRenderer
+from bot.scheduling.factory import create_dispatcher, create_scheduler
+from bot.scheduling.scheduler import OutboxScheduler
 
 
 def run_command() -> None:
@@ -49,6 +56,31 @@ class _Server(uvicorn.Server):
         yield
 
 
+def _outbox_scheduler(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    channels: dict[str, Channel],
+) -> OutboxScheduler | None:
+    """The dispatcher's scheduler, or None (and a note) when no channel can deliver anything."""
+    if not channels:
+        console.print(
+            "No messenger channel is configured: bookings are stored and their reminders "
+            "planned; they go out once a channel is set up (any too late by then are skipped). "
+            "Next: add masters and services, then book (README, 'What next')."
+        )
+        return None
+    dispatcher = create_dispatcher(
+        settings=settings,
+        sessions=sessions,
+        channels=channels,
+        renderer=PlainRenderer(),
+        alerts=LoggingAlerts(),
+        clock=SystemClock(),
+    )
+    return create_scheduler(settings=settings, dispatcher=dispatcher)
+
+
 async def _serve(settings: Settings, token: str) -> None:
     async with open_ledger(settings) as ledger:
         app = create_app(settings=settings, session_factory=ledger.sessions, api_token=token)
@@ -57,10 +89,7 @@ async def _serve(settings: Settings, token: str) -> None:
             f"ShowUp {__version__} — database {describe_database(settings.database_url)}"
         )
         console.print(f"REST API on {base}/api/v1, interactive docs on {base}/docs")
-        console.print(
-            "No messenger channel is configured: ShowUp keeps the booking ledger and serves the "
-            "API. Next: add masters and services, then book (see README, 'What next')."
-        )
+        scheduler = _outbox_scheduler(settings, ledger.sessions, channels={})
         server = _Server(
             uvicorn.Config(
                 app,
@@ -73,5 +102,11 @@ async def _serve(settings: Settings, token: str) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.handle_exit, sig, None)
-        await server.serve()
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            await server.serve()
+        finally:
+            if scheduler is not None:
+                await scheduler.shutdown()
         console.print("ShowUp stopped.")

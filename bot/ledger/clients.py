@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.locales import SUPPORTED_LOCALES
 from bot.domain.phones import normalize_phone
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from db.models import Client
+from db.models import Client, ClientIdentity
 
 
 async def get_client(session: AsyncSession, *, client_id: int) -> Client:
@@ -139,3 +139,31 @@ async def find_or_create_by_phone(
         session, name=name, phone=e164, phone_region=phone_region, locale=locale
     )
     return created, True
+
+
+async def link_identity(
+    session: AsyncSession, *, client_id: int, channel: str, external_id: str
+) -> ClientIdentity:
+    """Attach a messenger address to a client; re-linking makes it reachable again.
+
+    An address already linked to another client is refused rather than silently moved.
+    """
+    client = await get_client(session, client_id=client_id)
+    existing = await session.scalar(
+        select(ClientIdentity).where(
+            ClientIdentity.channel == channel, ClientIdentity.external_id == external_id
+        )
+    )
+    if existing is not None and existing.client_id != client.id:
+        raise ConflictError(
+            f"{channel} address {external_id} is already linked to client {existing.client_id}"
+        )
+    if existing is None:
+        existing = ClientIdentity(
+            client_id=client.id, channel=channel, external_id=external_id, unreachable=False
+        )
+        client.identities.append(existing)
+    existing.unreachable = False
+    existing.unreachable_reason = None
+    await session.flush()
+    return existing

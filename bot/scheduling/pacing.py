@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
 
@@ -18,19 +19,28 @@ MAX_TRACKED_CHATS = 50_000
 class Pacer:
     """Waits until a message to ``chat`` on this channel may go out."""
 
-    def __init__(self, *, rate_per_second: float | None, chat_interval: float) -> None:
+    def __init__(
+        self,
+        *,
+        rate_per_second: float | None,
+        chat_interval: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._limiter = AsyncLimiter(rate_per_second, 1) if rate_per_second is not None else None
         self._chat_interval = chat_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._next_slot: OrderedDict[str, float] = OrderedDict()
 
     async def wait(self, chat: str) -> None:
         if self._chat_interval > 0:
-            now = time.monotonic()
+            now = self._monotonic()
             slot = max(now, self._next_slot.pop(chat, 0.0))
             self._next_slot[chat] = slot + self._chat_interval
             while len(self._next_slot) > MAX_TRACKED_CHATS:
                 self._next_slot.popitem(last=False)
             if slot > now:
-                await asyncio.sleep(slot - now)
+                await self._sleep(slot - now)
         if self._limiter is not None:
             await self._limiter.acquire()

@@ -1,0 +1,315 @@
+"""The outbox dispatcher: claim due rows → re-check → render → send → record.
+
+Delivery is at-least-once. Each result is recorded within moments of the send, in small batches;
+a process killed with SIGKILL loses nothing (its claimed rows come back when their lease
+expires), and at most the messages it had sent but not yet recorded — never more than one
+claimed batch — are sent a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import secrets
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.alerts import AdminAlerts
+from bot.channels.base import (
+    Channel,
+    OutboundMessage,
+    PermanentSendError,
+    TransientSendError,
+)
+from bot.clock import Clock
+from bot.conversation.render import MessageContext, Renderer
+from bot.domain.appointments import AppointmentStatus
+from bot.domain.reminders import Script, is_stale
+from bot.ledger.salon import SALON_ID
+from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
+from bot.scheduling.pacing import Pacer
+from db.models import Appointment, ClientIdentity, OutboxStatus, Salon
+
+logger = logging.getLogger(__name__)
+
+S = OutboxStatus
+WANTS_MESSAGES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+RECORD_EVERY = 50
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchConfig:
+    batch: int = 200
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 5
+    concurrency: int = 32
+    retry_base: timedelta = timedelta(seconds=30)
+    retry_cap: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Send:
+    claim: Claim
+    channel: Channel
+    identity: ClientIdentity
+    message: OutboundMessage
+    client_id: int
+    client_name: str
+    has_alternative: bool
+
+
+def process_owner() -> str:
+    """A name for this process's leases: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class Dispatcher:
+    """Works through the outbox; one instance per process, any number of processes."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        channels: Mapping[str, Channel],
+        renderer: Renderer,
+        alerts: AdminAlerts,
+        clock: Clock,
+        config: DispatchConfig,
+        pacers: Mapping[str, Pacer] | None = None,
+        owner: str | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._channels = dict(channels)
+        self._renderer = renderer
+        self._alerts = alerts
+        self._clock = clock
+        self._config = config
+        self._pacers = dict(pacers or {})
+        self.owner = owner or process_owner()
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._drain_lock = asyncio.Lock()
+        self._record_lock = asyncio.Lock()
+
+    async def drain(self) -> int:
+        """Dispatch batches until nothing is due; returns how many rows were processed."""
+        async with self._drain_lock:
+            total = 0
+            while processed := await self.run_once():
+                total += processed
+            return total
+
+    async def next_wakeup(self) -> datetime | None:
+        async with self._sessions() as session:
+            return await next_wakeup(session)
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows and process it; returns the number claimed."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            claims = await claim_due(
+                session,
+                owner=self.owner,
+                now=now,
+                lease=self._config.lease,
+                limit=self._config.batch,
+            )
+            await session.commit()
+            if not claims:
+                return 0
+            appointments = await _load_appointments(session, {c.appointment_id for c in claims})
+            salon = await session.get(Salon, SALON_ID)
+        zone = ZoneInfo(salon.timezone) if salon else ZoneInfo("UTC")
+        salon_name = salon.name if salon else ""
+        pending: list[Result] = []
+        sends: list[_Send] = []
+        for claim in claims:
+            decision = self._decide(
+                claim, appointments.get(claim.appointment_id), now, zone, salon_name
+            )
+            if isinstance(decision, Result):
+                pending.append(decision)
+            else:
+                sends.append(decision)
+        await self._record(pending)
+        buffer: list[Result] = []
+        semaphore = asyncio.Semaphore(self._config.concurrency)
+
+        async def deliver(job: _Send) -> None:
+            async with semaphore:
+                result = await self._send(job)
+            buffer.append(result)
+            if len(buffer) >= RECORD_EVERY:
+                batch = buffer[:]
+                buffer.clear()
+                await self._record(batch)
+
+        await asyncio.gather(*(deliver(job) for job in sends))
+        await self._record(buffer)
+        counts = dict.fromkeys(S, 0)
+        for result in pending:
+            counts[result.status] += 1
+        logger.info(
+            "outbox: %d claimed, %d to send, %d void, %d skipped",
+            len(claims),
+            len(sends),
+            counts[S.VOID],
+            counts[S.SKIPPED],
+        )
+        return len(claims)
+
+    def _decide(
+        self,
+        claim: Claim,
+        appointment: Appointment | None,
+        now: datetime,
+        zone: ZoneInfo,
+        salon_name: str,
+    ) -> Result | _Send:
+        """Re-check that the message is still wanted and find where to send it."""
+        if appointment is None:
+            return Result(claim, S.VOID, claim.due_at, error="appointment deleted")
+        if appointment.version != claim.version:
+            return Result(claim, S.VOID, claim.due_at, error="appointment was rescheduled")
+        if appointment.status not in WANTS_MESSAGES:
+            return Result(claim, S.VOID, claim.due_at, error=f"appointment {appointment.status}")
+        script = Script(claim.script)
+        if is_stale(script=script, due_at=claim.due_at, starts_at=appointment.starts_at, now=now):
+            return Result(claim, S.SKIPPED, claim.due_at, error="too late to be useful")
+        reachable = [
+            identity
+            for identity in appointment.client.identities
+            if not identity.unreachable and identity.channel in self._channels
+        ]
+        if not reachable:
+            return Result(claim, S.SKIPPED, claim.due_at, error="no reachable messenger")
+        reachable.sort(key=_preference, reverse=True)
+        identity = reachable[0]
+        client = appointment.client
+        rendered = self._renderer.render(
+            script=script,
+            context=MessageContext(
+                appointment_id=appointment.id,
+                version=appointment.version,
+                client_name=client.name,
+                locale=client.locale or "en",
+                salon_name=salon_name,
+                service=appointment.service.name,
+                staff=appointment.staff.name,
+                starts_at=appointment.starts_at,
+                zone=zone,
+            ),
+        )
+        return _Send(
+            claim=claim,
+            channel=self._channels[identity.channel],
+            identity=identity,
+            message=OutboundMessage(
+                recipient=identity.external_id,
+                text=rendered.text,
+                buttons=rendered.buttons,
+                locale=client.locale or "en",
+                metadata={"appointment_id": str(appointment.id), "kind": claim.kind},
+            ),
+            client_id=client.id,
+            client_name=client.name,
+            has_alternative=len(reachable) > 1,
+        )
+
+    async def _send(self, job: _Send) -> Result:
+        claim = job.claim
+        pacer = self._pacers.get(job.channel.name)
+        if pacer is not None:
+            await pacer.wait(job.message.recipient)
+        try:
+            receipt = await job.channel.send(job.message)
+        except TransientSendError as exc:
+            if claim.attempts >= self._config.max_attempts:
+                return Result(claim, S.FAILED, claim.due_at, error=f"gave up: {exc}")
+            delay = self._retry_delay(claim.attempts, exc.retry_after)
+            return Result(claim, S.PENDING, self._clock.now() + delay, error=str(exc))
+        except PermanentSendError as exc:
+            status = S.PENDING if job.has_alternative else S.FAILED
+            return Result(
+                claim,
+                status,
+                self._clock.now() if job.has_alternative else claim.due_at,
+                error=f"{job.channel.name}: {exc}",
+                unreachable_identity=job.identity.id,
+            )
+        except Exception as exc:  # a bug in an adapter must not stop the outbox
+            logger.exception("channel %s failed unexpectedly", job.channel.name)
+            delay = self._retry_delay(claim.attempts, None)
+            status = S.FAILED if claim.attempts >= self._config.max_attempts else S.PENDING
+            return Result(claim, status, self._clock.now() + delay, error=repr(exc)[:500])
+        return Result(
+            claim,
+            S.SENT,
+            claim.due_at,
+            channel=job.channel.name,
+            message_id=receipt.message_id,
+            sent_at=self._clock.now(),
+            client_id=job.client_id,
+            body=job.message.text,
+        )
+
+    def _retry_delay(self, attempts: int, retry_after: float | None) -> timedelta:
+        """The platform's wait when it gave one; else exponential backoff with equal jitter."""
+        if retry_after is not None:
+            return timedelta(seconds=max(retry_after, 1.0))
+        doubling = 1 << min(max(attempts - 1, 0), 20)
+        ceiling = min(self._config.retry_cap, self._config.retry_base * doubling)
+        return ceiling / 2 + ceiling / 2 * self._rng.random()
+
+    async def _record(self, results: list[Result]) -> None:
+        if not results:
+            return
+        async with self._record_lock, self._sessions() as session:
+            await record_results(session, owner=self.owner, results=results, now=self._clock.now())
+            await session.commit()
+        for result in results:
+            await self._maybe_alert(result)
+
+    async def _maybe_alert(self, result: Result) -> None:
+        claim = result.claim
+        if result.status is S.FAILED:
+            text = (
+                f"Could not send the {claim.kind} message for appointment "
+                f"{claim.appointment_id} after {claim.attempts} attempt(s): {result.error}. "
+                "Please contact the client another way."
+            )
+        elif result.status is S.SKIPPED and result.error == "no reachable messenger":
+            text = (
+                f"The {claim.kind} message for appointment {claim.appointment_id} was not sent: "
+                "the client has no reachable messenger linked. Please contact them another way."
+            )
+        elif result.unreachable_identity is not None:
+            text = (
+                f"A client of appointment {claim.appointment_id} cannot be reached any more: "
+                f"{result.error}. Trying their other messenger."
+            )
+        else:
+            return
+        try:
+            await self._alerts.alert(text)
+        except Exception:
+            logger.exception("could not deliver an admin alert")
+
+
+def _preference(identity: ClientIdentity) -> tuple[bool, float, int]:
+    """Most recently active first; never-active identities by how recently they were linked."""
+    last = identity.last_inbound_at
+    return (last is not None, last.timestamp() if last else 0.0, identity.id)
+
+
+async def _load_appointments(session: AsyncSession, ids: set[int]) -> dict[int, Appointment]:
+    rows = await session.scalars(select(Appointment).where(Appointment.id.in_(sorted(ids))))
+    return {appointment.id: appointment for appointment in rows}
