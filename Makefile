@@ -51,6 +51,7 @@ migrate: $(VENV)/.installed
 ## bench: print the performance figures (never part of `make test`)
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.import_csv
+	$(BIN)/python -m benchmarks.dispatch
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

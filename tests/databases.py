@@ -61,7 +61,11 @@ class PostgresServer:
     @classmethod
     def from_env(cls) -> PostgresServer | str:
         """The server, or the reason PostgreSQL tests must be skipped."""
-        raw = os.environ.get(POSTGRES_ENV)
+        return cls.from_env_url(os.environ.get(POSTGRES_ENV))
+
+    @classmethod
+    def from_env_url(cls, raw: str | None) -> PostgresServer | str:
+        """The server at ``raw``, or the reason it cannot be used."""
         if not raw:
             return f"{POSTGRES_ENV} is not set"
         server = cls(url=make_url(raw))
@@ -86,6 +90,12 @@ class PostgresServer:
         self.template = f"showup_tpl_{uuid.uuid4().hex[:10]}"
         asyncio.run(self._execute(f'CREATE DATABASE "{self.template}"'))
         asyncio.run(migrate(self.database_url(self.template)))
+
+    def create_empty(self) -> str:
+        """A new, empty database (not migrated); drop it with ``drop``."""
+        name = f"showup_b_{uuid.uuid4().hex[:12]}"
+        asyncio.run(self._execute(f'CREATE DATABASE "{name}"'))
+        return self.database_url(name)
 
     def clone(self) -> str:
         name = f"showup_t_{uuid.uuid4().hex[:12]}"

@@ -222,5 +222,17 @@ class EventOut(Out):
         return cls.model_validate(event)
 
 
+class ScheduledMessageOut(Out):
+    kind: str
+    script: str
+    version: int
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    channel: str | None
+    sent_at: datetime | None
+
+
 class ErrorOut(BaseModel):
     detail: str

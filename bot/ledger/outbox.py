@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reminders import ReminderRules, plan_messages
+from bot.errors import NotFoundError
 from db.models import Appointment, OutboxStatus, ScheduledMessage
 
 _OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)
@@ -52,6 +53,36 @@ async def plan_outbox(
     session.add_all(rows)
     await session.flush()
     return rows
+
+
+async def outbox_for(session: AsyncSession, *, appointment_id: int) -> list[ScheduledMessage]:
+    """Every message planned for the appointment, in due order; NotFoundError if it is unknown."""
+    if await session.get(Appointment, appointment_id) is None:
+        raise NotFoundError(f"no appointment with id {appointment_id}")
+    rows = await session.scalars(
+        select(ScheduledMessage)
+        .where(ScheduledMessage.appointment_id == appointment_id)
+        .order_by(ScheduledMessage.due_at, ScheduledMessage.id)
+    )
+    return list(rows)
+
+
+async def outbox_summary(session: AsyncSession) -> dict[OutboxStatus, int]:
+    """How many messages are in each state."""
+    rows = await session.execute(
+        select(ScheduledMessage.status, func.count()).group_by(ScheduledMessage.status)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def recent_failures(session: AsyncSession, *, limit: int = 10) -> list[ScheduledMessage]:
+    rows = await session.scalars(
+        select(ScheduledMessage)
+        .where(ScheduledMessage.status == OutboxStatus.FAILED)
+        .order_by(ScheduledMessage.due_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def void_outbox(

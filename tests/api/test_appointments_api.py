@@ -189,3 +189,22 @@ async def test_listing_by_range_and_status(api: httpx.AsyncClient, catalog: Json
     nothing = await api.get("/api/v1/appointments")
     assert nothing.status_code == 422
     assert nothing.json()["field"] == "date"
+
+
+async def test_booking_plans_messages_and_cancelling_voids_them(
+    api: httpx.AsyncClient, catalog: Json
+) -> None:
+    created = (
+        await api.post("/api/v1/appointments", json=booking(catalog, starts_at="2026-11-26T15:00"))
+    ).json()
+    messages = (await api.get(f"/api/v1/appointments/{created['id']}/messages")).json()
+    assert [(m["kind"], m["script"], m["status"]) for m in messages] == [
+        ("confirmation", "booking_confirmation", "pending"),
+        ("reminder:1d", "reminder_ask", "pending"),
+        ("reminder:1h", "reminder_light", "pending"),
+    ]
+    assert messages[1]["due_at"] == "2026-11-25T14:00:00Z"  # 24 h before 15:00 Madrid
+    await api.post(f"/api/v1/appointments/{created['id']}/cancel", json={})
+    after = (await api.get(f"/api/v1/appointments/{created['id']}/messages")).json()
+    assert {m["status"] for m in after} == {"void"}
+    assert (await api.get("/api/v1/appointments/999/messages")).status_code == 404

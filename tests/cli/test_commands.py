@@ -82,6 +82,10 @@ def test_book_and_board(tmp_path: Path) -> None:
     assert "unknown service 'Massage' (services: Haircut)" in unknown.stderr
     board = showup(tmp_path, "today", "--date", "2030-03-04")
     assert "1 appointments: 1 awaiting answer" in board.stdout
+    outbox = showup(tmp_path, "outbox")
+    assert outbox.returncode == 0, outbox.stderr
+    assert "pending: 3" in outbox.stdout  # confirmation, 24 h and 1 h reminders
+    assert "Next message due" in outbox.stdout
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

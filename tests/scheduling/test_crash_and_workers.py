@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
-from db.engine import create_engine
-from db.models import OutboxStatus, ScheduledMessage
+from bot.ledger.outbox import outbox_summary
+from db.engine import create_engine, create_session_factory
+from db.models import OutboxStatus
 from tests.databases import PostgresServer
 from tests.fakes.workload import seed_due_messages
 from tests.scheduling.workers import finish, recorded, start_worker, wait_for_lines
@@ -31,11 +31,8 @@ async def _seed(url: str, count: int) -> None:
 async def _statuses(url: str) -> dict[OutboxStatus, int]:
     engine = create_engine(url)
     try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(ScheduledMessage.status, func.count()).group_by(ScheduledMessage.status)
-            )
-            return {row[0]: row[1] for row in rows}
+        async with create_session_factory(engine)() as session:
+            return await outbox_summary(session)
     finally:
         await engine.dispose()
 

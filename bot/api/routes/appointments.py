@@ -15,12 +15,14 @@ from bot.api.schemas import (
     EventOut,
     ReasonIn,
     RescheduleIn,
+    ScheduledMessageOut,
 )
 from bot.domain.appointments import Action, Actor, AppointmentStatus
 from bot.domain.timeutil import day_bounds, localize
 from bot.errors import InvalidInputError
 from bot.ledger import appointments as ledger
 from bot.ledger.clients import find_or_create_by_phone
+from bot.ledger.outbox import outbox_for
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
@@ -125,6 +127,13 @@ async def list_events(appointment_id: int, session: SessionDep) -> list[EventOut
     """The appointment's history: every change, by whom, through which channel, and why."""
     events = await ledger.list_events(session, appointment_id=appointment_id)
     return [EventOut.build(e) for e in events]
+
+
+@router.get("/{appointment_id}/messages")
+async def list_messages(appointment_id: int, session: SessionDep) -> list[ScheduledMessageOut]:
+    """The appointment's planned, sent, void and failed messages (confirmation, reminders)."""
+    rows = await outbox_for(session, appointment_id=appointment_id)
+    return [ScheduledMessageOut.model_validate(row) for row in rows]
 
 
 @router.post("/{appointment_id}/reschedule")
