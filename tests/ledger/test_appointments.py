@@ -12,6 +12,7 @@ from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledB
 from bot.errors import ConflictError, IllegalTransitionError
 from bot.ledger.appointments import (
     BookingRequest,
+    BookingResult,
     Who,
     book,
     cancel_appointment,
@@ -35,9 +36,10 @@ async def _setup(session: AsyncSession) -> tuple[int, int, int]:
     return client.id, staff.id, service.id
 
 
-async def test_booking_records_a_created_event_and_defaults_the_end(session: AsyncSession) -> None:
-    client_id, staff_id, service_id = await _setup(session)
-    result = await book(
+async def _book_tomorrow(
+    session: AsyncSession, client_id: int, staff_id: int, service_id: int
+) -> BookingResult:
+    return await book(
         session,
         request=BookingRequest(
             client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
@@ -46,6 +48,11 @@ async def test_booking_records_a_created_event_and_defaults_the_end(session: Asy
         now=START,
         rules=RULES,
     )
+
+
+async def test_booking_records_a_created_event_and_defaults_the_end(session: AsyncSession) -> None:
+    client_id, staff_id, service_id = await _setup(session)
+    result = await _book_tomorrow(session, client_id, staff_id, service_id)
     await session.commit()
     appointment = result.appointment
     assert result.created
@@ -91,15 +98,7 @@ async def test_overlapping_appointment_for_the_same_master_is_refused(
     session: AsyncSession,
 ) -> None:
     client_id, staff_id, service_id = await _setup(session)
-    await book(
-        session,
-        request=BookingRequest(
-            client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
-        ),
-        who=ADMIN,
-        now=START,
-        rules=RULES,
-    )
+    await _book_tomorrow(session, client_id, staff_id, service_id)
     other = await make_client(session, name="Boris", phone="+34600333444")
     with pytest.raises(ConflictError, match="Vitaly is busy"):
         await book(
@@ -149,15 +148,7 @@ async def test_a_cancelled_appointment_frees_its_slot(session: AsyncSession) -> 
 
 async def test_reschedule_bumps_version_and_logs_both_times(session: AsyncSession) -> None:
     client_id, staff_id, service_id = await _setup(session)
-    booked = await book(
-        session,
-        request=BookingRequest(
-            client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
-        ),
-        who=ADMIN,
-        now=START,
-        rules=RULES,
-    )
+    booked = await _book_tomorrow(session, client_id, staff_id, service_id)
     await mark_appointment(
         session, appointment_id=booked.appointment.id, action=Action.CONFIRM, who=ADMIN, now=START
     )
@@ -193,15 +184,7 @@ async def test_cancellation_records_who_and_whether_it_was_late(
     session: AsyncSession, hours_before: int, by: CancelledBy, late: bool
 ) -> None:
     client_id, staff_id, service_id = await _setup(session)
-    booked = await book(
-        session,
-        request=BookingRequest(
-            client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
-        ),
-        who=ADMIN,
-        now=START,
-        rules=RULES,
-    )
+    booked = await _book_tomorrow(session, client_id, staff_id, service_id)
     cancelled = await cancel_appointment(
         session,
         appointment_id=booked.appointment.id,
@@ -260,15 +243,7 @@ async def test_an_illegal_transition_writes_nothing(
 
 async def test_confirming_twice_records_one_event(session: AsyncSession) -> None:
     client_id, staff_id, service_id = await _setup(session)
-    booked = await book(
-        session,
-        request=BookingRequest(
-            client_id=client_id, staff_id=staff_id, service_id=service_id, starts_at=TOMORROW
-        ),
-        who=ADMIN,
-        now=START,
-        rules=RULES,
-    )
+    booked = await _book_tomorrow(session, client_id, staff_id, service_id)
     for _ in range(2):
         await mark_appointment(
             session,

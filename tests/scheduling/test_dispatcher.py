@@ -15,7 +15,7 @@ from bot.ledger.appointments import (
     reschedule_appointment,
 )
 from bot.ledger.clients import link_identity
-from bot.scheduling.claims import Result, claim_due, record_results
+from bot.scheduling.claims import Claim, Result, claim_due, record_results
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.models import Appointment, ClientIdentity, MessageLog, OutboxStatus
 from tests.factories import ADMIN, RULES
@@ -262,6 +262,18 @@ async def test_a_permanent_failure_falls_back_to_the_clients_other_messenger(
     assert (row.status, row.channel, row.attempts) == (S.SENT, "test", 2)
 
 
+async def claim_as(
+    sessions: async_sessionmaker[AsyncSession], owner: str, clock: ManualClock
+) -> list[Claim]:
+    """Claim what is due as another dispatcher would, and keep it (as if that one died)."""
+    async with sessions() as session:
+        claimed = await claim_due(
+            session, owner=owner, now=clock.now(), lease=timedelta(seconds=60), limit=10
+        )
+        await session.commit()
+    return claimed
+
+
 async def test_rows_of_a_dead_dispatcher_come_back_after_its_lease(
     sessions: async_sessionmaker[AsyncSession],
     dispatcher: Dispatcher,
@@ -269,11 +281,7 @@ async def test_rows_of_a_dead_dispatcher_come_back_after_its_lease(
     clock: ManualClock,
 ) -> None:
     appointment_id = await book_linked(sessions, clock)
-    async with sessions() as session:
-        claimed = await claim_due(
-            session, owner="dead", now=clock.now(), lease=timedelta(seconds=60), limit=10
-        )
-        await session.commit()
+    claimed = await claim_as(sessions, "dead", clock)
     assert [c.appointment_id for c in claimed] == [appointment_id]
     assert await dispatcher.drain() == 0  # leased to someone else
     clock.advance(timedelta(seconds=61))
@@ -288,13 +296,8 @@ async def test_a_result_for_a_row_voided_meanwhile_does_not_resurrect_it(
     dispatcher: Dispatcher,
     clock: ManualClock,
 ) -> None:
-
     appointment_id = await book_linked(sessions, clock)
-    async with sessions() as session:
-        claimed = await claim_due(
-            session, owner="test-worker", now=clock.now(), lease=timedelta(seconds=60), limit=10
-        )
-        await session.commit()
+    claimed = await claim_as(sessions, "test-worker", clock)
     async with sessions() as session:
         await mark_appointment(
             session,
