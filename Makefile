@@ -52,6 +52,7 @@ migrate: $(VENV)/.installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.import_csv
 	$(BIN)/python -m benchmarks.dispatch
+	$(BIN)/python -m benchmarks.replies
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli.helpers import showup, showup_env
@@ -93,3 +96,40 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("run", "book", "today", "import", "db", "staff", "services", "api-token"):
         assert command in result.stdout
+
+
+def test_classify_reads_stdin_and_prints_json_lines(tmp_path: Path) -> None:
+    messages = "Сегодня не смогу, можно в четверг?\n\nyes\nQuiero cancelar\nsaat kaçta?\n"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "classify",
+            "--now",
+            "2026-11-23T10:00",
+            "--tz",
+            "Europe/Madrid",
+        ],
+        input=messages,
+        cwd=tmp_path,
+        env=showup_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {
+            "text": "Сегодня не смогу, можно в четверг?",
+            "intent": "reschedule",
+            "when": "2026-11-26",
+        },
+        {"text": "yes", "intent": "confirm", "when": None},
+        {"text": "Quiero cancelar", "intent": "cancel", "when": None},
+        {"text": "saat kaçta?", "intent": "other", "when": None},
+    ]
+    bad = showup(tmp_path, "classify", "--tz", "Mars/Base")
+    assert bad.returncode == 2
+    assert "not a time zone" in bad.stderr
