@@ -32,13 +32,14 @@ from sqlalchemy import insert, select
 from bot.admin.alerts import LoggingAlerts
 from bot.channels.base import OutboundMessage, SendReceipt
 from bot.clock import SystemClock
-from bot.conversation.render import MessageContext, PlainRenderer
+from bot.conversation.render import MessageContext
 from bot.domain.reminders import Script
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.engine import create_engine, create_session_factory
 from db.models import Appointment, MessageLog, OutboxStatus, ScheduledMessage
 from migrations.runner import upgrade
 from tests.databases import PostgresServer
+from tests.fakes.scripts import script_book
 from tests.fakes.workload import seed_due_messages
 
 ZONE = ZoneInfo("Europe/Madrid")
@@ -78,7 +79,7 @@ async def _showup(url: str, size: int) -> tuple[float, float]:
         dispatcher = Dispatcher(
             sessions=create_session_factory(engine),
             channels={"test": channel},
-            renderer=PlainRenderer(),
+            renderer=script_book(),
             alerts=LoggingAlerts(),
             clock=SystemClock(),
             config=DispatchConfig(),
@@ -114,7 +115,7 @@ async def naive_send(appointment_id: int) -> None:
     assert _Naive.gate is not None
     async with _Naive.gate, _Naive.sessions() as session:  # type: ignore[attr-defined]
         appointment = await session.get(Appointment, appointment_id)
-        rendered = PlainRenderer().render(
+        rendered = script_book().render(
             script=Script.BOOKING_CONFIRMATION,
             context=MessageContext(
                 appointment_id=appointment.id,

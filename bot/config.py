@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=25, gt=0, le=1000)
     whatsapp_rate_limit: float = Field(default=80, gt=0, le=1000)
     chat_min_interval: Duration = timedelta(seconds=1)
+    scripts_dir: Path = Field(
+        default=Path("scripts_templates"), description="the salon's editable message scripts"
+    )
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, load_settings
+from bot.conversation.scripts import ScriptBook, ScriptError, load_scripts
 from bot.errors import ConfigError, DatabaseNotReadyError, ShowUpError
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
@@ -51,6 +52,15 @@ def settings_or_exit() -> Settings:
     # alembic narrates every step at INFO; the CLI prints its own one-line summary instead
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     return settings
+
+
+def scripts_or_exit(settings: Settings) -> ScriptBook:
+    """The salon's scripts, or every problem in them (file and line) and exit code 2."""
+    try:
+        return load_scripts(settings)
+    except ScriptError as exc:
+        err_console.print(f"[bold red]Scripts error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_CONFIG) from None
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -16,10 +16,17 @@ from bot.admin.alerts import LoggingAlerts
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
 from bot.channels.base import Channel
-from bot.cli.common import console, describe_database, open_ledger, run, settings_or_exit
+from bot.cli.common import (
+    console,
+    describe_database,
+    open_ledger,
+    run,
+    scripts_or_exit,
+    settings_or_exit,
+)
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.conversation.render import PlainRenderer
+from bot.conversation.scripts import load_scripts
 from bot.scheduling.factory import create_dispatcher, create_scheduler
 from bot.scheduling.scheduler import OutboxScheduler
 
@@ -27,6 +34,7 @@ from bot.scheduling.scheduler import OutboxScheduler
 def run_command() -> None:
     """Start ShowUp: the REST API (and, as they are configured, the messenger channels)."""
     settings = settings_or_exit()
+    scripts_or_exit(settings)
     token = resolve_api_token(settings)
     if token.generated:
         console.print(
@@ -74,7 +82,7 @@ def _outbox_scheduler(
         settings=settings,
         sessions=sessions,
         channels=channels,
-        renderer=PlainRenderer(),
+        renderer=load_scripts(settings),
         alerts=LoggingAlerts(),
         clock=SystemClock(),
     )

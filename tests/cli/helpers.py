@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fakes.scripts import SCRIPTS_DIR
+
 
 def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
     """The parent environment without any SHOWUP_ variable, plus the given settings."""
@@ -17,6 +19,7 @@ def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
             "SHOWUP_VAR_DIR": str(workdir / "var"),
             "SHOWUP_TIMEZONE": "Europe/Madrid",
             "SHOWUP_PHONE_REGION": "ES",
+            "SHOWUP_SCRIPTS_DIR": str(SCRIPTS_DIR),
             "COLUMNS": "200",
         }
     )

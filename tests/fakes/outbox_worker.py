@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 
 from bot.admin.alerts import LoggingAlerts
 from bot.clock import SystemClock
-from bot.conversation.render import PlainRenderer
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.engine import create_engine, create_session_factory
 from db.models import OutboxStatus, ScheduledMessage
 from tests.fakes.channels import FileRecordingChannel
+from tests.fakes.scripts import script_book
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -33,7 +33,7 @@ async def main(args: argparse.Namespace) -> None:
     dispatcher = Dispatcher(
         sessions=sessions,
         channels={"test": FileRecordingChannel(Path(args.record), delay=args.delay)},
-        renderer=PlainRenderer(),
+        renderer=script_book(),
         alerts=LoggingAlerts(),
         clock=SystemClock(),
         config=DispatchConfig(

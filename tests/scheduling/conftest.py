@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
-from bot.conversation.render import PlainRenderer
 from bot.ledger.clients import link_identity
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.models import Appointment, ScheduledMessage
 from tests.factories import make_appointment, make_client, make_service, make_staff
 from tests.fakes.channels import RecordingChannel
+from tests.fakes.scripts import script_book
 
 
 @dataclass
@@ -45,7 +45,7 @@ def dispatcher(
     return Dispatcher(
         sessions=sessions,
         channels={"test": channel},
-        renderer=PlainRenderer(),
+        renderer=script_book(),
         alerts=alerts,
         clock=clock,
         config=DispatchConfig(batch=50, lease=timedelta(seconds=60), max_attempts=3),

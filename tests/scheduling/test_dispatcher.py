@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import PermanentSendError, TransientSendError
 from bot.clock import ManualClock
-from bot.conversation.render import PlainRenderer
 from bot.domain.appointments import Action, CancelledBy
 from bot.ledger.appointments import (
     cancel_appointment,
@@ -20,6 +19,7 @@ from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.models import Appointment, ClientIdentity, MessageLog, OutboxStatus
 from tests.factories import ADMIN, RULES
 from tests.fakes.channels import RecordingChannel
+from tests.fakes.scripts import script_book
 from tests.scheduling.conftest import RecordingAlerts, book_linked, outbox
 
 S = OutboxStatus
@@ -38,7 +38,7 @@ async def test_a_booking_is_confirmed_now_and_reminded_later(
     assert await dispatcher.drain() == 1
     assert [m.metadata["kind"] for m in channel.sent] == ["confirmation"]
     assert channel.sent[0].recipient == "555"
-    assert "You are booked" in channel.sent[0].text
+    assert "You're booked" in channel.sent[0].text
 
     clock.set(planned["reminder:1d", 1].due_at)
     assert await dispatcher.drain() == 1
@@ -249,7 +249,7 @@ async def test_a_permanent_failure_falls_back_to_the_clients_other_messenger(
     dispatcher = Dispatcher(
         sessions=sessions,
         channels={"test": channel, "other": other},
-        renderer=PlainRenderer(),
+        renderer=script_book(),
         alerts=alerts,
         clock=clock,
         config=DispatchConfig(),

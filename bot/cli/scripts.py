@@ -1,0 +1,30 @@
+"""``showup scripts``: check the salon's edited scripts and preview them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import console, scripts_or_exit, settings_or_exit
+from bot.conversation.scripts import sample_context
+from bot.domain.locales import SUPPORTED_LOCALES
+from bot.domain.reminders import Script
+
+
+def scripts_command(
+    locale: Annotated[
+        str | None, typer.Option(help="preview only this language: ru, en, es or tr")
+    ] = None,
+) -> None:
+    """Check every script (file and line of each problem) and preview the reminders."""
+    settings = settings_or_exit()
+    book = scripts_or_exit(settings)
+    console.print(f"All scripts in {settings.scripts_dir} are valid.")
+    for code in [locale] if locale else SUPPORTED_LOCALES:
+        for script in Script:
+            rendered = book.render(script=script, context=sample_context(code))
+            buttons = "  ".join(f"[{b.label}]" for b in rendered.buttons)
+            console.print(f"\n[bold]{code} · {script.value}[/]\n{rendered.text}")
+            if buttons:
+                console.print(buttons)
