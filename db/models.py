@@ -98,6 +98,8 @@ class Client(Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked_reason: Mapped[str | None] = mapped_column(Text)
+    intake: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    policy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), server_default=func.now(), onupdate=func.now()
     )
@@ -192,6 +194,40 @@ class MessageLog(Base):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DialogState(Base):
+    """Where a client's conversation stands, so any process can continue it after a restart."""
+
+    __tablename__ = "dialog_states"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(32))  # idle, intake:<step>, policy
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InboxItem(Base):
+    """Something the bot hands to a human: a question, a voice note, a reschedule request."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (Index("ix_inbox_items_open", "handled_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(24))  # other, reschedule_request, running_late…
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OutboxStatus(enum.StrEnum):

@@ -54,6 +54,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "ack_cancelled": frozenset(),
     "ack_reschedule": frozenset(),
     "ack_late": frozenset(),
+    "ack_stale": frozenset(),
     "noshow_followup": frozenset(),
     "noshow_reply": frozenset(),
     "fallback": frozenset(),
@@ -146,11 +147,15 @@ class ScriptBook:
                 local, format=DATE_PATTERNS.get(locale, "EEEE d MMMM"), locale=locale
             ),
             "time": format_time(local, format="short", locale=locale),
-            "late_window": format_timedelta(self._late_window, threshold=2, locale=locale),
+            "late_window": self.late_window_text(locale),
             "late": False,
             "rescheduled": context.version > 1,
             "proposed": None,
         }
+
+    def late_window_text(self, locale: str) -> str:
+        """The late-cancellation window in words: "24 hours", "24 часа", "24 horas"…"""
+        return format_timedelta(self._late_window, threshold=2, locale=locale)
 
     def render_named(
         self, name: str, *, locale: str | None, variables: dict[str, object]

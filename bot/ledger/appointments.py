@@ -455,3 +455,38 @@ async def mark_appointment(
             session, appointment_id=appointment.id, reason=f"appointment {after.value}"
         )
     return appointment
+
+
+async def note_running_late(
+    session: AsyncSession, *, appointment_id: int, who: Who, now: datetime, text: str
+) -> Appointment:
+    """Record that the client said they are coming but late (no change of state)."""
+    appointment = await get_appointment(session, appointment_id=appointment_id)
+    _record(
+        session,
+        appointment,
+        kind="running_late",
+        who=who,
+        at=now,
+        from_status=appointment.status,
+        reason=text[:500],
+    )
+    await session.flush()
+    return appointment
+
+
+async def next_open_appointment(
+    session: AsyncSession, *, client_id: int, now: datetime
+) -> Appointment | None:
+    """The client's next appointment that has not started and still wants an answer."""
+    found: Appointment | None = await session.scalar(
+        select(Appointment)
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.starts_at > now,
+            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]),
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    return found

@@ -1,0 +1,217 @@
+"""The dialog engine against a real database: intake, replies, buttons, the admin inbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Button
+from bot.clock import ManualClock
+from bot.conversation.dialog import Dialog, DialogReply, DialogSetup, InboundMessage
+from bot.ledger.appointments import list_events, reschedule_appointment
+from bot.ledger.clients import link_identity
+from db.models import Appointment, Client, DialogState, InboxItem
+from tests.factories import ADMIN, RULES, make_appointment, make_client, make_service, make_staff
+from tests.fakes.scripts import script_book
+
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+@pytest.fixture
+def setup() -> DialogSetup:
+    return DialogSetup(
+        scripts=script_book(),
+        zone=MADRID,
+        salon_name="Studio",
+        default_locale="en",
+        late_window=timedelta(hours=24),
+    )
+
+
+async def say(
+    sessions: async_sessionmaker[AsyncSession],
+    setup: DialogSetup,
+    clock: ManualClock,
+    message: InboundMessage,
+) -> list[DialogReply]:
+    """Each message in its own session and transaction, as the channels will do."""
+    async with sessions() as session:
+        replies = await Dialog(session, setup, clock.now()).handle(message)
+        await session.commit()
+    return replies
+
+
+async def booked_client(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, *, hours_ahead: int = 54
+) -> int:
+    async with sessions() as session:
+        client = await make_client(session)
+        client.locale = "ru"
+        await link_identity(session, client_id=client.id, channel="test", external_id="42")
+        appointment = await make_appointment(
+            session,
+            client=client,
+            staff=await make_staff(session),
+            service=await make_service(session),
+            starts_at=clock.now() + timedelta(hours=hours_ahead),
+            now=clock.now(),
+        )
+        state = DialogState(client_id=client.id, state="idle", updated_at=clock.now())
+        session.add(state)
+        await session.commit()
+        return appointment.id
+
+
+async def stored(sessions: async_sessionmaker[AsyncSession], appointment_id: int) -> Appointment:
+    async with sessions() as session:
+        found = await session.get(Appointment, appointment_id)
+        assert found is not None
+        return found
+
+
+async def inbox(sessions: async_sessionmaker[AsyncSession]) -> list[InboxItem]:
+    async with sessions() as session:
+        return list(await session.scalars(select(InboxItem).order_by(InboxItem.id)))
+
+
+async def test_a_stranger_goes_through_intake_and_policy_in_their_language(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    def msg(text: str = "", button: Button | None = None) -> InboundMessage:
+        return InboundMessage(
+            channel="test",
+            sender="777",
+            text=text,
+            button=button,
+            display_name="Mercedes",
+            language_code="es-ES",
+        )
+
+    first = await say(sessions, setup, clock, msg("Hola"))
+    assert "¿Cómo conociste Studio" in first[0].text
+    second = await say(sessions, setup, clock, msg("Por Instagram, tenéis buenas fotos"))
+    assert "profesional" in second[0].text
+    await say(sessions, setup, clock, msg("Con Marta si puede ser"))
+    policy = await say(sessions, setup, clock, msg("Sí, me quemaron el pelo una vez"))
+    assert "24 horas" in policy[0].text
+    assert [b.intent for b in policy[0].buttons] == ["agree"]
+    await say(sessions, setup, clock, msg(button=policy[0].buttons[0]))
+    async with sessions() as session:
+        client = await session.scalar(select(Client))
+        assert client is not None
+        assert (client.name, client.locale, client.heard_from) == (
+            "Mercedes",
+            "es",
+            "Por Instagram, tenéis buenas fotos",
+        )
+        assert client.intake == {
+            "heard_from": "Por Instagram, tenéis buenas fotos",
+            "preferred_master": "Con Marta si puede ser",
+            "experience": "Sí, me quemaron el pelo una vez",
+        }
+        assert client.policy_accepted_at == clock.now()
+
+
+async def test_free_text_cancels_the_next_appointment(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock, hours_ahead=5)
+    replies = await say(
+        sessions, setup, clock, InboundMessage(channel="test", sender="42", text="не смогу")
+    )
+    assert replies[0].text.startswith("Запись отменена. До визита осталось менее чем 24 часа")
+    after = await stored(sessions, appointment_id)
+    assert (
+        after.status.value,
+        after.late_cancel,
+        after.cancelled_by.value if after.cancelled_by else None,
+    ) == ("cancelled", True, "client")
+    async with sessions() as session:
+        events = await list_events(session, appointment_id=appointment_id)
+    assert (events[-1].kind, events[-1].actor.value, events[-1].channel) == (
+        "cancelled",
+        "client",
+        "test",
+    )
+
+
+async def test_a_confirm_button_confirms_and_a_stale_one_changes_nothing(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    old_button = Button("Да, приду", "confirm", appointment_id, 1)
+    async with sessions() as session:
+        await reschedule_appointment(
+            session,
+            appointment_id=appointment_id,
+            starts_at=clock.now() + timedelta(days=4),
+            who=ADMIN,
+            now=clock.now(),
+            rules=RULES,
+        )
+        await session.commit()
+    stale = await say(
+        sessions, setup, clock, InboundMessage(channel="test", sender="42", button=old_button)
+    )
+    assert "ничего не изменилось" in stale[0].text
+    assert (await stored(sessions, appointment_id)).status.value == "booked"
+    fresh = Button("Да, приду", "confirm", appointment_id, 2)
+    confirmed = await say(
+        sessions, setup, clock, InboundMessage(channel="test", sender="42", button=fresh)
+    )
+    assert confirmed[0].text.startswith("Спасибо, Anna!")
+    assert (await stored(sessions, appointment_id)).status.value == "confirmed"
+
+
+async def test_a_reschedule_request_reaches_the_admins_with_the_proposed_time(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    replies = await say(
+        sessions,
+        setup,
+        clock,
+        InboundMessage(
+            channel="test", sender="42", text="Сегодня не смогу, можно в пятницу в 17:00?"
+        ),
+    )
+    assert "пятница 27 ноября, 17:00" in replies[0].text
+    items = await inbox(sessions)
+    assert [(i.kind, i.appointment_id) for i in items] == [("reschedule_request", appointment_id)]
+    assert items[0].proposed_at is not None
+    assert items[0].proposed_at.astimezone(MADRID).strftime("%a %H:%M") == "Fri 17:00"
+    assert (await stored(sessions, appointment_id)).status.value == "booked"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "script_start"),
+    [
+        (
+            InboundMessage(channel="test", sender="42", text="А сколько стоит окрашивание?"),
+            "other",
+            "Спасибо! Я передал",
+        ),
+        (InboundMessage(channel="test", sender="42", kind="voice"), "other", "Спасибо! Я передал"),
+        (
+            InboundMessage(channel="test", sender="42", text="Опаздываю на 10 минут"),
+            "running_late",
+            "Спасибо, что предупредили",
+        ),
+    ],
+)
+async def test_what_needs_a_human_goes_to_the_inbox(
+    sessions: async_sessionmaker[AsyncSession],
+    setup: DialogSetup,
+    clock: ManualClock,
+    message: InboundMessage,
+    kind: str,
+    script_start: str,
+) -> None:
+    await booked_client(sessions, clock)
+    replies = await say(sessions, setup, clock, message)
+    assert replies[0].text.startswith(script_start)
+    assert [i.kind for i in await inbox(sessions)] == [kind]
