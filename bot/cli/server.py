@@ -75,7 +75,8 @@ def _outbox_scheduler(
         console.print(
             "No messenger channel is configured: bookings are stored and their reminders "
             "planned; they go out once a channel is set up (any too late by then are skipped). "
-            "Next: add masters and services, then book (README, 'What next')."
+            "Next: add masters and services, book, and talk to ShowUp as a client with "
+            "`showup chat --phone <client's phone>` (README, 'What next')."
         )
         return None
     dispatcher = create_dispatcher(

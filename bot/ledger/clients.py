@@ -167,3 +167,15 @@ async def link_identity(
     existing.unreachable_reason = None
     await session.flush()
     return existing
+
+
+async def find_client_by_identity(
+    session: AsyncSession, *, channel: str, external_id: str
+) -> Client | None:
+    """The client behind a messenger address, if it is linked."""
+    found: Client | None = await session.scalar(
+        select(Client)
+        .join(ClientIdentity, ClientIdentity.client_id == Client.id)
+        .where(ClientIdentity.channel == channel, ClientIdentity.external_id == external_id)
+    )
+    return found

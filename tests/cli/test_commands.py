@@ -133,3 +133,41 @@ def test_classify_reads_stdin_and_prints_json_lines(tmp_path: Path) -> None:
     bad = showup(tmp_path, "classify", "--tz", "Mars/Base")
     assert bad.returncode == 2
     assert "not a time zone" in bad.stderr
+
+
+def test_chat_as_a_client_confirms_with_a_button(tmp_path: Path) -> None:
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    showup(tmp_path, "staff", "add", "Vitaly")
+    showup(tmp_path, "services", "add", "Haircut", "--minutes", "60", "--price", "30")
+    showup(
+        tmp_path,
+        "book",
+        "--phone",
+        "+34600111222",
+        "--name",
+        "Anna",
+        "--at",
+        "2030-03-04 11:00",
+        "--service",
+        "Haircut",
+        "--master",
+        "Vitaly",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--phone", "600111222"],
+        input="/remind\n1\nwhere are you exactly?\n/quit\n",
+        cwd=tmp_path,
+        env=showup_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Will you come?" in result.stdout
+    assert "1 Yes, I'll come" in result.stdout
+    assert "Thank you, Anna!" in result.stdout
+    assert "passed your message to the administrator" in result.stdout
+    board = showup(tmp_path, "today", "--date", "2030-03-04")
+    assert "confirmed" in board.stdout
+    assert showup(tmp_path, "chat").returncode == 1  # neither --phone nor --client-id

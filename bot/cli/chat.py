@@ -1,0 +1,154 @@
+"""``showup chat``: talk to ShowUp as one of the salon's clients, in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from bot.channels.base import OutboundMessage
+from bot.channels.console import ConsoleChannel
+from bot.cli.common import (
+    Ledger,
+    console,
+    fail,
+    open_ledger,
+    run,
+    scripts_or_exit,
+    settings_or_exit,
+)
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.conversation.dialog import Dialog, DialogSetup, InboundMessage
+from bot.conversation.render import MessageContext
+from bot.conversation.scripts import ScriptBook
+from bot.domain.phones import normalize_phone
+from bot.domain.reminders import Script
+from bot.ledger.appointments import next_open_appointment
+from bot.ledger.clients import (
+    find_by_phone,
+    find_client_by_identity,
+    get_client,
+    link_identity,
+)
+from bot.ledger.salon import ensure_salon
+
+HELP = (
+    "Type as the client would. A number picks a button of the last message. "
+    "/remind shows the reminder for the next appointment, /voice and /photo send those, "
+    "/quit ends."
+)
+
+
+def chat_command(
+    phone: Annotated[
+        str | None, typer.Option(help="the client's phone, e.g. +79001234567")
+    ] = None,
+    client_id: Annotated[int | None, typer.Option(help="…or the client's id")] = None,
+) -> None:
+    """Chat as a client (an unknown phone starts as a new person, with the intake)."""
+    if (phone is None) == (client_id is None):
+        fail("give exactly one of --phone or --client-id")
+    settings = settings_or_exit()
+    scripts = scripts_or_exit(settings)
+    run(_chat(settings, scripts, phone, client_id))
+
+
+async def _chat(
+    settings: Settings, scripts: ScriptBook, phone: str | None, client_id: int | None
+) -> None:
+    channel = ConsoleChannel(console)
+    async with open_ledger(settings) as ledger:
+        sender = await _sender(settings, ledger, phone, client_id)
+        async with ledger.sessions() as session:
+            salon = await ensure_salon(session, settings=settings)
+            setup = DialogSetup(
+                scripts=scripts,
+                zone=ledger.zone,
+                salon_name=salon.name,
+                default_locale=salon.locale,
+                late_window=settings.late_cancel_window,
+            )
+        console.print(f"[dim]{HELP}[/]")
+        while True:
+            try:
+                line = (await asyncio.to_thread(input, "you ▸ ")).strip()
+            except EOFError:
+                break
+            if line in {"/quit", "/exit"}:
+                break
+            if line == "/help" or not line:
+                console.print(f"[dim]{HELP}[/]")
+                continue
+            if line == "/remind":
+                await _remind(ledger, scripts, channel, sender, salon.name)
+                continue
+            message = _inbound(line, sender, channel)
+            async with ledger.sessions() as session:
+                replies = await Dialog(session, setup, SystemClock().now()).handle(message)
+                await session.commit()
+            for reply in replies:
+                await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
+
+
+def _inbound(line: str, sender: str, channel: ConsoleChannel) -> InboundMessage:
+    if line in {"/voice", "/photo"}:
+        return InboundMessage(channel="console", sender=sender, kind=line[1:])
+    if line.isdigit() and 1 <= int(line) <= len(channel.last_buttons):
+        return InboundMessage(
+            channel="console", sender=sender, button=channel.last_buttons[int(line) - 1]
+        )
+    return InboundMessage(channel="console", sender=sender, text=line)
+
+
+async def _sender(
+    settings: Settings, ledger: Ledger, phone: str | None, client_id: int | None
+) -> str:
+    """The console address to chat from, linked to the client when the client exists."""
+    async with ledger.sessions() as session:
+        if client_id is not None:
+            client = await get_client(session, client_id=client_id)
+        else:
+            assert phone is not None  # noqa: S101 - checked by the command
+            e164 = normalize_phone(phone, region=settings.phone_region)
+            found = await find_by_phone(session, phone=e164)
+            if found is None:
+                console.print(f"[dim]No client has {e164}: you start as a new person.[/]")
+                return e164
+            client = found
+        address = client.phone or f"client-{client.id}"
+        await link_identity(session, client_id=client.id, channel="console", external_id=address)
+        await session.commit()
+        console.print(f"[dim]Chatting as {client.name} ({address}).[/]")
+        return address
+
+
+async def _remind(
+    ledger: Ledger, scripts: ScriptBook, channel: ConsoleChannel, sender: str, salon: str
+) -> None:
+    async with ledger.sessions() as session:
+        client = await find_client_by_identity(session, channel="console", external_id=sender)
+        target = (
+            await next_open_appointment(session, client_id=client.id, now=SystemClock().now())
+            if client is not None
+            else None
+        )
+    if client is None or target is None:
+        console.print("[dim]No upcoming appointment to remind about.[/]")
+        return
+    rendered = scripts.render(
+        script=Script.REMINDER_ASK,
+        context=MessageContext(
+            appointment_id=target.id,
+            version=target.version,
+            client_name=client.name,
+            locale=client.locale or "en",
+            salon_name=salon,
+            service=target.service.name,
+            staff=target.staff.name,
+            starts_at=target.starts_at,
+            zone=ledger.zone,
+        ),
+    )
+    await channel.send(OutboundMessage(sender, rendered.text, rendered.buttons))
