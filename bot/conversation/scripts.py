@@ -64,7 +64,7 @@ MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons
 #: how a day is written in each language: "Monday, November 23", "понедельник, 23 ноября"…
 DATE_PATTERNS = {
     "en": "EEEE, MMMM d",
-    "ru": "EEEE, d MMMM",
+    "ru": "d MMMM (EEEE)",
     "es": "EEEE d 'de' MMMM",
     "tr": "d MMMM EEEE",
 }

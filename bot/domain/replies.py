@@ -353,10 +353,8 @@ def _find_time(text: str) -> time | None:
 
 
 def _find_day(text: str, today: date) -> date | None:  # noqa: PLR0911 - one return per form
-    if AFTER_TOMORROW.search(text):
-        return today + timedelta(days=2)
-    if TOMORROW.search(text):
-        return today + timedelta(days=1)
+    """The most specific day named: a weekday or a date beats "tomorrow", which beats "today"
+    ("can't tomorrow, can we do Friday?" proposes Friday)."""
     for weekday, pattern in enumerate(WEEKDAY):
         if pattern.search(text):
             ahead = (weekday - today.weekday()) % 7 or 7
@@ -368,6 +366,10 @@ def _find_day(text: str, today: date) -> date | None:  # noqa: PLR0911 - one ret
         except ValueError:
             return None
         return found if found >= today else date(today.year + 1, month, day)
+    if AFTER_TOMORROW.search(text):
+        return today + timedelta(days=2)
+    if TOMORROW.search(text):
+        return today + timedelta(days=1)
     if TODAY.search(text):
         return today
     return None

@@ -171,3 +171,21 @@ def test_chat_as_a_client_confirms_with_a_button(tmp_path: Path) -> None:
     board = showup(tmp_path, "today", "--date", "2030-03-04")
     assert "confirmed" in board.stdout
     assert showup(tmp_path, "chat").returncode == 1  # neither --phone nor --client-id
+
+
+def test_demo_plays_a_salon_day_in_four_languages(tmp_path: Path) -> None:
+    result = showup(tmp_path, "demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in (
+        "ShowUp → Mercedes: ¡Hola!",  # intake of a stranger, in her language
+        "[Acepto]",  # the policy button
+        "ShowUp → Anna: Здравствуйте, Anna! Напоминаем о записи",  # the 24 h reminder
+        "you would like Friday 27 November, 17:00",  # reschedule with the proposed time
+        "cuenta como cancelación tardía",  # a late cancellation
+        "Haber verdiğiniz için teşekkürler",  # running late
+        "1 no-show, 1 arrived",  # the admin's board
+        "reschedule_request",  # the admin inbox
+    ):
+        assert expected in out, expected
+    assert "Traceback" not in result.stderr
