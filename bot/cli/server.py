@@ -75,8 +75,9 @@ def _outbox_scheduler(
         console.print(
             "No messenger channel is configured: bookings are stored and their reminders "
             "planned; they go out once a channel is set up (any too late by then are skipped). "
-            "Next: add masters and services, book, and talk to ShowUp as a client with "
-            "`showup chat --phone <client's phone>` (README, 'What next')."
+            "To see ShowUp at work without a messenger: `.venv/bin/showup demo` (a whole salon "
+            "day in seconds) or `.venv/bin/showup chat --phone <client's phone>` (talk to it "
+            "as a client)."
         )
         return None
     dispatcher = create_dispatcher(

@@ -74,6 +74,8 @@ def test_run_serves_the_api_with_a_generated_token(tmp_path: Path) -> None:
     assert process.returncode == 0, output
     assert output.count(token) == 2  # the token and the curl example, in the one-time panel
     assert "/docs" in output
+    assert "showup demo" in output
+    assert "showup chat" in output
 
     process = _start(tmp_path, port)
     try:
