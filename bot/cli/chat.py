@@ -139,16 +139,8 @@ async def _remind(
         return
     rendered = scripts.render(
         script=Script.REMINDER_ASK,
-        context=MessageContext(
-            appointment_id=target.id,
-            version=target.version,
-            client_name=client.name,
-            locale=client.locale or "en",
-            salon_name=salon,
-            service=target.service.name,
-            staff=target.staff.name,
-            starts_at=target.starts_at,
-            zone=ledger.zone,
+        context=MessageContext.of(
+            target, locale=client.locale or "en", salon_name=salon, zone=ledger.zone
         ),
     )
     await channel.send(OutboundMessage(sender, rendered.text, rendered.buttons))

@@ -273,15 +273,10 @@ class Dialog:
                 "rescheduled": False,
                 "proposed": None,
             }
-        context = MessageContext(
-            appointment_id=appointment.id,
-            version=appointment.version,
-            client_name=appointment.client.name,
+        context = MessageContext.of(
+            appointment,
             locale=self._locale,
             salon_name=self._setup.salon_name,
-            service=appointment.service.name,
-            staff=appointment.staff.name,
-            starts_at=appointment.starts_at,
             zone=self._setup.zone,
         )
         return self._setup.scripts.variables(context=context, locale=self._locale)

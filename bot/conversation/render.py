@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.base import Button
 from bot.domain.reminders import Script
+from db.models import Appointment
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,23 @@ class MessageContext:
     staff: str
     starts_at: datetime
     zone: ZoneInfo
+
+    @classmethod
+    def of(
+        cls, appointment: Appointment, *, locale: str, salon_name: str, zone: ZoneInfo
+    ) -> MessageContext:
+        """The context of a loaded appointment (with its client, master and service)."""
+        return cls(
+            appointment_id=appointment.id,
+            version=appointment.version,
+            client_name=appointment.client.name,
+            locale=locale,
+            salon_name=salon_name,
+            service=appointment.service.name,
+            staff=appointment.staff.name,
+            starts_at=appointment.starts_at,
+            zone=zone,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,16 +196,8 @@ class Dispatcher:
         client = appointment.client
         rendered = self._renderer.render(
             script=script,
-            context=MessageContext(
-                appointment_id=appointment.id,
-                version=appointment.version,
-                client_name=client.name,
-                locale=client.locale or "en",
-                salon_name=salon_name,
-                service=appointment.service.name,
-                staff=appointment.staff.name,
-                starts_at=appointment.starts_at,
-                zone=zone,
+            context=MessageContext.of(
+                appointment, locale=client.locale or "en", salon_name=salon_name, zone=zone
             ),
         )
         return _Send(
