@@ -232,7 +232,3 @@ class ScheduledMessageOut(Out):
     last_error: str | None
     channel: str | None
     sent_at: datetime | None
-
-
-class ErrorOut(BaseModel):
-    detail: str

@@ -32,7 +32,6 @@ from bot.ledger.clients import (
     get_client,
     link_identity,
 )
-from bot.ledger.salon import ensure_salon
 
 HELP = (
     "Type as the client would. A number picks a button of the last message. "
@@ -61,15 +60,13 @@ async def _chat(
     channel = ConsoleChannel(console)
     async with open_ledger(settings) as ledger:
         sender = await _sender(settings, ledger, phone, client_id)
-        async with ledger.sessions() as session:
-            salon = await ensure_salon(session, settings=settings)
-            setup = DialogSetup(
-                scripts=scripts,
-                zone=ledger.zone,
-                salon_name=salon.name,
-                default_locale=salon.locale,
-                late_window=settings.late_cancel_window,
-            )
+        setup = DialogSetup(
+            scripts=scripts,
+            zone=ledger.zone,
+            salon_name=ledger.salon_name,
+            default_locale=ledger.locale,
+            late_window=settings.late_cancel_window,
+        )
         console.print(f"[dim]{HELP}[/]")
         while True:
             try:
@@ -82,7 +79,7 @@ async def _chat(
                 console.print(f"[dim]{HELP}[/]")
                 continue
             if line == "/remind":
-                await _remind(ledger, scripts, channel, sender, salon.name)
+                await _remind(ledger, scripts, channel, sender, ledger.salon_name)
                 continue
             message = _inbound(line, sender, channel)
             async with ledger.sessions() as session:

@@ -85,6 +85,8 @@ class Ledger:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     zone: ZoneInfo
+    salon_name: str
+    locale: str
 
 
 @asynccontextmanager
@@ -97,6 +99,12 @@ async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
         async with sessions() as session:
             salon = await ensure_salon(session, settings=settings)
             await session.commit()
-        yield Ledger(engine=engine, sessions=sessions, zone=ZoneInfo(salon.timezone))
+        yield Ledger(
+            engine=engine,
+            sessions=sessions,
+            zone=ZoneInfo(salon.timezone),
+            salon_name=salon.name,
+            locale=salon.locale,
+        )
     finally:
         await engine.dispose()

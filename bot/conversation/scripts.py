@@ -77,7 +77,6 @@ class ScriptError(ConfigError):
 @dataclass(frozen=True, slots=True)
 class _Piece:
     template: Template
-    where: str  # "scripts_templates/en/reminder_ask.yaml:3"
 
 
 @dataclass(slots=True)
@@ -279,7 +278,7 @@ def _compile(
     except TemplateError as exc:
         problems.append(f"{path}:{first_line}: {exc}")
         return None
-    return _Piece(template=template, where=f"{path}:{first_line}")
+    return _Piece(template=template)
 
 
 def load_scripts(settings: Settings) -> ScriptBook:

@@ -28,10 +28,16 @@ def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
 
 
 def showup(
-    workdir: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    workdir: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` in ``workdir``, optionally feeding ``stdin``."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
+        input=stdin,
         cwd=workdir,
         env=env or showup_env(workdir),
         capture_output=True,

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.cli.helpers import showup, showup_env
@@ -100,24 +98,8 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
 
 def test_classify_reads_stdin_and_prints_json_lines(tmp_path: Path) -> None:
     messages = "Сегодня не смогу, можно в четверг?\n\nyes\nQuiero cancelar\nsaat kaçta?\n"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "classify",
-            "--now",
-            "2026-11-23T10:00",
-            "--tz",
-            "Europe/Madrid",
-        ],
-        input=messages,
-        cwd=tmp_path,
-        env=showup_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = showup(
+        tmp_path, "classify", "--now", "2026-11-23T10:00", "--tz", "Europe/Madrid", stdin=messages
     )
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
@@ -153,15 +135,12 @@ def test_chat_as_a_client_confirms_with_a_button(tmp_path: Path) -> None:
         "--master",
         "Vitaly",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--phone", "600111222"],
-        input="/remind\n1\nwhere are you exactly?\n/quit\n",
-        cwd=tmp_path,
-        env=showup_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = showup(
+        tmp_path,
+        "chat",
+        "--phone",
+        "600111222",
+        stdin="/remind\n1\nwhere are you exactly?\n/quit\n",
     )
     assert result.returncode == 0, result.stderr
     assert "Will you come?" in result.stdout

@@ -170,7 +170,6 @@ async def test_transient_failures_back_off_then_give_up_and_tell_admins(
 ) -> None:
     appointment_id = await book_linked(sessions, clock)
     channel.failures.extend(TransientSendError("timeout") for _ in range(3))
-    delays = []
     for attempt in (1, 2):
         await dispatcher.drain()
         row = (await outbox(sessions, appointment_id))["confirmation", 1]
@@ -178,7 +177,6 @@ async def test_transient_failures_back_off_then_give_up_and_tell_admins(
         delay = row.due_at - clock.now()
         ceiling = timedelta(seconds=30 * 2 ** (attempt - 1))
         assert ceiling / 2 <= delay <= ceiling
-        delays.append(delay)
         assert await dispatcher.drain() == 0  # not due again before its time
         clock.set(row.due_at)
     await dispatcher.drain()
