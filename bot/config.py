@@ -6,7 +6,10 @@ naming the variable and what is expected (see ``load_settings``).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +25,8 @@ from bot.domain.reminders import QuietHours, ReminderRules
 from bot.errors import ConfigError
 
 ENV_PREFIX = "SHOWUP_"
+TELEGRAM_TOKEN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,60}")
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 def _duration(value: Any) -> Any:
@@ -50,7 +55,36 @@ def _quiet_hours(value: Any) -> Any:
     return QuietHours(start=start, end=end)
 
 
+def _ids(value: Any) -> Any:
+    if isinstance(value, int):
+        return (value,)
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    for part in parts:
+        if not part.lstrip("-").isdigit():
+            raise ValueError(
+                f"{part!r} is not a Telegram user id; write numbers separated by commas, "
+                "e.g. 123456789,987654321 (ask @userinfobot for yours)"
+            )
+    return tuple(int(part) for part in parts)
+
+
+def _time_or_off(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in {"off", "none", ""}:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time of day; write it like 08:30, or off") from None
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+TelegramIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
+TimeOrOff = Annotated[time | None, NoDecode, BeforeValidator(_time_or_off)]
 Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
 QuietWindow = Annotated[QuietHours, NoDecode, BeforeValidator(_quiet_hours)]
 
@@ -89,6 +123,21 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=25, gt=0, le=1000)
     whatsapp_rate_limit: float = Field(default=80, gt=0, le=1000)
     chat_min_interval: Duration = timedelta(seconds=1)
+    telegram_token: SecretStr | None = Field(
+        default=None, description="the bot's token from @BotFather; turns the Telegram channel on"
+    )
+    telegram_api_base: str | None = Field(
+        default=None, description="a local Bot API server instead of https://api.telegram.org"
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of /webhooks/telegram; unset = long polling"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="X-Telegram-Bot-Api-Secret-Token; derived from the token if unset",
+    )
+    admin_telegram_ids: TelegramIds = ()
+    admin_digest_at: TimeOrOff = time(8, 30)
     scripts_dir: Path = Field(
         default=Path("scripts_templates"), description="the salon's editable message scripts"
     )
@@ -112,6 +161,48 @@ class Settings(BaseSettings):
     def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("too short: use at least 16 random characters, or leave it unset")
+        return value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not TELEGRAM_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "does not look like a bot token (digits, a colon, then 35 letters/digits); "
+                "copy it again from @BotFather"
+            )
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _api_base(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected a URL such as http://127.0.0.1:8081")
+        return value.rstrip("/")
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://"):
+            raise ValueError(
+                "Telegram only calls HTTPS webhooks: give e.g. "
+                "https://bot.example.com/webhooks/telegram (or leave it unset for long polling)"
+            )
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 16–256 characters among A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("timezone")
@@ -166,6 +257,16 @@ class Settings(BaseSettings):
                 f"unknown log level {value!r}; expected DEBUG, INFO, WARNING or ERROR"
             )
         return level
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret Telegram sends with every webhook call (stable across processes)."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        if self.telegram_token is None:
+            return None
+        key = self.telegram_token.get_secret_value().encode()
+        return hmac.new(key, b"showup telegram webhook", hashlib.sha256).hexdigest()
 
     @property
     def zone(self) -> ZoneInfo:

@@ -228,6 +228,54 @@ class InboxItem(Base):
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # forwarding to the admins: claimed with a lease like the outbox, so no item is lost
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    relay_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    relay_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AdminRelay(Base):
+    """An inbox item as forwarded into one admin's chat: a reply to it goes to the client."""
+
+    __tablename__ = "admin_relays"
+    __table_args__ = (UniqueConstraint("channel", "admin_chat", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbox_item_id: Mapped[int] = mapped_column(
+        ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    admin_chat: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LinkToken(Base):
+    """A single-use secret that links a messenger chat to a client (Telegram deep link).
+
+    Only the SHA-256 of the token is stored, so a leaked database links nobody.
+    """
+
+    __tablename__ = "link_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class OnceMarker(Base):
+    """A job that must run once across all processes (the morning digest of one day…)."""
+
+    __tablename__ = "once_markers"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class OutboxStatus(enum.StrEnum):

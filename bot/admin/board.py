@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import AppointmentStatus
+from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
+from db.models import AppointmentEvent, OutboxStatus, ScheduledMessage
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: "awaiting answer",
@@ -20,6 +23,21 @@ STATUS_LABELS = {
     AppointmentStatus.COMPLETED: "completed",
     AppointmentStatus.CANCELLED: "cancelled",
     AppointmentStatus.NO_SHOW: "no-show",
+}
+UNANSWERED = "no answer to the reminder"
+RUNNING_LATE = "running late"
+CANCELLED_LATE = "cancelled late"
+#: a mark per label, so a glance at a phone screen tells the day
+MARKS = {
+    "awaiting answer": "⏳",
+    UNANSWERED: "❓",
+    "confirmed": "✅",
+    RUNNING_LATE: "🏃",
+    "arrived": "🟢",
+    "completed": "☑️",
+    "cancelled": "✖️",
+    CANCELLED_LATE: "❌",
+    "no-show": "🚫",
 }
 
 
@@ -47,11 +65,27 @@ class Board:
 async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Board:
     """The board of ``day`` in the salon's zone, earliest appointment first."""
     start, end = day_bounds(day, zone)
+    appointments = await list_appointments(session, start=start, end=end)
+    ids = [appointment.id for appointment in appointments]
+    asked = set(
+        await session.scalars(
+            select(ScheduledMessage.appointment_id).where(
+                ScheduledMessage.appointment_id.in_(ids),
+                ScheduledMessage.script == Script.REMINDER_ASK.value,
+                ScheduledMessage.status == OutboxStatus.SENT,
+            )
+        )
+    )
+    late = set(
+        await session.scalars(
+            select(AppointmentEvent.appointment_id).where(
+                AppointmentEvent.appointment_id.in_(ids), AppointmentEvent.kind == "running_late"
+            )
+        )
+    )
     rows = []
-    for appointment in await list_appointments(session, start=start, end=end):
-        label = STATUS_LABELS[appointment.status]
-        if appointment.late_cancel:
-            label = "cancelled late"
+    for appointment in appointments:
+        label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
         rows.append(
             BoardRow(
                 appointment_id=appointment.id,
@@ -67,3 +101,23 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
         )
     counts = Counter(row.status for row in rows)
     return Board(day=day, zone=zone.key, rows=rows, counts=dict(counts))
+
+
+def _label(
+    status: AppointmentStatus,
+    late_cancel: bool,
+    appointment_id: int,
+    asked: set[int],
+    late: set[int],
+) -> str:
+    """The status in an admin's words: an open appointment says whether the client answered."""
+    if status is AppointmentStatus.CANCELLED and late_cancel:
+        return CANCELLED_LATE
+    if (
+        status in {AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED}
+        and appointment_id in late
+    ):
+        return RUNNING_LATE
+    if status is AppointmentStatus.BOOKED and appointment_id in asked:
+        return UNANSWERED
+    return STATUS_LABELS[status]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request, status
@@ -48,6 +48,7 @@ def create_app(
     api_token: str,
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
+    webhooks: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """Build the application; nothing connects until the first request.
 
@@ -70,6 +71,7 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.api_token = api_token
     app.state.clock = clock or SystemClock()
+    app.state.telegram_username = None  # set by `showup run` once the bot answered getMe
     app.add_exception_handler(ShowUpError, _domain_error)
 
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
@@ -77,4 +79,6 @@ def create_app(
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    for router in webhooks:
+        app.include_router(router)
     return app

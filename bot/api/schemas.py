@@ -107,6 +107,11 @@ class IdentityOut(Out):
     unreachable: bool
 
 
+class TelegramLinkOut(BaseModel):
+    url: str = Field(description="https://t.me/<bot>?start=<single-use token>")
+    expires_at: datetime
+
+
 class ClientOut(Out):
     id: int
     name: str

@@ -35,7 +35,33 @@ class OutboundMessage:
 
 @dataclass(frozen=True, slots=True)
 class SendReceipt:
-    message_id: str
+    message_id: str  # unique on its channel; Telegram: "<chat id>:<message id>"
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """Something a person sent, normalised by the adapter of their messenger."""
+
+    channel: str
+    sender: str  # the channel's address of the client: chat id, phone number…
+    text: str = ""
+    kind: str = "text"  # text, voice, photo, sticker…
+    button: Button | None = None
+    reply_to_appointment: int | None = None
+    reply_to_message: str | None = None  # the receipt id of the message this one answers
+    display_name: str | None = None
+    language_code: str | None = None
+    can_share_contact: bool = False  # the messenger has a "share my phone number" button
+
+
+@dataclass(frozen=True, slots=True)
+class DialogReply:
+    """An answer to a person; ``outcome`` names the script it came from (``ack_stale``…)."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    outcome: str | None = None
+    request_contact: str | None = None  # label of a "share my phone number" button
 
 
 class ChannelError(ShowUpError):
@@ -52,6 +78,26 @@ class TransientSendError(ChannelError):
 
 class PermanentSendError(ChannelError):
     """This recipient cannot be reached on this channel; retrying will not help."""
+
+
+class Hub(Protocol):
+    """What the core does with what arrives on a messenger; adapters call it, never the DB."""
+
+    async def from_client(self, message: InboundMessage) -> list[DialogReply]:
+        """A client's message or button tap; the answers to send back."""
+        ...
+
+    async def link(self, message: InboundMessage, token: str) -> list[DialogReply]:
+        """A person opened a client's deep link (``/start <token>``)."""
+        ...
+
+    async def shared_phone(self, message: InboundMessage, phone: str) -> list[DialogReply]:
+        """A person shared their own phone number with the messenger's contact button."""
+        ...
+
+    async def from_admin(self, message: InboundMessage) -> list[str] | None:
+        """A salon admin's command or reply; the texts to show them, None if not an admin."""
+        ...
 
 
 class Channel(Protocol):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.channels.base import OutboundMessage
+from bot.channels.base import InboundMessage, OutboundMessage
 from bot.channels.console import ConsoleChannel
 from bot.cli.common import (
     Ledger,
@@ -20,7 +20,7 @@ from bot.cli.common import (
 )
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.conversation.dialog import Dialog, DialogSetup, InboundMessage
+from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
 from bot.domain.phones import normalize_phone

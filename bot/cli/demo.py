@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.alerts import LoggingAlerts
 from bot.admin.board import STATUS_LABELS, day_board
 from bot.api.app import create_app
-from bot.channels.base import Button, OutboundMessage, SendReceipt
+from bot.channels.base import Button, InboundMessage, OutboundMessage, SendReceipt
 from bot.cli.common import console, run, scripts_or_exit, settings_or_exit
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
-from bot.conversation.dialog import Dialog, DialogSetup, InboundMessage
+from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
 from bot.ledger.clients import link_identity

@@ -8,25 +8,28 @@ import signal
 from collections.abc import Iterator
 
 import uvicorn
+from aiogram.exceptions import TelegramAPIError
 from rich.panel import Panel
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import __version__
-from bot.admin.alerts import LoggingAlerts
+from bot.admin.commands import MENU
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
-from bot.channels.base import Channel
+from bot.api.routes.webhooks import telegram_router
 from bot.cli.common import (
+    Ledger,
     console,
     describe_database,
+    fail,
     open_ledger,
     run,
     scripts_or_exit,
     settings_or_exit,
 )
-from bot.clock import SystemClock
+from bot.cli.messengers import Messengers, build_messengers
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.conversation.scripts import load_scripts
+from bot.conversation.scripts import ScriptBook
 from bot.scheduling.factory import create_dispatcher, create_scheduler
 from bot.scheduling.scheduler import OutboxScheduler
 
@@ -34,7 +37,7 @@ from bot.scheduling.scheduler import OutboxScheduler
 def run_command() -> None:
     """Start ShowUp: the REST API (and, as they are configured, the messenger channels)."""
     settings = settings_or_exit()
-    scripts_or_exit(settings)
+    scripts = scripts_or_exit(settings)
     token = resolve_api_token(settings)
     if token.generated:
         console.print(
@@ -49,7 +52,7 @@ def run_command() -> None:
                 title="API token",
             )
         )
-    run(_serve(settings, token.value))
+    run(_serve(settings, token.value, scripts))
 
 
 class _Server(uvicorn.Server):
@@ -66,40 +69,88 @@ class _Server(uvicorn.Server):
 
 def _outbox_scheduler(
     settings: Settings,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    channels: dict[str, Channel],
+    ledger: Ledger,
+    messengers: Messengers,
+    scripts: ScriptBook,
+    clock: Clock,
 ) -> OutboxScheduler | None:
     """The dispatcher's scheduler, or None (and a note) when no channel can deliver anything."""
-    if not channels:
+    if not messengers.channels:
         console.print(
-            "No messenger channel is configured: bookings are stored and their reminders "
-            "planned; they go out once a channel is set up (any too late by then are skipped). "
-            "To see ShowUp at work without a messenger: `.venv/bin/showup demo` (a whole salon "
-            "day in seconds) or `.venv/bin/showup chat --phone <client's phone>` (talk to it "
-            "as a client)."
+            "No messenger channel is configured (set SHOWUP_TELEGRAM_TOKEN, see README): "
+            "bookings are stored and their reminders planned; they go out once a channel is set "
+            "up (any too late by then are skipped). To see ShowUp at work without a messenger: "
+            "`.venv/bin/showup demo` (a whole salon day in seconds) or "
+            "`.venv/bin/showup chat --phone <client's phone>` (talk to it as a client)."
         )
         return None
     dispatcher = create_dispatcher(
         settings=settings,
-        sessions=sessions,
-        channels=channels,
-        renderer=load_scripts(settings),
-        alerts=LoggingAlerts(),
-        clock=SystemClock(),
+        sessions=ledger.sessions,
+        channels=messengers.channels,
+        renderer=scripts,
+        alerts=messengers.alerts,
+        clock=clock,
     )
-    return create_scheduler(settings=settings, dispatcher=dispatcher)
+    scheduler = create_scheduler(settings=settings, dispatcher=dispatcher)
+    messengers.schedule(scheduler, settings, ledger)
+    return scheduler
 
 
-async def _serve(settings: Settings, token: str) -> None:
+async def _start_telegram(settings: Settings, messengers: Messengers) -> str | None:
+    """Check the bot token with Telegram and set the admins' menu; the bot's username."""
+    telegram = messengers.telegram
+    if telegram is None:
+        return None
+    try:
+        username = await telegram.prepare(admins=settings.admin_telegram_ids, menu=MENU)
+    except TelegramAPIError as exc:
+        await telegram.stop()
+        fail(
+            f"Telegram did not accept the bot (SHOWUP_TELEGRAM_TOKEN): {exc}. Check the token "
+            "with @BotFather and that this machine can reach "
+            f"{settings.telegram_api_base or 'api.telegram.org'}."
+        )
+    mode = (
+        f"webhook {settings.telegram_webhook_url}"
+        if settings.telegram_webhook_url
+        else "long polling"
+    )
+    console.print(f"Telegram: @{username}, {mode}")
+    if settings.admin_telegram_ids:
+        console.print(
+            f"Admins on Telegram: {len(settings.admin_telegram_ids)} "
+            "(commands, alerts, inbox relay, morning digest)"
+        )
+    else:
+        console.print(
+            "[yellow]No SHOWUP_ADMIN_TELEGRAM_IDS: admin commands, alerts and the inbox relay "
+            "are off; clients' questions wait in the inbox.[/]"
+        )
+    return username
+
+
+async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
+    clock = SystemClock()
     async with open_ledger(settings) as ledger:
-        app = create_app(settings=settings, session_factory=ledger.sessions, api_token=token)
+        messengers = build_messengers(
+            settings=settings, ledger=ledger, scripts=scripts, clock=clock
+        )
+        username = await _start_telegram(settings, messengers)
+        telegram = messengers.telegram
+        webhook = settings.telegram_webhook_url if telegram is not None else None
+        secret = settings.webhook_secret
+        webhooks = [telegram_router(telegram, secret)] if telegram and webhook and secret else []
+        app = create_app(
+            settings=settings, session_factory=ledger.sessions, api_token=token, webhooks=webhooks
+        )
+        app.state.telegram_username = username
         base = f"http://{settings.api_host}:{settings.api_port}"
         console.print(
             f"ShowUp {__version__} — database {describe_database(settings.database_url)}"
         )
         console.print(f"REST API on {base}/api/v1, interactive docs on {base}/docs")
-        scheduler = _outbox_scheduler(settings, ledger.sessions, channels={})
+        scheduler = _outbox_scheduler(settings, ledger, messengers, scripts, clock)
         server = _Server(
             uvicorn.Config(
                 app,
@@ -115,8 +166,15 @@ async def _serve(settings: Settings, token: str) -> None:
         if scheduler is not None:
             scheduler.start()
         try:
+            if telegram is not None and webhook and secret:
+                if await telegram.set_webhook(webhook, secret):
+                    console.print(f"Telegram webhook set to {webhook}")
+            elif telegram is not None:
+                telegram.start_polling()
             await server.serve()
         finally:
+            if telegram is not None:
+                await telegram.stop()
             if scheduler is not None:
                 await scheduler.shutdown()
         console.print("ShowUp stopped.")

@@ -17,7 +17,7 @@ from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Button
+from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import INTAKE_STEPS, ScriptBook
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
@@ -31,24 +31,6 @@ from db.models import Appointment, Client, ClientIdentity, DialogState, InboxIte
 IDLE = "idle"
 POLICY = "policy"
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
-
-
-@dataclass(frozen=True, slots=True)
-class InboundMessage:
-    channel: str
-    sender: str  # the channel's address of the client: chat id, phone number…
-    text: str = ""
-    kind: str = "text"  # text, voice, photo, sticker…
-    button: Button | None = None
-    reply_to_appointment: int | None = None
-    display_name: str | None = None
-    language_code: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DialogReply:
-    text: str
-    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +49,12 @@ class Dialog:
         self._session = session
         self._setup = setup
         self._now = now
+        self.client_id: int | None = None  # set by handle(): who wrote
+        self.is_new = False  # …and whether they were a stranger until now
 
     async def handle(self, message: InboundMessage) -> list[DialogReply]:
         client, is_new = await self._client(message)
+        self.client_id, self.is_new = client.id, is_new
         self._locale = client.locale or self._setup.default_locale
         self._client_name = client.name
         self._log("in", message, client.id, None, message.text or f"[{message.kind}]")
@@ -135,7 +120,8 @@ class Dialog:
         text, labels = self._setup.scripts.render_named(
             "policy", locale=self._locale, variables=self._variables(None)
         )
-        return [DialogReply(text, tuple(Button(v, k, 0, 0) for k, v in labels.items()))]
+        buttons = tuple(Button(v, k, 0, 0) for k, v in labels.items())
+        return [DialogReply(text, buttons, outcome="policy")]
 
     def _agrees(self, message: InboundMessage) -> bool:
         if message.button is not None:
@@ -249,7 +235,8 @@ class Dialog:
         return DialogReply(
             self._setup.scripts.render_step(
                 step, locale=self._locale, variables=self._variables(None)
-            )
+            ),
+            outcome=f"intake:{step}",
         )
 
     def _say(self, script: str, appointment: Appointment | None, **extra: object) -> DialogReply:
@@ -257,7 +244,7 @@ class Dialog:
         text, _ = self._setup.scripts.render_named(
             script, locale=self._locale, variables=variables
         )
-        return DialogReply(text)
+        return DialogReply(text, outcome=script)
 
     def _variables(self, appointment: Appointment | None) -> dict[str, object]:
         if appointment is None:

@@ -58,6 +58,10 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "noshow_followup": frozenset(),
     "noshow_reply": frozenset(),
     "fallback": frozenset(),
+    "linked": frozenset(),
+    "link_invalid": frozenset(),
+    "share_phone": frozenset({"share"}),
+    "admin_only": frozenset(),
 }
 INTAKE_STEPS = ("heard_from", "preferred_master", "experience")
 MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.scheduling.dispatcher import Dispatcher
 
@@ -49,6 +52,36 @@ class OutboxScheduler:
         async with self._busy:
             logger.info("outbox dispatcher %s stopped", self._dispatcher.owner)
 
+    def every(self, job: Callable[[], Awaitable[object]], *, seconds: float, name: str) -> None:
+        """Run ``job`` periodically besides the outbox (the inbox relay…); errors are logged."""
+        self._scheduler.add_job(
+            _guarded(job, name),
+            "interval",
+            seconds=seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+
+    def daily(
+        self, job: Callable[[], Awaitable[object]], *, at: time, zone: ZoneInfo, name: str
+    ) -> None:
+        """Run ``job`` every day at ``at`` in ``zone`` (the morning digest)."""
+        self._scheduler.add_job(
+            _guarded(job, name),
+            CronTrigger(hour=at.hour, minute=at.minute, timezone=zone),
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+        )
+
+    def run_soon(self, name: str) -> None:
+        """Bring a periodic job forward to now (something for it just arrived)."""
+        if self._scheduler.running and self._scheduler.get_job(name) is not None:
+            self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
+
     def wake_now(self) -> None:
         """Dispatch as soon as possible (after a booking made in this process)."""
         self._schedule_wake(datetime.now(UTC))
@@ -75,3 +108,13 @@ class OutboxScheduler:
             replace_existing=True,
             misfire_grace_time=None,
         )
+
+
+def _guarded(job: Callable[[], Awaitable[object]], name: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:
+            logger.exception("%s failed; it runs again at its next time", name)
+
+    return run

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Button
+from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.clock import ManualClock
-from bot.conversation.dialog import Dialog, DialogReply, DialogSetup, InboundMessage
+from bot.conversation.dialog import Dialog, DialogSetup
 from bot.ledger.appointments import list_events, reschedule_appointment
 from bot.ledger.clients import link_identity
 from db.models import Appointment, Client, DialogState, InboxItem

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
-from bot.api.deps import SessionDep, SettingsDep
-from bot.api.schemas import ClientIn, ClientOut, ClientPatch
+from bot.api.deps import ClockDep, SessionDep, SettingsDep
+from bot.api.schemas import ClientIn, ClientOut, ClientPatch, TelegramLinkOut
+from bot.errors import ConflictError
 from bot.ledger import clients
+from bot.ledger.links import issue_link_token
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -57,3 +59,24 @@ async def update_client(
     )
     await session.commit()
     return ClientOut.model_validate(client)
+
+
+@router.post("/{client_id}/telegram-link", status_code=status.HTTP_201_CREATED)
+async def telegram_link(
+    client_id: int, request: Request, session: SessionDep, clock: ClockDep
+) -> TelegramLinkOut:
+    """A single-use deep link that connects the client's Telegram to their bookings.
+
+    Send it to the client (SMS, e-mail, QR code at the desk); opening it in Telegram starts the
+    bot and links the chat. Each call makes a new link; a used link stops working.
+    """
+    username: str | None = request.app.state.telegram_username
+    if username is None:
+        raise ConflictError(
+            "Telegram is not running in this process: set SHOWUP_TELEGRAM_TOKEN and restart"
+        )
+    issued = await issue_link_token(session, client_id=client_id, now=clock.now())
+    await session.commit()
+    return TelegramLinkOut(
+        url=f"https://t.me/{username}?start={issued.token}", expires_at=issued.expires_at
+    )

@@ -1,0 +1,351 @@
+"""The admin commands, written once: each takes its arguments as typed and returns plain texts.
+
+Telegram shows them as messages (``bot/hub``); every text fits one Telegram message (a long
+board is split). Bad input raises nothing: the admin gets a sentence saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.board import MARKS, STATUS_LABELS, Board, day_board
+from bot.clock import Clock
+from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
+from bot.domain.reminders import ReminderRules
+from bot.errors import ShowUpError
+from bot.ledger import appointments as ledger
+from bot.ledger.catalog import find_service, find_staff
+from bot.ledger.clients import find_or_create_by_phone, search_clients
+from bot.ledger.csv_import import parse_start
+from db.models import Appointment, Client, InboxItem
+
+MESSAGE_LIMIT = 3800  # Telegram allows 4096 characters; leave room for the channel's decorations
+HISTORY = 10
+
+HELP = """ShowUp admin commands
+/today — today's board
+/tomorrow — tomorrow's board
+/day YYYY-MM-DD — the board of a day
+/noshows [days] — no-shows of the last days (default 7)
+/client <name or phone> — a client's card and history
+/arrived <id> — mark an appointment arrived
+/noshow <id> — mark it a no-show
+/cancel <id> — cancel it (by the salon)
+/book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master> [/ <new client's name>]
+/help — this list
+Reply to a forwarded client message to answer the client on their own messenger."""
+
+#: (command, description) for the messenger's command menu
+MENU = (
+    ("today", "Today's board"),
+    ("tomorrow", "Tomorrow's board"),
+    ("day", "Board of a day: /day YYYY-MM-DD"),
+    ("noshows", "Recent no-shows: /noshows [days]"),
+    ("client", "A client's card: /client <name or phone>"),
+    ("arrived", "Mark arrived: /arrived <id>"),
+    ("noshow", "Mark a no-show: /noshow <id>"),
+    ("cancel", "Cancel: /cancel <id>"),
+    ("book", "Book: /book <phone> <date> <time> <service> / <master>"),
+    ("help", "All commands"),
+)
+COMMANDS = frozenset(name for name, _ in MENU)
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSetup:
+    zone: ZoneInfo
+    rules: ReminderRules
+    late_window: timedelta
+    phone_region: str | None
+
+
+def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join lines into as few messages as possible, never cutting a line (unless it is huge)."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in [line[i : i + limit] for i in range(0, max(len(line), 1), limit)]:
+            if current and len(current) + 1 + len(piece) > limit:
+                messages.append(current)
+                current = piece
+            else:
+                current = f"{current}\n{piece}" if current else piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def board_lines(board: Board, *, title: str | None = None) -> list[str]:
+    labels = Counter(row.label for row in board.rows)
+    heading = title or f"{board.day:%a %d %b %Y}"
+    lines = [f"{heading} — {len(board.rows)} appointment(s)"]
+    if labels:
+        lines.append(" · ".join(f"{MARKS[label]} {n} {label}" for label, n in labels.items()))
+    if not board.rows:
+        lines.append("Nothing booked.")
+    for row in board.rows:
+        lines.append(
+            f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
+            f"{f' {row.phone}' if row.phone else ''} · {row.service} · {row.staff}"
+            f" · {row.label} · #{row.appointment_id}"
+        )
+    return lines
+
+
+class AdminCommands:
+    """Runs one admin command in its own transaction."""
+
+    def __init__(
+        self, *, sessions: async_sessionmaker[AsyncSession], setup: AdminSetup, clock: Clock
+    ) -> None:
+        self._sessions = sessions
+        self._setup = setup
+        self._clock = clock
+        self._handlers: dict[str, Callable[[AsyncSession, str, str], Awaitable[list[str]]]] = {
+            "today": lambda s, a, _: self._board(s, 0, a),
+            "tomorrow": lambda s, a, _: self._board(s, 1, a),
+            "day": self._day,
+            "noshows": self._noshows,
+            "client": self._client,
+            "arrived": lambda s, a, who: self._mark(s, a, who, Action.ARRIVE),
+            "noshow": lambda s, a, who: self._mark(s, a, who, Action.MARK_NO_SHOW),
+            "cancel": self._cancel,
+            "book": self._book,
+        }
+
+    async def run(self, command: str, args: str, *, admin: str, channel: str) -> list[str]:
+        """The answer to ``/command args`` from ``admin``; unknown commands get the help."""
+        handler = self._handlers.get(command)
+        if handler is None:
+            prefix = [] if command == "help" else [f"Unknown command /{command}."]
+            return [*prefix, HELP]
+        async with self._sessions() as session:
+            try:
+                texts = await handler(session, args.strip(), f"{channel}:{admin}")
+            except ShowUpError as exc:
+                await session.rollback()
+                return [f"/{command}: {exc}"]
+            await session.commit()
+        return texts
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(self._setup.zone).date()
+
+    async def _board(self, session: AsyncSession, days_ahead: int, _args: str) -> list[str]:
+        day = self._today() + timedelta(days=days_ahead)
+        board = await day_board(session, day=day, zone=self._setup.zone)
+        name = "Today" if days_ahead == 0 else "Tomorrow"
+        return split_messages(board_lines(board, title=f"{name}, {day:%a %d %b %Y}"))
+
+    async def _day(self, session: AsyncSession, args: str, _who: str) -> list[str]:
+        try:
+            day = date.fromisoformat(args)
+        except ValueError:
+            return [f"/day needs a date written YYYY-MM-DD, e.g. /day {self._today():%Y-%m-%d}"]
+        return split_messages(
+            board_lines(await day_board(session, day=day, zone=self._setup.zone))
+        )
+
+    async def board_texts(self, day: date) -> list[str]:
+        """The morning digest: the day's board and who has not confirmed yet."""
+        async with self._sessions() as session:
+            board = await day_board(session, day=day, zone=self._setup.zone)
+        lines = board_lines(board, title=f"Good morning! {day:%a %d %b %Y}")
+        waiting = [r for r in board.rows if r.status is AppointmentStatus.BOOKED]
+        if waiting:
+            lines.append("")
+            lines.append(f"Not confirmed yet ({len(waiting)}):")
+            lines += [
+                f"• {r.start} {r.client} {r.phone or ''} #{r.appointment_id}" for r in waiting
+            ]
+        return split_messages(lines)
+
+    async def _noshows(self, session: AsyncSession, args: str, _who: str) -> list[str]:
+        days = int(args) if args.isdigit() else 7
+        if not 1 <= days <= 365:
+            return ["/noshows takes a number of days between 1 and 365, e.g. /noshows 30"]
+        now = self._clock.now()
+        missed = await ledger.list_appointments(
+            session,
+            start=now - timedelta(days=days),
+            end=now,
+            statuses=frozenset({AppointmentStatus.NO_SHOW}),
+        )
+        total = await session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(
+                Appointment.starts_at >= now - timedelta(days=days), Appointment.starts_at < now
+            )
+        )
+        lines = [f"No-shows in the last {days} day(s): {len(missed)} of {total or 0} appointments"]
+        for appointment in missed:
+            answer = await session.scalar(
+                select(InboxItem.text)
+                .where(
+                    InboxItem.client_id == appointment.client_id,
+                    InboxItem.created_at >= appointment.starts_at,
+                )
+                .order_by(InboxItem.id)
+                .limit(1)
+            )
+            local = appointment.starts_at.astimezone(self._setup.zone)
+            lines.append(
+                f"🚫 {local:%d.%m %H:%M} {appointment.client.name}"
+                f" {appointment.client.phone or ''} · {appointment.service.name}"
+                f" · {appointment.staff.name} · #{appointment.id}"
+            )
+            lines.append(f"    answered: {answer}" if answer else "    no answer from the client")
+        return split_messages(lines)
+
+    async def _client(self, session: AsyncSession, args: str, _who: str) -> list[str]:
+        if not args:
+            return ["/client needs a name or a phone number, e.g. /client Anna"]
+        found = await search_clients(session, query=args, limit=11)
+        if not found:
+            return [f"No client matches {args!r}."]
+        if len(found) > 1:
+            lines = [f"{len(found) if len(found) <= 10 else 'More than 10'} clients match:"]
+            lines += [f"• {c.name} {c.phone or ''} (id {c.id})" for c in found[:10]]
+            lines.append("Narrow it down: /client <full name or phone>")
+            return split_messages(lines)
+        return split_messages(await self._card(session, found[0]))
+
+    async def _card(self, session: AsyncSession, client: Client) -> list[str]:
+        channels = ", ".join(
+            f"{i.channel}{' (unreachable)' if i.unreachable else ''}" for i in client.identities
+        )
+        lines = [
+            f"👤 {client.name} (id {client.id})",
+            f"Phone: {client.phone or '—'} · language: {client.locale or 'salon default'}",
+            f"Messengers: {channels or 'none linked'}",
+        ]
+        if client.blocked:
+            lines.append(f"⛔ Blocked: {client.blocked_reason or 'no reason given'}")
+        if client.policy_accepted_at:
+            accepted = client.policy_accepted_at.astimezone(self._setup.zone)
+            lines.append(f"Accepted the rules on {accepted:%d.%m.%Y}")
+        for step, answer in (client.intake or {}).items():
+            lines.append(f"{step.replace('_', ' ')}: {answer}")
+        history = list(
+            await session.scalars(
+                select(Appointment)
+                .where(Appointment.client_id == client.id)
+                .order_by(Appointment.starts_at.desc())
+            )
+        )
+        done = Counter(
+            "late cancel" if a.late_cancel else STATUS_LABELS[a.status] for a in history
+        )
+        lines.append(
+            "Attendance: "
+            + (", ".join(f"{n} {label}" for label, n in done.items()) or "no visits")
+        )
+        for appointment in history[:HISTORY]:
+            local = appointment.starts_at.astimezone(self._setup.zone)
+            label = (
+                "cancelled late" if appointment.late_cancel else STATUS_LABELS[appointment.status]
+            )
+            lines.append(
+                f"• {local:%d.%m.%Y %H:%M} {appointment.service.name} · {appointment.staff.name}"
+                f" · {label} · #{appointment.id}"
+            )
+        if len(history) > HISTORY:
+            lines.append(f"…and {len(history) - HISTORY} earlier")
+        return lines
+
+    @staticmethod
+    def _appointment_id(args: str, command: str) -> int:
+        text = args.lstrip("#")
+        if not text.isdigit():
+            raise _Usage(f"/{command} needs an appointment number, e.g. /{command} 42")
+        return int(text)
+
+    async def _mark(self, session: AsyncSession, args: str, who: str, action: Action) -> list[str]:
+        command = "arrived" if action is Action.ARRIVE else "noshow"
+        appointment = await ledger.mark_appointment(
+            session,
+            appointment_id=self._appointment_id(args, command),
+            action=action,
+            who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
+            now=self._clock.now(),
+            reason=f"by admin {who}",
+        )
+        return [f"{self._describe(appointment)}: now {STATUS_LABELS[appointment.status]}."]
+
+    async def _cancel(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        appointment = await ledger.cancel_appointment(
+            session,
+            appointment_id=self._appointment_id(args, "cancel"),
+            cancelled_by=CancelledBy.SALON,
+            late_window=self._setup.late_window,
+            who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
+            now=self._clock.now(),
+            reason=f"by admin {who}",
+        )
+        return [f"{self._describe(appointment)}: cancelled. Its reminders will not be sent."]
+
+    async def _book(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        match = BOOK_LINE.fullmatch(args)
+        if match is None:
+            raise _Usage(
+                "write it on one line: /book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master>"
+                " [/ <new client's name>],"
+                " e.g. /book +79001234567 2026-11-25 14:00 Manicure / Anna"
+            )
+        parts = [part.strip() for part in match["rest"].split("/")]
+        if len(parts) not in (2, 3) or not all(parts):
+            raise _Usage("after the time give the service and the master, separated by /")
+        service = await find_service(session, ref=parts[0])
+        staff = await find_staff(session, ref=parts[1])
+        client, created = await find_or_create_by_phone(
+            session,
+            phone=match["phone"],
+            name=parts[2] if len(parts) == 3 else match["phone"],
+            phone_region=self._setup.phone_region,
+        )
+        result = await ledger.book(
+            session,
+            request=ledger.BookingRequest(
+                client_id=client.id,
+                staff_id=staff.id,
+                service_id=service.id,
+                starts_at=parse_start(f"{match['date']} {match['time']}", self._setup.zone),
+                source="admin",
+            ),
+            who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
+            now=self._clock.now(),
+            rules=self._setup.rules,
+        )
+        note = " (new client)" if created else ""
+        linked = (
+            ""
+            if client.identities
+            else " The client has no messenger linked yet: send them their link (showup link)."
+        )
+        return [f"Booked {self._describe(result.appointment)}{note}.{linked}"]
+
+    def _describe(self, appointment: Appointment) -> str:
+        local = appointment.starts_at.astimezone(self._setup.zone)
+        return (
+            f"#{appointment.id} {appointment.client.name}, {local:%a %d.%m %H:%M}, "
+            f"{appointment.service.name} with {appointment.staff.name}"
+        )
+
+
+BOOK_LINE = re.compile(
+    r"(?P<phone>\+?[\d\-() ]{6,20}?)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<time>\d{1,2}:\d{2})"
+    r"\s+(?P<rest>.+)"
+)
+
+
+class _Usage(ShowUpError):
+    """The admin typed the command wrongly; the message says how to write it."""

@@ -1,0 +1,402 @@
+"""The Telegram channel (aiogram 3): sending, inbound updates, polling or webhook.
+
+Outbound: ``TelegramChannel.send`` turns an ``OutboundMessage`` into ``sendMessage`` with an
+inline keyboard of typed ``ReplyButton`` callback data, and classifies failures (flood control →
+transient with Telegram's ``retry_after``; bot blocked, chat gone → permanent).
+
+Inbound: ``build_router`` normalises messages, contacts, deep links and button taps into
+``InboundMessage`` and hands them to the hub; after a tap the reminder is edited to show what
+happened. Only private chats are served.
+
+``create_bot`` points aiogram at ``SHOWUP_TELEGRAM_API_BASE`` when set (a local Bot API server, or
+the tests' emulator) and installs ``FloodControl``, which waits out short ``RetryAfter`` answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.channels.base import (
+    Button,
+    DialogReply,
+    Hub,
+    InboundMessage,
+    OutboundMessage,
+    PermanentSendError,
+    SendReceipt,
+    TransientSendError,
+)
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+#: Telegram's answers that mean "this chat will not take messages from the bot any more"
+GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
+STALE = "ack_stale"
+ALERT_LIMIT = 200  # characters Telegram shows in a callback answer
+
+
+class ReplyButton(CallbackData, prefix="r"):
+    """A client's answer button: which intent, about which appointment version."""
+
+    intent: str
+    appointment: int
+    version: int
+
+
+class FloodControl(BaseRequestMiddleware):
+    """Waits out Telegram's flood control (429 ``retry_after``) when the wait is short.
+
+    Longer waits are raised to the caller: the outbox dispatcher then reschedules the message
+    after ``retry_after`` instead of holding a batch.
+    """
+
+    def __init__(self, *, max_wait: float = 5.0, attempts: int = 3) -> None:
+        self.max_wait = max_wait
+        self.attempts = attempts
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    raise
+                logger.info(
+                    "telegram flood control on %s: waiting %ss",
+                    type(method).__name__,
+                    exc.retry_after,
+                )
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def create_bot(token: str, *, api_base: str | None = None, flood_wait: float = 5.0) -> Bot:
+    """A Bot talking to ``api_base`` (a local Bot API server) or to api.telegram.org."""
+    server = TelegramAPIServer.from_base(api_base) if api_base else PRODUCTION
+    session = AiohttpSession(api=server)
+    session.middleware(FloodControl(max_wait=flood_wait))
+    return Bot(token, session=session, default=DefaultBotProperties(link_preview_is_disabled=True))
+
+
+def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=button.label,
+                    callback_data=ReplyButton(
+                        intent=button.intent,
+                        appointment=button.appointment_id,
+                        version=button.version,
+                    ).pack(),
+                )
+            ]
+            for button in buttons
+        ]
+    )
+
+
+def receipt_id(chat_id: int | str, message_id: int) -> str:
+    return f"{chat_id}:{message_id}"
+
+
+class TelegramChannel:
+    """``Channel`` for Telegram; recipients are chat ids (as text)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    @property
+    def name(self) -> str:
+        return CHANNEL
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        try:
+            sent = await self.bot.send_message(
+                chat_id=int(message.recipient),
+                text=message.text,
+                reply_markup=inline_keyboard(message.buttons),
+            )
+        except TelegramRetryAfter as exc:
+            raise TransientSendError(
+                f"flood control: retry in {exc.retry_after}s", retry_after=exc.retry_after
+            ) from exc
+        except TelegramForbiddenError as exc:
+            raise PermanentSendError(f"the client blocked the bot ({exc.message})") from exc
+        except TelegramBadRequest as exc:
+            if any(reason in exc.message.lower() for reason in GONE):
+                raise PermanentSendError(exc.message) from exc
+            raise TransientSendError(f"telegram refused the message: {exc.message}") from exc
+        except (TelegramNetworkError, TelegramAPIError) as exc:
+            raise TransientSendError(f"telegram: {exc}") from exc
+        return SendReceipt(message_id=receipt_id(sent.chat.id, sent.message_id))
+
+
+def _kind(message: Message) -> str:
+    for kind in ("voice", "photo", "sticker", "video", "video_note", "audio", "document"):
+        if getattr(message, kind, None):
+            return kind
+    if message.location is not None:
+        return "location"
+    return "text" if message.text is not None else "other"
+
+
+def inbound(message: Message, **extra: Any) -> InboundMessage:
+    """A Telegram message in ShowUp's words."""
+    user = message.from_user
+    replied = message.reply_to_message
+    return InboundMessage(
+        channel=CHANNEL,
+        sender=str(message.chat.id),
+        text=message.text or message.caption or "",
+        kind=_kind(message),
+        reply_to_message=receipt_id(message.chat.id, replied.message_id) if replied else None,
+        display_name=user.full_name if user else None,
+        language_code=user.language_code if user else None,
+        can_share_contact=True,
+        **extra,
+    )
+
+
+async def answer(message: Message, replies: Sequence[DialogReply]) -> None:
+    for reply in replies:
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+        if reply.request_contact:
+            markup = ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text=reply.request_contact, request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+        elif reply.outcome == "linked":
+            markup = ReplyKeyboardRemove()
+        else:
+            markup = inline_keyboard(reply.buttons)
+        await message.answer(reply.text, reply_markup=markup)
+
+
+def build_router(hub: Hub) -> Router:
+    """The handlers of every update ShowUp serves, in private chats."""
+    router = Router(name="showup")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+
+    @router.message(CommandStart(deep_link=True))
+    async def deep_link(message: Message, command: CommandObject) -> None:
+        if await _admin_first(hub, message):
+            return
+        await answer(message, await hub.link(inbound(message), command.args or ""))
+
+    @router.message(F.contact)
+    async def contact(message: Message) -> None:
+        shared = message.contact
+        assert shared is not None  # noqa: S101 - the filter guarantees it
+        user = message.from_user
+        if user is None or shared.user_id != user.id:
+            # someone else's card: never link a chat by a phone number its owner did not send
+            await answer(message, await hub.from_client(inbound(message, kind="contact")))
+            return
+        await answer(message, await hub.shared_phone(inbound(message), shared.phone_number))
+
+    @router.message()
+    async def anything(message: Message) -> None:
+        if await _admin_first(hub, message):
+            return
+        await answer(message, await hub.from_client(inbound(message)))
+
+    @router.callback_query(ReplyButton.filter())
+    async def tap(query: CallbackQuery, callback_data: ReplyButton) -> None:
+        user = query.from_user
+        shown = query.message if isinstance(query.message, Message) else None
+        button = Button(
+            label="",
+            intent=callback_data.intent,
+            appointment_id=callback_data.appointment,
+            version=callback_data.version,
+        )
+        replies = await hub.from_client(
+            InboundMessage(
+                channel=CHANNEL,
+                sender=str(shown.chat.id if shown else user.id),
+                button=button,
+                display_name=user.full_name,
+                language_code=user.language_code,
+            )
+        )
+        await _show_outcome(query, shown, replies)
+
+    @router.callback_query()
+    async def unknown_tap(query: CallbackQuery) -> None:
+        await query.answer()  # an old or foreign button: stop the spinner, change nothing
+
+    return router
+
+
+async def _admin_first(hub: Hub, message: Message) -> bool:
+    texts = await hub.from_admin(inbound(message))
+    if texts is None:
+        return False
+    for text in texts:
+        await message.answer(text)
+    return True
+
+
+async def _show_outcome(
+    query: CallbackQuery, shown: Message | None, replies: Sequence[DialogReply]
+) -> None:
+    """A tap answers in place: the reminder is edited to show the outcome, buttons removed.
+
+    A stale tap gets the explanation as an alert and leaves the message as it was.
+    """
+    if not replies:
+        await query.answer("✓")
+        if shown is not None:
+            await _quietly(shown.edit_reply_markup(reply_markup=None))
+        return
+    first = replies[0]
+    if first.outcome == STALE or shown is None or not shown.text:
+        short = first.text if len(first.text) <= ALERT_LIMIT else None
+        await query.answer(short, show_alert=short is not None)
+        if short is None or shown is None:
+            await query.bot.send_message(query.from_user.id, first.text)  # type: ignore[union-attr]
+        return
+    await query.answer()
+    await _quietly(shown.edit_text(f"{shown.text}\n\n— {first.text}", reply_markup=None))
+    for reply in replies[1:]:
+        await shown.answer(reply.text, reply_markup=inline_keyboard(reply.buttons))
+
+
+async def _quietly(call: Awaitable[Any]) -> None:
+    """Edits may fail harmlessly (message too old, unchanged): log, don't disturb the client."""
+    try:
+        await call
+    except TelegramAPIError as exc:
+        logger.info("telegram edit skipped: %s", exc)
+
+
+class TelegramRuntime:
+    """The running Telegram side: polling task or webhook feeding, and the admin command menu."""
+
+    def __init__(self, bot: Bot, hub: Hub) -> None:
+        self.bot = bot
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(build_router(hub))
+        self._polling: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.username: str | None = None
+
+    async def prepare(self, *, admins: Sequence[int], menu: Sequence[tuple[str, str]]) -> str:
+        """Check the token (getMe) and set the admins' command menu; returns the bot's username."""
+        me = await self.bot.get_me()
+        self.username = me.username or str(me.id)
+        commands = [BotCommand(command=name, description=text) for name, text in menu]
+        for admin in admins:
+            try:
+                await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=admin))
+            except TelegramAPIError as exc:
+                logger.warning(
+                    "could not set the command menu for admin %s (has the admin started the "
+                    "bot?): %s",
+                    admin,
+                    exc,
+                )
+        return self.username
+
+    def start_polling(self, *, timeout: int = 30) -> None:
+        async def poll() -> None:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=timeout,
+                handle_signals=False,
+                close_bot_session=False,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+
+        self._polling = asyncio.create_task(poll(), name="telegram-polling")
+
+    async def set_webhook(self, url: str, secret: str) -> bool:
+        """Register ``url`` unless Telegram already has it; True when it was (re)set."""
+        allowed = sorted(self.dispatcher.resolve_used_update_types())
+        info = await self.bot.get_webhook_info()
+        if info.url == url and sorted(info.allowed_updates or allowed) == allowed:
+            return False
+        await self.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=allowed, drop_pending_updates=False
+        )
+        return True
+
+    def parse(self, data: dict[str, Any]) -> Update:
+        """An update from a webhook body (raises pydantic's ValidationError when malformed)."""
+        return Update.model_validate(data, context={"bot": self.bot})
+
+    def feed(self, update: Update) -> None:
+        """Handle an update in the background, so the webhook answers Telegram at once."""
+        task = asyncio.create_task(self._feed(update), name=f"telegram-update-{update.update_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _feed(self, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception:
+            logger.exception("telegram update %s failed", update.update_id)
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            if not self._polling.done():
+                with contextlib.suppress(RuntimeError):  # polling never got going
+                    await self.dispatcher.stop_polling()
+            self._polling.cancel()
+            try:
+                await self._polling
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                logger.exception("telegram polling had stopped with an error")
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        await self.bot.session.close()

@@ -1,0 +1,120 @@
+"""Assembling the messenger side of ``showup run`` from the settings: channels, hub, admin jobs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.alerts import AdminAlerts, LoggingAlerts
+from bot.admin.commands import AdminCommands, AdminSetup
+from bot.channels.base import Channel
+from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.channels.telegram import TelegramChannel, TelegramRuntime, create_bot
+from bot.cli.common import Ledger
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation.dialog import DialogSetup
+from bot.conversation.scripts import ScriptBook
+from bot.hub.admin_side import AdminBroadcast, ChannelAlerts, InboxRelay, MorningDigest
+from bot.hub.desk import Desk, HubSetup
+from bot.scheduling.scheduler import OutboxScheduler
+
+logger = logging.getLogger(__name__)
+
+RELAY_JOB = "inbox-relay"
+DIGEST_JOB = "morning-digest"
+
+
+@dataclass
+class Messengers:
+    channels: dict[str, Channel] = field(default_factory=dict)
+    alerts: AdminAlerts = field(default_factory=LoggingAlerts)
+    telegram: TelegramRuntime | None = None
+    desk: Desk | None = None
+    relay: InboxRelay | None = None
+    digest: MorningDigest | None = None
+    scheduler: OutboxScheduler | None = None
+
+    def nudge(self) -> None:
+        """Something may await the admins: forward it now rather than at the next tick."""
+        if self.scheduler is not None and self.relay is not None:
+            self.scheduler.run_soon(RELAY_JOB)
+
+    def schedule(self, scheduler: OutboxScheduler, settings: Settings, ledger: Ledger) -> None:
+        """Add the admin-side jobs to the scheduler that ticks the outbox."""
+        self.scheduler = scheduler
+        relay = self.relay
+        if relay is not None:
+            scheduler.every(
+                relay.relay, seconds=settings.outbox_tick.total_seconds(), name=RELAY_JOB
+            )
+        digest = self.digest
+        if digest is not None and settings.admin_digest_at is not None:
+            scheduler.daily(
+                digest.send, at=settings.admin_digest_at, zone=ledger.zone, name=DIGEST_JOB
+            )
+
+
+def build_messengers(
+    *,
+    settings: Settings,
+    ledger: Ledger,
+    scripts: ScriptBook,
+    clock: Clock,
+) -> Messengers:
+    """The configured messengers (none without SHOWUP_TELEGRAM_TOKEN)."""
+    messengers = Messengers()
+    if settings.telegram_token is None:
+        return messengers
+    sessions: async_sessionmaker[AsyncSession] = ledger.sessions
+    bot = create_bot(
+        settings.telegram_token.get_secret_value(), api_base=settings.telegram_api_base
+    )
+    channel = TelegramChannel(bot)
+    messengers.channels[TELEGRAM] = channel
+    admins = tuple(str(admin) for admin in settings.admin_telegram_ids)
+    broadcast = AdminBroadcast(channel, admins)
+    commands = AdminCommands(
+        sessions=sessions,
+        setup=AdminSetup(
+            zone=ledger.zone,
+            rules=settings.reminder_rules(ledger.zone),
+            late_window=settings.late_cancel_window,
+            phone_region=settings.phone_region,
+        ),
+        clock=clock,
+    )
+    desk = Desk(
+        sessions=sessions,
+        setup=HubSetup(
+            dialog=DialogSetup(
+                scripts=scripts,
+                zone=ledger.zone,
+                salon_name=ledger.salon_name,
+                default_locale=ledger.locale,
+                late_window=settings.late_cancel_window,
+            ),
+            admins={TELEGRAM: frozenset(admins)},
+        ),
+        commands=commands,
+        channels=messengers.channels,
+        clock=clock,
+        on_inbox=messengers.nudge,
+    )
+    messengers.desk = desk
+    messengers.telegram = TelegramRuntime(bot, desk)
+    if admins:
+        messengers.alerts = ChannelAlerts(broadcast)
+        messengers.relay = InboxRelay(
+            sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone
+        )
+        messengers.digest = MorningDigest(
+            sessions=sessions,
+            commands=commands,
+            broadcast=broadcast,
+            clock=clock,
+            zone=ledger.zone,
+        )
+    return messengers

@@ -1,0 +1,308 @@
+"""The hub's front desk: one method per kind of inbound message (see ``bot.channels.base.Hub``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.commands import COMMANDS, AdminCommands
+from bot.channels.base import (
+    Channel,
+    ChannelError,
+    DialogReply,
+    InboundMessage,
+    OutboundMessage,
+    PermanentSendError,
+)
+from bot.clock import Clock
+from bot.conversation.dialog import Dialog, DialogSetup
+from bot.domain.locales import supported_locale
+from bot.domain.phones import normalize_phone
+from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.ledger.clients import find_by_phone, find_client_by_identity, get_client
+from bot.ledger.inbox import find_relayed
+from bot.ledger.links import attach_chat, redeem_link_token
+from db.models import Client, ClientIdentity, InboxItem, MessageLog, ScheduledMessage
+
+logger = logging.getLogger(__name__)
+
+ADMIN_HINT = (
+    "To answer a client, reply (swipe left) to the message I forwarded from them. "
+    "/help lists the commands."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HubSetup:
+    dialog: DialogSetup
+    admins: Mapping[str, frozenset[str]]  # channel → admin user ids on it
+
+
+class Desk:
+    """Implements ``bot.channels.base.Hub``; every call is one transaction."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        setup: HubSetup,
+        commands: AdminCommands,
+        channels: Mapping[str, Channel],
+        clock: Clock,
+        on_inbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessions = sessions
+        self._setup = setup
+        self._commands = commands
+        self._channels = channels
+        self._clock = clock
+        self._on_inbox = on_inbox  # nudges the relay when something awaits the admins
+
+    # -- clients -------------------------------------------------------------------------------
+
+    async def from_client(self, message: InboundMessage) -> list[DialogReply]:
+        command = _command(message.text)
+        if command is not None and command[0] in COMMANDS:
+            logger.warning(
+                "refused admin command /%s from %s user %s (not an admin)",
+                command[0],
+                message.channel,
+                message.sender,
+            )
+            return await self._say_to(message, "admin_only")
+        async with self._sessions() as session:
+            if command is not None and command[0] == "start":
+                known = await find_client_by_identity(
+                    session, channel=message.channel, external_id=message.sender
+                )
+                if known is not None:
+                    return [self._script("linked", known)]
+            message = await self._resolve_reply(session, message)
+            dialog = Dialog(session, self._setup.dialog, self._clock.now())
+            replies = await dialog.handle(message)
+            if dialog.is_new:
+                session.add(
+                    InboxItem(
+                        client_id=dialog.client_id,
+                        kind="new_client",
+                        channel=message.channel,
+                        text=message.text or f"[{message.kind}]",
+                        created_at=self._clock.now(),
+                    )
+                )
+            client = await get_client(session, client_id=dialog.client_id or 0)
+            await session.commit()
+            if dialog.is_new and message.can_share_contact:
+                replies.append(self._share_phone(client))
+        self._on_inbox()
+        return replies
+
+    async def link(self, message: InboundMessage, token: str) -> list[DialogReply]:
+        async with self._sessions() as session:
+            try:
+                client = await redeem_link_token(
+                    session,
+                    token=token,
+                    channel=message.channel,
+                    external_id=message.sender,
+                    now=self._clock.now(),
+                )
+            except (NotFoundError, ConflictError) as exc:
+                await session.rollback()
+                logger.info(
+                    "deep link refused for %s %s: %s", message.channel, message.sender, exc
+                )
+                return await self._say_to(message, "link_invalid")
+            self._adopt_language(client, message)
+            await self._mark_active(session, message)
+            await session.commit()
+            logger.info("client %s linked %s chat by deep link", client.id, message.channel)
+            return [self._script("linked", client)]
+
+    async def shared_phone(self, message: InboundMessage, phone: str) -> list[DialogReply]:
+        raw = phone if phone.startswith("+") else f"+{phone}"
+        async with self._sessions() as session:
+            try:
+                e164 = normalize_phone(raw, region=None)
+            except InvalidInputError:
+                return await self._say_to(message, "link_invalid")
+            client = await find_by_phone(session, phone=e164)
+            if client is not None:
+                try:
+                    await attach_chat(
+                        session, client=client, channel=message.channel, external_id=message.sender
+                    )
+                except ConflictError as exc:
+                    await session.rollback()
+                    logger.warning("phone match refused: %s", exc)
+                    return await self._say_to(message, "link_invalid")
+            else:
+                client = await find_client_by_identity(
+                    session, channel=message.channel, external_id=message.sender
+                )
+                if client is None:
+                    return await self.from_client(message)
+                client.phone = client.phone or e164
+            self._adopt_language(client, message)
+            await self._mark_active(session, message)
+            await session.commit()
+            return [self._script("linked", client)]
+
+    # -- admins --------------------------------------------------------------------------------
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        return user_id in self._setup.admins.get(channel, frozenset())
+
+    async def from_admin(self, message: InboundMessage) -> list[str] | None:
+        """Commands, replies to forwarded messages and hints; None when the sender is no admin."""
+        if not self.is_admin(message.channel, message.sender):
+            return None
+        command = _command(message.text)
+        if command is not None:
+            name, args = command
+            logger.info("admin %s ran /%s", message.sender, name)
+            return await self._commands.run(
+                name, args, admin=message.sender, channel=message.channel
+            )
+        if message.reply_to_message is not None:
+            return [await self._admin_reply(message)]
+        return [ADMIN_HINT]
+
+    async def _admin_reply(self, message: InboundMessage) -> str:
+        assert message.reply_to_message is not None  # noqa: S101 - checked by the caller
+        if message.kind != "text" or not message.text.strip():
+            return "Only text can be passed on to a client for now."
+        async with self._sessions() as session:
+            item = await find_relayed(
+                session,
+                channel=message.channel,
+                admin_chat=message.sender,
+                message_id=message.reply_to_message,
+            )
+            if item is None:
+                return (
+                    "That message is not one I forwarded from a client, so I don't know whom to "
+                    "answer. Reply to a forwarded client message."
+                )
+            client = await get_client(session, client_id=item.client_id)
+            identity = self._route(client, item.channel)
+            if identity is None:
+                return (
+                    f"✗ {client.name} has no reachable messenger I can use "
+                    f"(linked: {', '.join(i.channel for i in client.identities) or 'none'}). "
+                    "Please contact them another way."
+                )
+            channel = self._channels[identity.channel]
+            now = self._clock.now()
+            try:
+                receipt = await channel.send(
+                    OutboundMessage(
+                        recipient=identity.external_id,
+                        text=message.text,
+                        locale=client.locale or self._setup.dialog.default_locale,
+                        metadata={"kind": "admin_reply", "inbox_item": str(item.id)},
+                    )
+                )
+            except ChannelError as exc:
+                if isinstance(exc, PermanentSendError):
+                    identity.unreachable = True
+                    identity.unreachable_reason = str(exc)[:500]
+                    await session.commit()
+                return f"✗ Not delivered to {client.name} on {identity.channel}: {exc}"
+            session.add(
+                MessageLog(
+                    client_id=client.id,
+                    appointment_id=item.appointment_id,
+                    direction="out",
+                    channel=identity.channel,
+                    external_id=receipt.message_id,
+                    body=message.text,
+                    status="sent",
+                    created_at=now,
+                )
+            )
+            item.handled_at = item.handled_at or now
+            await session.commit()
+            return f"✓ Delivered to {client.name} on {identity.channel}."
+
+    def _route(self, client: Client, preferred: str) -> ClientIdentity | None:
+        usable = [
+            i for i in client.identities if not i.unreachable and i.channel in self._channels
+        ]
+        usable.sort(key=lambda i: (i.channel == preferred, i.last_inbound_at is not None, i.id))
+        return usable[-1] if usable else None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _resolve_reply(
+        self, session: AsyncSession, message: InboundMessage
+    ) -> InboundMessage:
+        """A reply to one of our reminders is about that reminder's appointment."""
+        if message.reply_to_message is None or message.reply_to_appointment is not None:
+            return message
+        appointment_id = await session.scalar(
+            select(ScheduledMessage.appointment_id).where(
+                ScheduledMessage.channel == message.channel,
+                ScheduledMessage.external_message_id == message.reply_to_message,
+            )
+        )
+        return dataclasses.replace(message, reply_to_appointment=appointment_id)
+
+    async def _mark_active(self, session: AsyncSession, message: InboundMessage) -> None:
+        identity = await session.scalar(
+            select(ClientIdentity).where(
+                ClientIdentity.channel == message.channel,
+                ClientIdentity.external_id == message.sender,
+            )
+        )
+        if identity is not None:
+            identity.last_inbound_at = self._clock.now()
+
+    def _adopt_language(self, client: Client, message: InboundMessage) -> None:
+        client.locale = client.locale or supported_locale(message.language_code)
+
+    async def _say_to(self, message: InboundMessage, script: str) -> list[DialogReply]:
+        async with self._sessions() as session:
+            client = await find_client_by_identity(
+                session, channel=message.channel, external_id=message.sender
+            )
+        locale = (client.locale if client else None) or supported_locale(message.language_code)
+        return [self._script(script, client, locale=locale)]
+
+    def _script(
+        self, script: str, client: Client | None, *, locale: str | None = None
+    ) -> DialogReply:
+        setup = self._setup.dialog
+        wanted = locale or (client.locale if client else None) or setup.default_locale
+        text, _ = setup.scripts.render_named(
+            script,
+            locale=wanted,
+            variables={
+                "client_name": client.name if client else "",
+                "salon_name": setup.salon_name,
+            },
+        )
+        return DialogReply(text, outcome=script)
+
+    def _share_phone(self, client: Client) -> DialogReply:
+        setup = self._setup.dialog
+        text, labels = setup.scripts.render_named(
+            "share_phone",
+            locale=client.locale or setup.default_locale,
+            variables={"client_name": client.name, "salon_name": setup.salon_name},
+        )
+        return DialogReply(text, outcome="share_phone", request_contact=labels["share"])
+
+
+def _command(text: str) -> tuple[str, str] | None:
+    """``("today", "")`` for ``/today``, ``("day", "2026-11-23")`` for ``/day@bot 2026-11-23``."""
+    if not text.startswith("/"):
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, args.strip()) if name.isidentifier() else None
