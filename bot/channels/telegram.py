@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import Any
@@ -185,7 +186,7 @@ def _kind(message: Message) -> str:
     return "text" if message.text is not None else "other"
 
 
-def inbound(message: Message, **extra: Any) -> InboundMessage:
+def inbound(message: Message) -> InboundMessage:
     """A Telegram message in ShowUp's words."""
     user = message.from_user
     replied = message.reply_to_message
@@ -198,7 +199,6 @@ def inbound(message: Message, **extra: Any) -> InboundMessage:
         display_name=user.full_name if user else None,
         language_code=user.language_code if user else None,
         can_share_contact=True,
-        **extra,
     )
 
 
@@ -237,7 +237,8 @@ def build_router(hub: Hub) -> Router:
         user = message.from_user
         if user is None or shared.user_id != user.id:
             # someone else's card: never link a chat by a phone number its owner did not send
-            await answer(message, await hub.from_client(inbound(message, kind="contact")))
+            someone_else = dataclasses.replace(inbound(message), kind="contact")
+            await answer(message, await hub.from_client(someone_else))
             return
         await answer(message, await hub.shared_phone(inbound(message), shared.phone_number))
 

@@ -1,0 +1,144 @@
+"""The Telegram side wired as ``showup run`` wires it, talking HTTP to the Bot API emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import TelegramRuntime
+from bot.cli.common import Ledger
+from bot.cli.messengers import Messengers, build_messengers
+from bot.clock import ManualClock
+from bot.config import Settings, load_settings
+from bot.ledger.clients import link_identity
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.factory import create_dispatcher
+from tests.factories import make_appointment, make_client, make_service, make_staff
+from tests.fakes.scripts import SCRIPTS_DIR, script_book
+from tests.fakes.telegram_api import BotApiEmulator
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
+ADMIN_ID = 900
+CLIENT_CHAT = 111
+
+
+@pytest.fixture
+def database_url(sqlite_database_url: str) -> str:
+    """Telegram behaviour does not depend on the backend: SQLite only."""
+    return sqlite_database_url
+
+
+@pytest.fixture
+async def api_emulator() -> AsyncIterator[BotApiEmulator]:
+    emulator = BotApiEmulator(TOKEN)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator) -> Settings:
+    return load_settings(
+        _env_file=None,
+        database_url=database_url,
+        var_dir=tmp_path / "var",
+        timezone="Europe/Madrid",
+        phone_region="ES",
+        salon_name="Test Salon",
+        telegram_token=TOKEN,
+        telegram_api_base=api_emulator.base,
+        admin_telegram_ids=str(ADMIN_ID),
+        chat_min_interval="0s",
+        scripts_dir=str(SCRIPTS_DIR),
+    )
+
+
+@dataclass
+class Telegram:
+    """The running Telegram side plus the handles a test pokes."""
+
+    api: BotApiEmulator
+    messengers: Messengers
+    runtime: TelegramRuntime
+    outbox: Dispatcher
+    sessions: async_sessionmaker[AsyncSession]
+    clock: ManualClock
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """Deliver one update as polling or the webhook would, and wait for its handling."""
+        pushed = self.api.push(update)
+        await self.runtime.dispatcher.feed_update(self.runtime.bot, self.runtime.parse(pushed))
+
+    async def says(self, user_id: int, text: str, **kwargs: Any) -> None:
+        await self.feed(self.api.message_update(user_id, text, **kwargs))
+
+    async def taps(self, user_id: int, message_id: int, data: str) -> None:
+        await self.feed(self.api.callback_update(user_id, message_id, data))
+
+
+@pytest.fixture
+async def telegram(
+    tg_settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    api_emulator: BotApiEmulator,
+    clock: ManualClock,
+) -> AsyncIterator[Telegram]:
+    ledger = Ledger(
+        engine=engine,
+        sessions=sessions,
+        zone=ZoneInfo("Europe/Madrid"),
+        salon_name="Test Salon",
+        locale="en",
+    )
+    messengers = build_messengers(
+        settings=tg_settings, ledger=ledger, scripts=script_book(), clock=clock
+    )
+    runtime = messengers.telegram
+    assert runtime is not None
+    await runtime.prepare(admins=tg_settings.admin_telegram_ids, menu=[("today", "Today")])
+    outbox = create_dispatcher(
+        settings=tg_settings,
+        sessions=sessions,
+        channels=messengers.channels,
+        renderer=script_book(),
+        alerts=messengers.alerts,
+        clock=clock,
+    )
+    yield Telegram(api_emulator, messengers, runtime, outbox, sessions, clock)
+    await runtime.stop()
+
+
+async def book_client(
+    telegram: Telegram,
+    *,
+    chat: int | None = CLIENT_CHAT,
+    in_hours: float = 30,
+    phone: str = "+34600111222",
+    locale: str = "ru",
+) -> int:
+    """Anna, linked to Telegram chat ``chat``, booked ``in_hours`` from now."""
+    async with telegram.sessions() as session:
+        client = await make_client(session, phone=phone)
+        client.locale = locale
+        if chat is not None:
+            await link_identity(
+                session, client_id=client.id, channel="telegram", external_id=str(chat)
+            )
+        appointment = await make_appointment(
+            session,
+            client=client,
+            staff=await make_staff(session),
+            service=await make_service(session),
+            starts_at=telegram.clock.now() + timedelta(hours=in_hours),
+            now=telegram.clock.now(),
+        )
+        await session.commit()
+        return appointment.id

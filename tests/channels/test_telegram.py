@@ -1,0 +1,391 @@
+"""The Telegram channel end to end: the real aiogram Bot, HTTP, the Bot API emulator, a real DB."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.api.app import create_app
+from bot.api.routes.webhooks import SECRET_HEADER, telegram_router
+from bot.channels.telegram import ReplyButton
+from bot.domain.appointments import AppointmentStatus
+from bot.domain.reminders import reminder_kind
+from bot.ledger.appointments import reschedule_appointment
+from db.models import (
+    Appointment,
+    Client,
+    ClientIdentity,
+    InboxItem,
+    OutboxStatus,
+    ScheduledMessage,
+)
+from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram, book_client
+from tests.conftest import API_TOKEN
+from tests.factories import ADMIN, RULES
+
+
+async def _status(telegram: Telegram, appointment_id: int) -> AppointmentStatus:
+    async with telegram.sessions() as session:
+        found = await session.get(Appointment, appointment_id)
+        assert found is not None
+        return found.status
+
+
+async def _reminder(telegram: Telegram, appointment_id: int) -> dict[str, object]:
+    """Send the confirmation and the 24 h reminder; the reminder as Telegram received it."""
+    await telegram.outbox.drain()
+    telegram.clock.advance(timedelta(hours=6, minutes=1))
+    await telegram.outbox.drain()
+    with_buttons = [p for p in telegram.api.sent(chat_id=CLIENT_CHAT) if p.get("reply_markup")]
+    assert len(with_buttons) == 1, telegram.api.sent(chat_id=CLIENT_CHAT)
+    return with_buttons[0]
+
+
+def _message_id(telegram: Telegram, text: str) -> int:
+    return next(mid for (chat, mid), m in telegram.api.messages.items() if m["text"] == text)
+
+
+async def test_reminder_goes_out_with_typed_buttons(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    reminder = await _reminder(telegram, appointment_id)
+    rows = reminder["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    taps = [ReplyButton.unpack(row[0]["callback_data"]) for row in rows]
+    assert [t.intent for t in taps] == ["confirm", "cancel", "reschedule"]
+    assert {(t.appointment, t.version) for t in taps} == {(appointment_id, 1)}
+    assert [row[0]["text"] for row in rows] == ["Да, приду", "Отменить", "Перенести"]
+    async with telegram.sessions() as session:
+        sent = await session.scalars(
+            select(ScheduledMessage).where(ScheduledMessage.appointment_id == appointment_id)
+        )
+        receipts = {m.kind: (m.status, m.external_message_id) for m in sent}
+    status, receipt = receipts[reminder_kind(timedelta(hours=24))]
+    assert status is OutboxStatus.SENT
+    assert receipt is not None
+    assert receipt.startswith(f"{CLIENT_CHAT}:")
+
+
+async def test_confirm_tap_confirms_and_edits_the_reminder(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    reminder = await _reminder(telegram, appointment_id)
+    message_id = _message_id(telegram, str(reminder["text"]))
+    confirm = ReplyButton(intent="confirm", appointment=appointment_id, version=1).pack()
+
+    await telegram.taps(CLIENT_CHAT, message_id, confirm)
+
+    assert await _status(telegram, appointment_id) is AppointmentStatus.CONFIRMED
+    [edit] = telegram.api.sent("editMessageText")
+    assert edit["message_id"] == message_id
+    assert str(edit["text"]).startswith(str(reminder["text"]))
+    assert "Спасибо" in str(edit["text"])  # the acknowledgement, in the client's language
+    assert "reply_markup" not in telegram.api.messages[CLIENT_CHAT, message_id]
+    assert len(telegram.api.sent("answerCallbackQuery")) == 1
+
+
+async def test_free_text_cancellation_in_russian(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    await telegram.outbox.drain()
+
+    await telegram.says(CLIENT_CHAT, "Извините, не смогу прийти")
+
+    assert await _status(telegram, appointment_id) is AppointmentStatus.CANCELLED
+    answer = telegram.api.texts(CLIENT_CHAT)[-1]
+    assert "отмен" in answer.lower()
+
+
+async def test_stale_button_explains_and_changes_nothing(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    reminder = await _reminder(telegram, appointment_id)
+    message_id = _message_id(telegram, str(reminder["text"]))
+    async with telegram.sessions() as session:
+        await reschedule_appointment(
+            session,
+            appointment_id=appointment_id,
+            starts_at=telegram.clock.now() + timedelta(days=3),
+            who=ADMIN,
+            now=telegram.clock.now(),
+            rules=RULES,
+        )
+        await session.commit()
+    old_cancel = ReplyButton(intent="cancel", appointment=appointment_id, version=1).pack()
+
+    await telegram.taps(CLIENT_CHAT, message_id, old_cancel)
+
+    assert await _status(telegram, appointment_id) is AppointmentStatus.BOOKED
+    [answer] = telegram.api.sent("answerCallbackQuery")
+    assert answer.get("show_alert") is True or len(telegram.api.texts(CLIENT_CHAT)) > 2
+    explanation = str(answer.get("text") or telegram.api.texts(CLIENT_CHAT)[-1])
+    assert "ничего не изменилось" in explanation
+    assert telegram.api.sent("editMessageText") == []
+
+
+async def test_today_board_for_an_admin(telegram: Telegram) -> None:
+    await book_client(telegram, in_hours=5)  # today, 14:00 Madrid
+
+    await telegram.says(ADMIN_ID, "/today", name="Marta", language="en")
+
+    [board] = telegram.api.texts(ADMIN_ID)
+    assert board.startswith("Today, Mon 23 Nov 2026 — 1 appointment(s)")
+    assert "14:00–15:00 Anna +34600111222 · Haircut · Vitaly · awaiting answer" in board
+
+
+async def test_today_refused_for_a_stranger(
+    telegram: Telegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    await book_client(telegram, in_hours=5)
+    caplog.set_level(logging.WARNING)
+
+    await telegram.says(555, "/today", name="Eve", language="en")
+
+    [answer] = telegram.api.texts(555)
+    assert "only for the team of Test Salon" in answer
+    assert "Anna" not in answer
+    assert "refused admin command /today from telegram user 555" in caplog.text
+
+
+async def test_inbox_relay_both_ways(telegram: Telegram) -> None:
+    await book_client(telegram)
+    await telegram.says(CLIENT_CHAT, "Можно прийти с собакой?")
+    assert telegram.messengers.relay is not None
+
+    assert await telegram.messengers.relay.relay() == 1
+
+    [forwarded] = telegram.api.texts(ADMIN_ID)
+    assert "Message from Anna +34600111222 · telegram" in forwarded
+    assert "Можно прийти с собакой?" in forwarded
+    assert "Next: Tue 24.11 15:00 Haircut with Vitaly" in forwarded
+    forwarded_id = _message_id(telegram, forwarded)
+
+    await telegram.says(ADMIN_ID, "Да, конечно!", reply_to=forwarded_id, language="en")
+
+    assert telegram.api.texts(CLIENT_CHAT)[-1] == "Да, конечно!"
+    assert telegram.api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on telegram."
+    async with telegram.sessions() as session:
+        item = await session.scalar(select(InboxItem))
+        assert item is not None
+        assert item.handled_at is not None
+    assert await telegram.messengers.relay.relay() == 0  # forwarded once only
+
+
+async def test_admin_reply_to_an_unrelated_message_is_explained(telegram: Telegram) -> None:
+    await telegram.says(ADMIN_ID, "/help", language="en")
+    help_id = _message_id(telegram, telegram.api.texts(ADMIN_ID)[0])
+
+    await telegram.says(ADMIN_ID, "hello?", reply_to=help_id, language="en")
+
+    assert "not one I forwarded from a client" in telegram.api.texts(ADMIN_ID)[-1]
+
+
+async def test_flood_control_waits_and_succeeds(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    telegram.api.fail(
+        "sendMessage", code=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+
+    await telegram.outbox.drain()
+
+    assert len(telegram.api.sent(chat_id=CLIENT_CHAT)) == 2  # refused once, then accepted
+    async with telegram.sessions() as session:
+        confirmation = await session.scalar(
+            select(ScheduledMessage).where(
+                ScheduledMessage.appointment_id == appointment_id,
+                ScheduledMessage.kind == "confirmation",
+            )
+        )
+        assert confirmation is not None
+        assert confirmation.status is OutboxStatus.SENT
+
+
+async def test_long_flood_wait_goes_back_to_the_outbox(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    telegram.api.fail(
+        "sendMessage", code=429, description="Too Many Requests: retry after 40", retry_after=40
+    )
+
+    await telegram.outbox.drain()
+
+    async with telegram.sessions() as session:
+        confirmation = await session.scalar(
+            select(ScheduledMessage).where(
+                ScheduledMessage.appointment_id == appointment_id,
+                ScheduledMessage.kind == "confirmation",
+            )
+        )
+        assert confirmation is not None
+        assert confirmation.status is OutboxStatus.PENDING
+        assert confirmation.due_at == telegram.clock.now() + timedelta(seconds=40)
+
+
+async def test_blocked_bot_marks_the_client_unreachable_and_tells_admins(
+    telegram: Telegram,
+) -> None:
+    await book_client(telegram)
+    telegram.api.fail(
+        "sendMessage",
+        code=403,
+        description="Forbidden: bot was blocked by the user",
+        chat_id=CLIENT_CHAT,
+    )
+
+    await telegram.outbox.drain()
+
+    async with telegram.sessions() as session:
+        identity = await session.scalar(select(ClientIdentity))
+        assert identity is not None
+        assert identity.unreachable
+        assert "blocked the bot" in (identity.unreachable_reason or "")
+    [alert] = telegram.api.texts(ADMIN_ID)
+    assert alert.startswith("⚠️ Could not send the confirmation message")
+    assert "blocked the bot" in alert
+
+
+async def test_new_person_gets_intake_in_their_language_and_admins_hear(
+    telegram: Telegram,
+) -> None:
+    await telegram.says(777, "Hola", name="Lucía", language="es")
+
+    first, share = telegram.api.sent(chat_id=777)
+    assert "¿Cómo nos conociste" in str(first["text"]) or "Test Salon" in str(first["text"])
+    keyboard = share["reply_markup"]["keyboard"]
+    assert keyboard[0][0]["request_contact"] is True
+    assert keyboard[0][0]["text"] == "Compartir número"
+    assert telegram.messengers.relay is not None
+    await telegram.messengers.relay.relay()
+    assert "New person from Lucía · telegram" in telegram.api.texts(ADMIN_ID)[0]
+
+
+async def test_shared_own_phone_links_the_existing_client(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram, chat=None)
+    await telegram.says(333, "Hola", name="Anna", language="es")
+    contact = {"contact": {"phone_number": "34600111222", "first_name": "Anna", "user_id": 333}}
+
+    await telegram.feed(telegram.api.message_update(333, None, language="es", extra=contact))
+
+    async with telegram.sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        assert appointment is not None
+        channels = {(i.channel, i.external_id) for i in appointment.client.identities}
+        assert ("telegram", "333") in channels
+        strangers = await session.scalars(select(InboxItem.client_id))
+        assert set(strangers) == {appointment.client_id}  # the stranger's trail moved over
+    assert "Anna" in telegram.api.texts(333)[-1]
+
+
+async def test_someone_elses_contact_links_nothing(telegram: Telegram) -> None:
+    await book_client(telegram, chat=None)
+    contact = {"contact": {"phone_number": "34600111222", "first_name": "Anna", "user_id": 1}}
+
+    await telegram.feed(telegram.api.message_update(444, None, language="es", extra=contact))
+
+    async with telegram.sessions() as session:
+        linked = await session.scalar(
+            select(ClientIdentity).where(ClientIdentity.external_id == "444")
+        )
+        assert linked is not None
+        stranger = await session.get(Client, linked.client_id)
+        assert stranger is not None
+        assert stranger.phone is None  # a new record, not Anna's
+
+
+async def test_deep_link_links_once(
+    telegram: Telegram, tg_settings: object, sessions: object
+) -> None:
+    appointment_id = await book_client(telegram, chat=None)
+    async with telegram.sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        assert appointment is not None
+        client_id = appointment.client_id
+    app = create_app(
+        settings=tg_settings,  # type: ignore[arg-type]
+        session_factory=telegram.sessions,
+        api_token=API_TOKEN,
+        clock=telegram.clock,
+    )
+    app.state.telegram_username = "showup_test_bot"
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://showup.test",
+        headers={"Authorization": f"Bearer {API_TOKEN}"},
+    ) as api:
+        response = await api.post(f"/api/v1/clients/{client_id}/telegram-link")
+    assert response.status_code == 201, response.text
+    url = response.json()["url"]
+    assert url.startswith("https://t.me/showup_test_bot?start=")
+    token = url.split("start=")[1]
+    assert len(token) >= 40
+
+    await telegram.says(222, f"/start {token}", language="es")
+    await telegram.says(223, f"/start {token}", language="es")
+
+    assert "Anna" in telegram.api.texts(222)[-1]
+    assert "ya se ha usado o ha caducado" in telegram.api.texts(223)[-1]
+    async with telegram.sessions() as session:
+        identities = {
+            (i.external_id, i.client_id) for i in await session.scalars(select(ClientIdentity))
+        }
+    assert ("222", client_id) in identities
+    assert all(external != "223" for external, _ in identities)
+
+
+async def test_webhook_checks_the_secret_and_feeds_updates(
+    telegram: Telegram, tg_settings: object
+) -> None:
+    secret = "s3cret-value-for-the-webhook"
+    app = create_app(
+        settings=tg_settings,  # type: ignore[arg-type]
+        session_factory=telegram.sessions,
+        api_token=API_TOKEN,
+        clock=telegram.clock,
+        webhooks=[telegram_router(telegram.runtime, secret)],
+    )
+    update = telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://showup.test"
+    ) as client:
+        wrong = await client.post(
+            "/webhooks/telegram", json=update, headers={SECRET_HEADER: "nope"}
+        )
+        missing = await client.post("/webhooks/telegram", json=update)
+        assert telegram.api.sent(chat_id=ADMIN_ID) == []
+        garbage = await client.post(
+            "/webhooks/telegram", content=b"{not json", headers={SECRET_HEADER: secret}
+        )
+        right = await client.post(
+            "/webhooks/telegram", json=update, headers={SECRET_HEADER: secret}
+        )
+    assert (wrong.status_code, missing.status_code) == (401, 401)
+    assert garbage.status_code == 400
+    assert right.status_code == 200
+    for _ in range(100):
+        if telegram.api.texts(ADMIN_ID):
+            break
+        await asyncio.sleep(0.02)
+    assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
+
+
+async def test_set_webhook_is_idempotent(telegram: Telegram) -> None:
+    url = "https://salon.example/webhooks/telegram"
+    assert await telegram.runtime.set_webhook(url, "secret-secret-secret") is True
+    assert await telegram.runtime.set_webhook(url, "secret-secret-secret") is False
+    assert len(telegram.api.sent("setWebhook")) == 1
+    assert telegram.api.webhook_url == url
+
+
+async def test_long_polling_serves_updates(telegram: Telegram) -> None:
+    telegram.runtime.start_polling(timeout=1)
+    telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
+    for _ in range(200):
+        if telegram.api.texts(ADMIN_ID):
+            break
+        await asyncio.sleep(0.02)
+    assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
+    assert telegram.api.sent("deleteWebhook")
+
+
+async def test_admin_menu_is_set_for_admins_only(telegram: Telegram) -> None:
+    [menu] = telegram.api.sent("setMyCommands")
+    assert menu["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
