@@ -17,6 +17,7 @@ from bot.config import Settings, load_settings
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
 from tests.databases import PostgresServer, clone_sqlite, make_sqlite_template
+from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 API_TOKEN = "test-token-0123456789abcdef"
 #: Monday 23 November 2026, 09:00 in Madrid
@@ -83,6 +84,15 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         phone_region="ES",
         salon_name="Test Salon",
     )
+
+
+@pytest.fixture
+async def api_emulator() -> AsyncIterator[BotApiEmulator]:
+    """The Bot API emulator on a free 127.0.0.1 port."""
+    emulator = BotApiEmulator(TOKEN)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
 
 
 @pytest.fixture

@@ -6,16 +6,15 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import uvicorn
-from aiogram.exceptions import TelegramAPIError
 from rich.panel import Panel
 
 from bot import __version__
 from bot.admin.commands import MENU
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
-from bot.api.routes.webhooks import telegram_router
 from bot.cli.common import (
     Ledger,
     console,
@@ -26,12 +25,14 @@ from bot.cli.common import (
     scripts_or_exit,
     settings_or_exit,
 )
-from bot.cli.messengers import Messengers, build_messengers
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation.scripts import ScriptBook
 from bot.scheduling.factory import create_dispatcher, create_scheduler
 from bot.scheduling.scheduler import OutboxScheduler
+
+if TYPE_CHECKING:
+    from bot.cli.messengers import Messengers
 
 
 def run_command() -> None:
@@ -99,6 +100,8 @@ def _outbox_scheduler(
 
 async def _start_telegram(settings: Settings, messengers: Messengers) -> str | None:
     """Check the bot token with Telegram and set the admins' menu; the bot's username."""
+    from aiogram.exceptions import TelegramAPIError  # noqa: PLC0415 - see _serve
+
     telegram = messengers.telegram
     if telegram is None:
         return None
@@ -131,6 +134,10 @@ async def _start_telegram(settings: Settings, messengers: Messengers) -> str | N
 
 
 async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
+    # aiogram takes seconds to import: only `showup run` pays for it, not every CLI command
+    from bot.api.routes.webhooks import telegram_router  # noqa: PLC0415
+    from bot.cli.messengers import build_messengers  # noqa: PLC0415
+
     clock = SystemClock()
     async with open_ledger(settings) as ledger:
         messengers = build_messengers(

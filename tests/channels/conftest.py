@@ -22,9 +22,8 @@ from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.factory import create_dispatcher
 from tests.factories import make_appointment, make_client, make_service, make_staff
 from tests.fakes.scripts import SCRIPTS_DIR, script_book
-from tests.fakes.telegram_api import BotApiEmulator
+from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
 ADMIN_ID = 900
 CLIENT_CHAT = 111
 
@@ -33,14 +32,6 @@ CLIENT_CHAT = 111
 def database_url(sqlite_database_url: str) -> str:
     """Telegram behaviour does not depend on the backend: SQLite only."""
     return sqlite_database_url
-
-
-@pytest.fixture
-async def api_emulator() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator(TOKEN)
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
 
 
 @pytest.fixture

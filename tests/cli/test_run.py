@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
 import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from tests.cli.helpers import showup, showup_env
+from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 
 def _free_port() -> int:
@@ -83,3 +86,95 @@ def test_run_serves_the_api_with_a_generated_token(tmp_path: Path) -> None:
     finally:
         output = _stop(process)
     assert token not in output
+
+
+async def _until(check: Callable[[], object], what: str, within: float = 30) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_run_on_telegram_links_books_and_reminds(
+    tmp_path: Path, api_emulator: BotApiEmulator
+) -> None:
+    """The whole path a salon takes: a real `showup run` process polling the Bot API."""
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are async
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=showup_env(
+            tmp_path,
+            api_port=str(port),
+            api_token="run-test-token-0123456789",
+            telegram_token=TOKEN,
+            telegram_api_base=api_emulator.base,
+            admin_telegram_ids="900",
+            outbox_tick="1s",
+            chat_min_interval="0s",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    headers = {"Authorization": "Bearer run-test-token-0123456789"}
+    try:
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=5) as api:
+
+            async def healthy() -> bool:
+                try:
+                    return (await api.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            deadline = time.monotonic() + 60
+            while not await healthy():
+                assert process.poll() is None, "showup run exited early"
+                assert time.monotonic() < deadline, "showup run did not become healthy"
+                await asyncio.sleep(0.2)
+            staff = (await api.post("/api/v1/staff", json={"name": "Vitaly"})).json()
+            service = (
+                await api.post(
+                    "/api/v1/services",
+                    json={"name": "Haircut", "duration_minutes": 60, "price": "30"},
+                )
+            ).json()
+            client = (
+                await api.post(
+                    "/api/v1/clients",
+                    json={"name": "Anna", "phone": "+34600111222", "locale": "en"},
+                )
+            ).json()
+            link = await api.post(f"/api/v1/clients/{client['id']}/telegram-link")
+            assert link.status_code == 201, link.text
+            token = link.json()["url"].split("start=")[1]
+
+            api_emulator.push(api_emulator.message_update(111, f"/start {token}", language="en"))
+            await _until(lambda: api_emulator.texts(111), "the linked greeting")
+            assert "Hello, Anna!" in api_emulator.texts(111)[0]
+
+            booked = await api.post(
+                "/api/v1/appointments",
+                json={
+                    "client_id": client["id"],
+                    "staff_id": staff["id"],
+                    "service_id": service["id"],
+                    "starts_at": "2030-01-15T11:00:00",
+                },
+            )
+            assert booked.status_code == 201, booked.text
+            await _until(lambda: len(api_emulator.texts(111)) >= 2, "the booking confirmation")
+            assert "Haircut" in api_emulator.texts(111)[1]
+
+            api_emulator.push(api_emulator.message_update(900, "/tomorrow", language="en"))
+            await _until(lambda: api_emulator.texts(900), "the admin's board")
+            assert api_emulator.texts(900)[0].startswith("Tomorrow, ")
+    finally:
+        output = await asyncio.to_thread(_stop, process)  # the emulator keeps answering meanwhile
+    assert process.returncode == 0, output
+    assert "Telegram: @showup_test_bot, long polling" in output
+    assert TOKEN not in output

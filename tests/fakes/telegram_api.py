@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
 BOT_ID = 4242
 BOT_USERNAME = "showup_test_bot"
 #: form fields aiogram sends JSON-encoded (or as numbers)
