@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from bot.api.auth import resolve_api_token
-from bot.cli import booking, catalog, chat, classify, database, demo, outbox, scripts, server
+from bot.cli import (
+    booking,
+    catalog,
+    chat,
+    classify,
+    database,
+    demo,
+    link,
+    outbox,
+    scripts,
+    server,
+)
 from bot.cli.common import console, settings_or_exit
 
 app = typer.Typer(
@@ -24,6 +35,7 @@ app.command("classify")(classify.classify_command)
 app.command("scripts")(scripts.scripts_command)
 app.command("chat")(chat.chat_command)
 app.command("demo")(demo.demo_command)
+app.command("link")(link.link_command)
 app.add_typer(database.app, name="db")
 app.add_typer(catalog.staff_app, name="staff")
 app.add_typer(catalog.services_app, name="services")

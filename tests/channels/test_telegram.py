@@ -389,3 +389,16 @@ async def test_long_polling_serves_updates(telegram: Telegram) -> None:
 async def test_admin_menu_is_set_for_admins_only(telegram: Telegram) -> None:
     [menu] = telegram.api.sent("setMyCommands")
     assert menu["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
+
+
+async def test_morning_digest_once_a_day_with_the_unconfirmed(telegram: Telegram) -> None:
+    await book_client(telegram, in_hours=5)
+    digest = telegram.messengers.digest
+    assert digest is not None
+
+    assert await digest.send() is True
+    assert await digest.send() is False  # another process (or a restart) already sent it
+
+    [text] = telegram.api.texts(ADMIN_ID)
+    assert text.startswith("Good morning! Mon 23 Nov 2026 — 1 appointment(s)")
+    assert "Not confirmed yet (1):\n• 14:00 Anna +34600111222" in text

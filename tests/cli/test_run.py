@@ -178,3 +178,53 @@ async def test_run_on_telegram_links_books_and_reminds(
     assert process.returncode == 0, output
     assert "Telegram: @showup_test_bot, long polling" in output
     assert TOKEN not in output
+
+
+async def test_link_prints_a_single_use_deep_link(
+    tmp_path: Path, api_emulator: BotApiEmulator
+) -> None:
+    env = showup_env(tmp_path, telegram_token=TOKEN, telegram_api_base=api_emulator.base)
+
+    async def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return await asyncio.to_thread(showup, tmp_path, *args, env=env)
+
+    assert (await cli("db", "upgrade")).returncode == 0
+    assert (await cli("staff", "add", "Vitaly")).returncode == 0
+    assert (
+        await cli("services", "add", "Haircut", "--minutes", "60", "--price", "30")
+    ).returncode == 0
+    booked = await cli(
+        "book",
+        "--phone",
+        "600111222",
+        "--at",
+        "2030-01-15 11:00",
+        "--service",
+        "Haircut",
+        "--staff",
+        "Vitaly",
+        "--name",
+        "Anna",
+    )
+    assert booked.returncode == 0, booked.stderr
+
+    first = await cli("link", "--phone", "600 111 222")
+    second = await cli("link", "--client-id", "1")
+    unknown = await cli("link", "--phone", "+34699999999")
+
+    assert first.returncode == 0, first.stderr
+    urls = [
+        line
+        for result in (first, second)
+        for line in result.stdout.splitlines()
+        if line.startswith("https://t.me/showup_test_bot?start=")
+    ]
+    assert len(set(urls)) == 2  # a fresh token each time
+    assert "Telegram link for Anna (client 1), single use" in first.stdout
+    assert unknown.returncode == 1
+    assert "no client has the phone +34699999999" in unknown.stderr
+    no_telegram = await asyncio.to_thread(
+        showup, tmp_path, "link", "--client-id", "1", env=showup_env(tmp_path)
+    )
+    assert no_telegram.returncode == 1
+    assert "SHOWUP_TELEGRAM_TOKEN" in no_telegram.stderr
