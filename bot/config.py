@@ -11,6 +11,7 @@ import hmac
 import logging
 import re
 from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,8 +22,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.durations import parse_duration
 from bot.domain.locales import Locale
+from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import QuietHours, ReminderRules
-from bot.errors import ConfigError
+from bot.errors import ConfigError, InvalidInputError
 
 ENV_PREFIX = "SHOWUP_"
 TELEGRAM_TOKEN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,60}")
@@ -82,7 +84,48 @@ def _time_or_off(value: Any) -> Any:
         raise ValueError(f"{value!r} is not a time of day; write it like 08:30, or off") from None
 
 
+def _duration_or_off(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in {"off", "none", ""}:
+        return None
+    return _duration(value)
+
+
+def _deadline(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in {"end-of-day", "eod", "end_of_day"}:
+        return None
+    return _duration(value)
+
+
+def _ladder(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        steps = tuple(float(part) for part in value.replace(";", ",").split(","))
+    except ValueError:
+        raise ValueError(f"{value!r}: write three numbers, e.g. 1,2,3") from None
+    if len(steps) != 3 or not 0 < steps[0] <= steps[1] <= steps[2]:
+        raise ValueError(
+            f"{value!r}: give the strikes for warning, deposit and block, rising, e.g. 1,2,3"
+        )
+    return steps
+
+
+def _amount(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return Amount.parse(value)
+    except InvalidInputError:
+        raise ValueError(
+            f"{value!r} is not an amount; write a percentage (30%) or 15.00"
+        ) from None
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+DurationOrOff = Annotated[timedelta | None, NoDecode, BeforeValidator(_duration_or_off)]
+Deadline = Annotated[timedelta | None, NoDecode, BeforeValidator(_deadline)]
+Ladder = Annotated[tuple[float, float, float], NoDecode, BeforeValidator(_ladder)]
+Money = Annotated[Amount, NoDecode, BeforeValidator(_amount)]
 TelegramIds = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_ids)]
 TimeOrOff = Annotated[time | None, NoDecode, BeforeValidator(_time_or_off)]
 Durations = Annotated[tuple[timedelta, ...], NoDecode, BeforeValidator(_durations)]
@@ -123,6 +166,18 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=25, gt=0, le=1000)
     whatsapp_rate_limit: float = Field(default=80, gt=0, le=1000)
     chat_min_interval: Duration = timedelta(seconds=1)
+    noshow_grace: Duration = timedelta(minutes=15)
+    noshow_auto_after: DurationOrOff = None
+    noshow_followup_delay: Duration = timedelta(minutes=30)
+    noshow_reply_deadline: Deadline = None
+    strike_late_cancel_weight: float = Field(default=0.5, ge=0, le=1)
+    strike_forgive_first: bool = True
+    strike_ladder: Ladder = (1.0, 2.0, 3.0)
+    strike_expiry: Duration = timedelta(days=180)
+    deposit: Money = Amount(Decimal(30), percent=True)
+    double_price_after_noshow: bool = False
+    loyalty_visits: int = Field(default=5, ge=0, le=100)
+    loyalty_discount: Money = Amount(Decimal(10), percent=True)
     telegram_token: SecretStr | None = Field(
         default=None, description="the bot's token from @BotFather; turns the Telegram channel on"
     )
@@ -271,6 +326,22 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def attendance_rules(self) -> AttendanceRules:
+        """The salon's attendance policy (strikes, ladder, loyalty) from the settings."""
+        warning, deposit, block = self.strike_ladder
+        return AttendanceRules(
+            late_cancel_weight=self.strike_late_cancel_weight,
+            forgive_first_explained=self.strike_forgive_first,
+            warning_at=warning,
+            deposit_at=deposit,
+            block_at=block,
+            strike_expiry=self.strike_expiry,
+            deposit=self.deposit,
+            double_price=self.double_price_after_noshow,
+            loyalty_visits=self.loyalty_visits,
+            loyalty_discount=self.loyalty_discount,
+        )
 
     def reminder_rules(self, zone: ZoneInfo) -> ReminderRules:
         """The planning rules for a salon in ``zone``."""

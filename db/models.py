@@ -100,6 +100,10 @@ class Client(Timestamped, Base):
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     intake: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     policy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the attendance policy's rung (0 none, 1 warned, 2 deposit required, 3 blocked) and a
+    # loyalty discount earned but not yet applied to a booking (e.g. "10%")
+    policy_rung: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    loyalty_discount: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), server_default=func.now(), onupdate=func.now()
     )
@@ -150,6 +154,11 @@ class Appointment(Timestamped, Base):
     cancelled_by: Mapped[CancelledBy | None] = mapped_column(_enum(CancelledBy))
     late_cancel: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # set by the attendance policy when the booking is made
+    deposit_due: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    double_price: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    discount: Mapped[str | None] = mapped_column(String(16))
+    noshow_prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), server_default=func.now(), onupdate=func.now()
     )
@@ -232,6 +241,47 @@ class InboxItem(Base):
     relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     relay_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     relay_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ClientEvent(Base):
+    """Append-only history of a client's standing: strikes, forgiveness, the policy's rungs,
+    blocks and loyalty rewards, each with who decided it and why."""
+
+    __tablename__ = "client_events"
+    __table_args__ = (Index("ix_client_events_client_time", "client_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    actor: Mapped[Actor] = mapped_column(_enum(Actor))
+    who: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoShowFollowUp(Base):
+    """A no-show's follow-up: the caring question, the client's answer, and the decision."""
+
+    __tablename__ = "noshow_followups"
+
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(String(16))
+    answer: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(String(16))  # strike, forgiven
 
 
 class AdminRelay(Base):
@@ -321,5 +371,9 @@ class ScheduledMessage(Base):
 
 @event.listens_for(AppointmentEvent, "before_update")
 @event.listens_for(AppointmentEvent, "before_delete")
+@event.listens_for(ClientEvent, "before_update")
+@event.listens_for(ClientEvent, "before_delete")
 def _events_are_append_only(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
-    raise RuntimeError(f"appointment events are append-only; refused to change event {target.id}")
+    raise RuntimeError(
+        f"events are append-only; refused to change {type(target).__name__} {target.id}"
+    )

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.reminders import ReminderRules
 from bot.errors import DatabaseNotReadyError
+from bot.ledger.attendance import AttendancePolicy, policy_from
 from bot.ledger.salon import SALON_ID
 from db.models import Salon
 
@@ -57,6 +58,13 @@ def _rules(
     return settings.reminder_rules(zone)
 
 
+def _policy(
+    settings: Annotated[Settings, Depends(_settings)], salon: Annotated[Salon, Depends(_salon)]
+) -> AttendancePolicy:
+    return policy_from(settings, salon)
+
+
+PolicyDep = Annotated[AttendancePolicy, Depends(_policy)]
 SalonDep = Annotated[Salon, Depends(_salon)]
 RulesDep = Annotated[ReminderRules, Depends(_rules)]
 ZoneDep = Annotated[ZoneInfo, Depends(_zone)]

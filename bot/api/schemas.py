@@ -122,7 +122,21 @@ class ClientOut(Out):
     notes: str | None
     blocked: bool
     blocked_reason: str | None
+    policy_rung: int = Field(description="0 none, 1 warned, 2 deposit required, 3 blocked")
+    loyalty_discount: str | None = Field(description="earned, applied to the next booking")
     identities: list[IdentityOut]
+    created_at: datetime
+
+
+class ClientEventOut(Out):
+    id: int
+    appointment_id: int | None
+    kind: str = Field(description="no_show, late_cancel, forgiven, reset, rung:…, blocked…")
+    weight: Decimal = Field(description="strikes this event adds")
+    actor: str
+    who: str | None
+    reason: str | None
+    data: dict[str, Any] | None
     created_at: datetime
 
 
@@ -199,6 +213,9 @@ class AppointmentOut(Out):
     cancelled_by: CancelledBy | None
     late_cancel: bool
     notes: str | None
+    deposit_due: Decimal | None = Field(description="set when the client is on the deposit rung")
+    double_price: bool = Field(description="the 'next visit at double price' rule applies")
+    discount: str | None = Field(description="a loyalty discount applied to this visit")
     created_at: datetime
     updated_at: datetime
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -27,10 +28,19 @@ class MessageContext:
     staff: str
     starts_at: datetime
     zone: ZoneInfo
+    deposit_due: Decimal | None = None
+    discount: str | None = None
+    currency: str = "EUR"
 
     @classmethod
     def of(
-        cls, appointment: Appointment, *, locale: str, salon_name: str, zone: ZoneInfo
+        cls,
+        appointment: Appointment,
+        *,
+        locale: str,
+        salon_name: str,
+        zone: ZoneInfo,
+        currency: str = "EUR",
     ) -> MessageContext:
         """The context of a loaded appointment (with its client, master and service)."""
         return cls(
@@ -43,6 +53,9 @@ class MessageContext:
             staff=appointment.staff.name,
             starts_at=appointment.starts_at,
             zone=zone,
+            deposit_due=appointment.deposit_due,
+            discount=appointment.discount or appointment.client.loyalty_discount,
+            currency=currency,
         )
 
 

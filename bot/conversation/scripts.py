@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from babel.dates import format_date, format_time, format_timedelta
+from babel.numbers import format_currency
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -42,6 +43,9 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "late": True,
     "rescheduled": True,
     "proposed": "Friday 27 November, 17:00",
+    "deposit": "15,00 €",
+    "discount": "10%",
+    "strikes": "2",
 }
 #: every script, and the buttons it must have (each button's key is the intent it answers)
 SCRIPTS: dict[str, frozenset[str]] = {
@@ -62,6 +66,10 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "link_invalid": frozenset(),
     "share_phone": frozenset({"share"}),
     "admin_only": frozenset(),
+    "policy_warning": frozenset(),
+    "policy_deposit": frozenset(),
+    "policy_blocked": frozenset(),
+    "loyalty_reward": frozenset(),
 }
 INTAKE_STEPS = ("heard_from", "preferred_master", "experience")
 MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons
@@ -154,6 +162,13 @@ class ScriptBook:
             "late": False,
             "rescheduled": context.version > 1,
             "proposed": None,
+            "deposit": (
+                format_currency(context.deposit_due, context.currency, locale=locale)
+                if context.deposit_due is not None
+                else ""
+            ),
+            "discount": context.discount or "",
+            "strikes": "",
         }
 
     def late_window_text(self, locale: str) -> str:

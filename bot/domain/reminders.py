@@ -37,9 +37,19 @@ class Script(StrEnum):
     BOOKING_CONFIRMATION = "booking_confirmation"
     REMINDER_ASK = "reminder_ask"
     REMINDER_LIGHT = "reminder_light"
+    NOSHOW_FOLLOWUP = "noshow_followup"
+    POLICY_WARNING = "policy_warning"
+    POLICY_DEPOSIT = "policy_deposit"
+    POLICY_BLOCKED = "policy_blocked"
+    LOYALTY_REWARD = "loyalty_reward"
 
 
 CONFIRMATION_KIND = "confirmation"
+#: the scripts about an appointment still to come; the others follow something that happened
+REMINDER_SCRIPTS = frozenset(
+    {Script.BOOKING_CONFIRMATION, Script.REMINDER_ASK, Script.REMINDER_LIGHT}
+)
+LATEST_AFTER_EVENT = timedelta(hours=24)
 
 
 def reminder_kind(offset: timedelta) -> str:
@@ -150,6 +160,8 @@ def reminder_due(
 def is_stale(*, script: Script, due_at: datetime, starts_at: datetime, now: datetime) -> bool:
     """A message that can no longer help: its appointment has started, or a reminder is so late
     (more than half its lead time) that it would arrive at an odd moment."""
+    if script not in REMINDER_SCRIPTS:
+        return now - due_at > LATEST_AFTER_EVENT  # follow-ups and policy news keep a day
     if now >= starts_at:
         return True
     if script is Script.BOOKING_CONFIRMATION:

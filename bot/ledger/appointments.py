@@ -27,6 +27,13 @@ from bot.domain.appointments import (
 )
 from bot.domain.reminders import ReminderRules
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.ledger.attendance import (
+    AttendancePolicy,
+    after_attended,
+    after_late_cancel,
+    after_no_show,
+    booking_terms,
+)
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.outbox import plan_outbox, void_outbox
@@ -175,12 +182,14 @@ async def book(
     who: Who,
     now: datetime,
     rules: ReminderRules,
+    policy: AttendancePolicy | None = None,
 ) -> BookingResult:
     """Create an appointment, or update the one with the same (source, external_id).
 
     Re-sending an unchanged appointment changes nothing; a new time is a reschedule (version + 1);
     a new master, service or note is an update. The confirmation and reminders are planned in
-    the same transaction.
+    the same transaction. With a ``policy``, a blocked client is refused (ConflictError) and a
+    new booking gets its deposit, double price and loyalty discount.
     """
     if request.external_id is not None:
         existing = await find_by_external_id(
@@ -213,6 +222,15 @@ async def book(
         late_cancel=False,
         notes=request.notes,
     )
+    if policy is not None:
+        await booking_terms(
+            session,
+            appointment=appointment,
+            client=client,
+            service=service,
+            policy=policy,
+            now=now,
+        )
     session.add(appointment)
     await session.flush()
     _record(
@@ -379,8 +397,10 @@ async def cancel_appointment(
     who: Who,
     now: datetime,
     reason: str | None = None,
+    policy: AttendancePolicy | None = None,
 ) -> Appointment:
-    """Cancel; a client's cancellation inside ``late_window`` before the start is marked late."""
+    """Cancel; a client's cancellation inside ``late_window`` before the start is marked late
+    (and, with a ``policy``, counts as a late-cancellation strike)."""
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
     appointment.status = next_status(
@@ -406,6 +426,8 @@ async def cancel_appointment(
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
+    if policy is not None and appointment.late_cancel:
+        await after_late_cancel(session, appointment=appointment, policy=policy, now=now)
     return appointment
 
 
@@ -425,10 +447,12 @@ async def mark_appointment(
     who: Who,
     now: datetime,
     reason: str | None = None,
+    policy: AttendancePolicy | None = None,
 ) -> Appointment:
     """Confirm, mark arrived, complete or mark as a no-show.
 
-    Confirming an already confirmed appointment is accepted and records nothing new.
+    Confirming an already confirmed appointment is accepted and records nothing new. With a
+    ``policy``, a no-show opens its follow-up and an arrival counts towards loyalty.
     """
     if action not in _EVENT_KIND:
         raise ValueError(f"mark_appointment does not handle {action}")
@@ -454,6 +478,10 @@ async def mark_appointment(
         await void_outbox(
             session, appointment_id=appointment.id, reason=f"appointment {after.value}"
         )
+    if policy is not None and after is AppointmentStatus.NO_SHOW:
+        await after_no_show(session, appointment=appointment, policy=policy, now=now)
+    elif policy is not None and after is AppointmentStatus.ARRIVED:
+        await after_attended(session, appointment=appointment, policy=policy, now=now)
     return appointment
 
 

@@ -32,7 +32,7 @@ from bot.channels.base import (
 from bot.clock import Clock
 from bot.conversation.render import MessageContext, Renderer
 from bot.domain.appointments import AppointmentStatus
-from bot.domain.reminders import Script, is_stale
+from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
 from bot.scheduling.pacing import Pacer
@@ -97,6 +97,7 @@ class Dispatcher:
         self.owner = owner or process_owner()
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._drain_lock = asyncio.Lock()
+        self._currency = "EUR"
         self._record_lock = asyncio.Lock()
 
     async def drain(self) -> int:
@@ -129,6 +130,7 @@ class Dispatcher:
             salon = await session.get(Salon, SALON_ID)
         zone = ZoneInfo(salon.timezone) if salon else ZoneInfo("UTC")
         salon_name = salon.name if salon else ""
+        self._currency = salon.currency if salon else "EUR"
         pending: list[Result] = []
         sends: list[_Send] = []
         for claim in claims:
@@ -179,9 +181,9 @@ class Dispatcher:
             return Result(claim, S.VOID, claim.due_at, error="appointment deleted")
         if appointment.version != claim.version:
             return Result(claim, S.VOID, claim.due_at, error="appointment was rescheduled")
-        if appointment.status not in WANTS_MESSAGES:
-            return Result(claim, S.VOID, claim.due_at, error=f"appointment {appointment.status}")
         script = Script(claim.script)
+        if appointment.status not in _wanted_statuses(script):
+            return Result(claim, S.VOID, claim.due_at, error=f"appointment {appointment.status}")
         if is_stale(script=script, due_at=claim.due_at, starts_at=appointment.starts_at, now=now):
             return Result(claim, S.SKIPPED, claim.due_at, error="too late to be useful")
         reachable = [
@@ -197,7 +199,11 @@ class Dispatcher:
         rendered = self._renderer.render(
             script=script,
             context=MessageContext.of(
-                appointment, locale=client.locale or "en", salon_name=salon_name, zone=zone
+                appointment,
+                locale=client.locale or "en",
+                salon_name=salon_name,
+                zone=zone,
+                currency=self._currency,
             ),
         )
         return _Send(
@@ -294,6 +300,16 @@ class Dispatcher:
             await self._alerts.alert(text)
         except Exception:
             logger.exception("could not deliver an admin alert")
+
+
+def _wanted_statuses(script: Script) -> frozenset[AppointmentStatus]:
+    """Reminders only for open appointments; a follow-up only while it is still a no-show;
+    news about the client's standing (policy, loyalty) whatever the appointment became."""
+    if script in REMINDER_SCRIPTS:
+        return WANTS_MESSAGES
+    if script is Script.NOSHOW_FOLLOWUP:
+        return frozenset({AppointmentStatus.NO_SHOW})
+    return frozenset(AppointmentStatus)
 
 
 def _preference(identity: ClientIdentity) -> tuple[bool, float, int]:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from bot.api.deps import ClockDep, RulesDep, SessionDep, SettingsDep, ZoneDep
+from bot.api.deps import ClockDep, PolicyDep, RulesDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -42,10 +42,13 @@ async def create_appointment(
     clock: ClockDep,
     zone: ZoneDep,
     rules: RulesDep,
+    policy: PolicyDep,
 ) -> AppointmentOut:
     """Book an appointment. Re-sending the same ``source`` + ``external_id`` updates it.
 
-    The booking confirmation and the reminders are planned in the same transaction.
+    The booking confirmation and the reminders are planned in the same transaction. A client
+    blocked by the attendance policy is refused with ``409`` and the reason; a client on the
+    deposit rung gets ``deposit_due`` set.
     """
     if body.client is not None:
         client, _ = await find_or_create_by_phone(
@@ -74,6 +77,7 @@ async def create_appointment(
         who=API,
         now=clock.now(),
         rules=rules,
+        policy=policy,
     )
     await session.commit()
     if not result.created:
@@ -168,6 +172,7 @@ async def cancel(
     settings: SettingsDep,
     clock: ClockDep,
     zone: ZoneDep,
+    policy: PolicyDep,
 ) -> AppointmentOut:
     """Cancel. A client's cancellation inside the late window is marked ``late_cancel``."""
     cancelled = await ledger.cancel_appointment(
@@ -178,6 +183,7 @@ async def cancel(
         who=API,
         now=clock.now(),
         reason=body.reason,
+        policy=policy,
     )
     await session.commit()
     return AppointmentOut.build(cancelled, zone)
@@ -189,6 +195,7 @@ def _register_mark(path: str, action: Action, summary: str) -> None:
         session: SessionDep,
         clock: ClockDep,
         zone: ZoneDep,
+        policy: PolicyDep,
         body: ReasonIn | None = None,
     ) -> AppointmentOut:
         marked = await ledger.mark_appointment(
@@ -198,6 +205,7 @@ def _register_mark(path: str, action: Action, summary: str) -> None:
             who=API,
             now=clock.now(),
             reason=body.reason if body else None,
+            policy=policy,
         )
         await session.commit()
         return AppointmentOut.build(marked, zone)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
 
 from bot.api.deps import ClockDep, SessionDep, SettingsDep
-from bot.api.schemas import ClientIn, ClientOut, ClientPatch, TelegramLinkOut
+from bot.api.schemas import ClientEventOut, ClientIn, ClientOut, ClientPatch, TelegramLinkOut
 from bot.errors import ConflictError
 from bot.ledger import clients
 from bot.ledger.links import issue_link_token
+from db.models import ClientEvent
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -45,6 +47,19 @@ async def list_clients(
 @router.get("/{client_id}")
 async def get_client(client_id: int, session: SessionDep) -> ClientOut:
     return ClientOut.model_validate(await clients.get_client(session, client_id=client_id))
+
+
+@router.get("/{client_id}/events")
+async def client_events(client_id: int, session: SessionDep) -> list[ClientEventOut]:
+    """The client's standing over time: strikes, forgiveness, rungs, blocks, rewards — each
+    with who decided it and why."""
+    await clients.get_client(session, client_id=client_id)
+    events = await session.scalars(
+        select(ClientEvent)
+        .where(ClientEvent.client_id == client_id)
+        .order_by(ClientEvent.created_at, ClientEvent.id)
+    )
+    return [ClientEventOut.model_validate(event) for event in events]
 
 
 @router.patch("/{client_id}")

@@ -1,0 +1,301 @@
+"""The attendance policy: strikes, the ladder (warning → deposit → block), forgiveness, expiry,
+loyalty, and what a no-show's explanation was about. Pure rules; the ledger applies them.
+
+Firm about the salon's time, kind to the client:
+
+- an unexplained no-show is 1 strike, a late cancellation ``late_cancel_weight`` (0.5);
+- a no-show explained before the reply deadline is forgiven when it is the client's first
+  (``forgive_first_explained``), otherwise it is a strike like any other;
+- strikes add up until ``strike_expiry`` passes without a new one (a period of good
+  attendance), or an admin forgives them; then they start again from zero;
+- the rung follows the active strikes: ``warning_at`` → a friendly warning, ``deposit_at`` → new
+  bookings need a deposit, ``block_at`` → new bookings are refused. A rung is announced when it
+  is reached, never twice;
+- ``loyalty_visits`` attended visits in a row with no no-show or late cancellation earn a
+  reward (a discount on the next visit), once per streak.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import IntEnum, StrEnum
+
+from bot.domain.replies import normalize
+from bot.errors import InvalidInputError
+
+
+class Rung(IntEnum):
+    NONE = 0
+    WARNING = 1
+    DEPOSIT = 2
+    BLOCKED = 3
+
+
+class MarkKind(StrEnum):
+    """What happened in a client's attendance history, as the policy counts it."""
+
+    NO_SHOW = "no_show"  # unexplained, or explained but not forgiven
+    LATE_CANCEL = "late_cancel"
+    FORGIVEN = "forgiven"  # an explained no-show let go (counts 0, but it was a no-show)
+    RESET = "reset"  # an admin forgave everything so far
+    ATTENDED = "attended"
+    REWARDED = "rewarded"  # a loyalty reward was given; the next streak starts
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    kind: MarkKind
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A deposit or discount: a percentage of the price or a fixed amount."""
+
+    value: Decimal
+    percent: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Amount:
+        cleaned = text.strip().replace(",", ".")
+        percent = cleaned.endswith("%")
+        try:
+            value = Decimal(cleaned.rstrip("%").strip())
+        except ArithmeticError:
+            raise InvalidInputError(
+                f"{text!r} is not an amount; write 20% or 15.00", field="amount"
+            ) from None
+        if value < 0 or (percent and value > 100):
+            raise InvalidInputError(f"{text!r} is out of range", field="amount")
+        return cls(value=value, percent=percent)
+
+    def of(self, price: Decimal) -> Decimal:
+        """The amount for a service of ``price``, to the cent."""
+        raw = price * self.value / 100 if self.percent else self.value
+        return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def __str__(self) -> str:
+        number = f"{self.value.normalize():f}"
+        return f"{number}%" if self.percent else number
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRules:
+    late_cancel_weight: float = 0.5
+    forgive_first_explained: bool = True
+    warning_at: float = 1.0
+    deposit_at: float = 2.0
+    block_at: float = 3.0
+    strike_expiry: timedelta = timedelta(days=180)
+    deposit: Amount = Amount(Decimal(30), percent=True)
+    double_price: bool = False
+    loyalty_visits: int = 5
+    loyalty_discount: Amount = Amount(Decimal(10), percent=True)
+
+    def weight(self, kind: MarkKind) -> float:
+        return {MarkKind.NO_SHOW: 1.0, MarkKind.LATE_CANCEL: self.late_cancel_weight}.get(
+            kind, 0.0
+        )
+
+
+def active_strikes(history: Sequence[Mark], *, now: datetime, rules: AttendanceRules) -> float:
+    """Strikes that still count: since the last reset, unless the last one has expired."""
+    total = 0.0
+    last_strike: datetime | None = None
+    for mark in sorted(history, key=lambda m: m.at):
+        if mark.kind is MarkKind.RESET:
+            total, last_strike = 0.0, None
+        elif weight := rules.weight(mark.kind):
+            total += weight
+            last_strike = mark.at
+    if last_strike is None or now - last_strike >= rules.strike_expiry:
+        return 0.0
+    return total
+
+
+def rung_for(strikes: float, rules: AttendanceRules) -> Rung:
+    if strikes >= rules.block_at:
+        return Rung.BLOCKED
+    if strikes >= rules.deposit_at:
+        return Rung.DEPOSIT
+    if strikes >= rules.warning_at:
+        return Rung.WARNING
+    return Rung.NONE
+
+
+def forgiven(history: Sequence[Mark], *, explained: bool, rules: AttendanceRules) -> bool:
+    """Is a no-show, explained (or not) before its deadline, let go? Only the first one."""
+    if not explained or not rules.forgive_first_explained:
+        return False
+    return not any(m.kind in {MarkKind.NO_SHOW, MarkKind.FORGIVEN} for m in history)
+
+
+BREAKS_STREAK = frozenset(
+    {MarkKind.NO_SHOW, MarkKind.FORGIVEN, MarkKind.LATE_CANCEL, MarkKind.REWARDED}
+)
+
+
+def attended_in_a_row(history: Sequence[Mark]) -> int:
+    """Visits attended since the last no-show, late cancellation or reward."""
+    streak = 0
+    for mark in sorted(history, key=lambda m: m.at):
+        if mark.kind is MarkKind.ATTENDED:
+            streak += 1
+        elif mark.kind in BREAKS_STREAK:
+            streak = 0
+    return streak
+
+
+def reward_due(history: Sequence[Mark], rules: AttendanceRules) -> bool:
+    return rules.loyalty_visits > 0 and attended_in_a_row(history) >= rules.loyalty_visits
+
+
+class Reason(StrEnum):
+    """Why a client did not come, as they explained it."""
+
+    FORGOT = "forgot"
+    PLANS_CHANGED = "plans_changed"
+    ILLNESS = "illness"  # illness or another emergency
+    TRANSPORT = "transport"
+    OTHER = "other"
+
+
+_REASON_WORDS: dict[Reason, tuple[str, ...]] = {
+    Reason.ILLNESS: (
+        "заболел",
+        "болел",
+        "болею",
+        "болезн",
+        "температур",
+        "врач",
+        "больниц",
+        "скорая",
+        "ребенок забол",
+        "ребенка",
+        "экстрен",
+        "срочн",
+        "авари",
+        "похорон",
+        "умер",
+        "sick",
+        "ill=",
+        "fever",
+        "doctor",
+        "hospital",
+        "emergency",
+        "accident",
+        "flu",
+        "funeral",
+        "enferm",
+        "medico",
+        "hospital",
+        "urgencia",
+        "emergencia",
+        "fiebre",
+        "accidente",
+        "hasta",
+        "hastane",
+        "doktor",
+        "ates",
+        "acil",
+        "kaza",
+        "cenaze",
+    ),
+    Reason.FORGOT: (
+        "забыл",
+        "забыла",
+        "вылетело из головы",
+        "перепутал",
+        "перепутала",
+        "forgot",
+        "forget",
+        "slipped my mind",
+        "mixed up",
+        "confused the",
+        "olvid",
+        "se me paso",
+        "me confundi",
+        "unuttum",
+        "unutmusum",
+        "aklimdan cikti",
+        "karistirdim",
+    ),
+    Reason.TRANSPORT: (
+        "пробк",
+        "автобус",
+        "метро",
+        "такси",
+        "машин",
+        "электричк",
+        "не довез",
+        "traffic",
+        "bus=",
+        "train",
+        "metro",
+        "taxi",
+        "car broke",
+        "flat tire",
+        "stuck",
+        "trafico",
+        "atasco",
+        "autobus",
+        "tren",
+        "coche",
+        "averi",
+        "trafik",
+        "otobus",
+        "metrobus",
+        "arabam",
+        "yol kapali",
+    ),
+    Reason.PLANS_CHANGED: (
+        "планы",
+        "работ",
+        "задержал",
+        "не смог",
+        "не смогла",
+        "обстоятельств",
+        "командировк",
+        "plans changed",
+        "work",
+        "meeting",
+        "something came up",
+        "couldn't make",
+        "planes",
+        "trabajo",
+        "reunion",
+        "surgio",
+        "no pude",
+        "planim",
+        "isim",
+        "isten",
+        "is yerinde",
+        "toplanti",
+        "gelemedim",
+    ),
+}
+
+
+def _word(word: str) -> str:
+    """A word's start (``"забыл"`` also finds "забыла"); ``"bus="`` only the whole word."""
+    whole = word.endswith("=")
+    return re.escape(normalize(word.rstrip("="))) + (r"\b" if whole else "")
+
+
+_REASON_PATTERNS = [
+    (reason, re.compile(r"\b(?:" + "|".join(_word(w) for w in words) + ")"))
+    for reason, words in _REASON_WORDS.items()
+]
+
+
+def classify_reason(text: str) -> Reason:
+    """The first reason whose words appear; illness and emergencies are checked first."""
+    folded = normalize(text)
+    for reason, pattern in _REASON_PATTERNS:
+        if pattern.search(folded):
+            return reason
+    return Reason.OTHER
