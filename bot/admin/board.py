@@ -14,7 +14,7 @@ from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
-from db.models import AppointmentEvent, OutboxStatus, ScheduledMessage
+from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: "awaiting answer",
@@ -52,6 +52,7 @@ class BoardRow:
     service: str
     status: AppointmentStatus
     label: str
+    extras: str = ""  # deposit due, double price, loyalty discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +98,23 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
+                extras=booking_extras(appointment),
             )
         )
     counts = Counter(row.status for row in rows)
     return Board(day=day, zone=zone.key, rows=rows, counts=dict(counts))
+
+
+def booking_extras(appointment: Appointment) -> str:
+    """What the attendance policy attached to a booking, for the admin's eyes."""
+    parts = []
+    if appointment.deposit_due is not None:
+        parts.append(f"💰 deposit {appointment.deposit_due}")
+    if appointment.double_price:
+        parts.append("double price (last visit missed)")
+    if appointment.discount:
+        parts.append(f"🎁 -{appointment.discount}")
+    return ", ".join(parts)
 
 
 def _label(

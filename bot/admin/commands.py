@@ -13,19 +13,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin.board import MARKS, STATUS_LABELS, Board, day_board
+from bot.admin.board import MARKS, STATUS_LABELS, Board, booking_extras, day_board
+from bot.admin.reports import RUNG_LABELS, noshow_report, report_lines
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
+from bot.domain.phones import normalize_phone
+from bot.domain.policy import AttendanceRules
 from bot.domain.reminders import ReminderRules
-from bot.errors import ShowUpError
+from bot.errors import NotFoundError, ShowUpError
 from bot.ledger import appointments as ledger
+from bot.ledger import attendance
+from bot.ledger.attendance import AttendancePolicy
 from bot.ledger.catalog import find_service, find_staff
-from bot.ledger.clients import find_or_create_by_phone, search_clients
+from bot.ledger.clients import find_by_phone, find_or_create_by_phone, get_client, search_clients
 from bot.ledger.csv_import import parse_start
-from db.models import Appointment, Client, InboxItem
+from db.models import Appointment, Client
 
 MESSAGE_LIMIT = 3800  # Telegram allows 4096 characters; leave room for the channel's decorations
 HISTORY = 10
@@ -40,6 +45,10 @@ HELP = """ShowUp admin commands
 /noshow <id> — mark it a no-show
 /cancel <id> — cancel it (by the salon)
 /book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master> [/ <new client's name>]
+/strikes <client id or phone> — strikes, rung and why
+/forgive <client id or phone> [reason] — wipe the strikes
+/block <client id or phone> [reason] — refuse new bookings
+/unblock <client id or phone> [reason] — accept them again
 /help — this list
 Reply to a forwarded client message to answer the client on their own messenger."""
 
@@ -54,6 +63,10 @@ MENU = (
     ("noshow", "Mark a no-show: /noshow <id>"),
     ("cancel", "Cancel: /cancel <id>"),
     ("book", "Book: /book <phone> <date> <time> <service> / <master>"),
+    ("strikes", "Strikes of a client: /strikes <id or phone>"),
+    ("forgive", "Wipe strikes: /forgive <id or phone> [reason]"),
+    ("block", "Block bookings: /block <id or phone> [reason]"),
+    ("unblock", "Unblock: /unblock <id or phone> [reason]"),
     ("help", "All commands"),
 )
 COMMANDS = frozenset(name for name, _ in MENU)
@@ -65,6 +78,7 @@ class AdminSetup:
     rules: ReminderRules
     late_window: timedelta
     phone_region: str | None
+    policy: AttendancePolicy | None = None
 
 
 def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -95,7 +109,7 @@ def board_lines(board: Board, *, title: str | None = None) -> list[str]:
         lines.append(
             f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
             f"{f' {row.phone}' if row.phone else ''} · {row.service} · {row.staff}"
-            f" · {row.label} · #{row.appointment_id}"
+            f" · {row.label}{f' · {row.extras}' if row.extras else ''} · #{row.appointment_id}"
         )
     return lines
 
@@ -119,6 +133,11 @@ class AdminCommands:
             "noshow": lambda s, a, who: self._mark(s, a, who, Action.MARK_NO_SHOW),
             "cancel": self._cancel,
             "book": self._book,
+            "strikes": self._strikes,
+            "forgive": lambda s, a, who: self._override(s, a, who, attendance.forgive),
+            "block": lambda s, a, who: self._override(s, a, who, attendance.block),
+            "unblock": lambda s, a, who: self._override(s, a, who, attendance.unblock),
+            "late": self._late,
         }
 
     async def run(self, command: str, args: str, *, admin: str, channel: str) -> list[str]:
@@ -172,39 +191,10 @@ class AdminCommands:
         days = int(args) if args.isdigit() else 7
         if not 1 <= days <= 365:
             return ["/noshows takes a number of days between 1 and 365, e.g. /noshows 30"]
-        now = self._clock.now()
-        missed = await ledger.list_appointments(
-            session,
-            start=now - timedelta(days=days),
-            end=now,
-            statuses=frozenset({AppointmentStatus.NO_SHOW}),
+        report = await noshow_report(
+            session, now=self._clock.now(), days=days, rules=self._rules()
         )
-        total = await session.scalar(
-            select(func.count())
-            .select_from(Appointment)
-            .where(
-                Appointment.starts_at >= now - timedelta(days=days), Appointment.starts_at < now
-            )
-        )
-        lines = [f"No-shows in the last {days} day(s): {len(missed)} of {total or 0} appointments"]
-        for appointment in missed:
-            answer = await session.scalar(
-                select(InboxItem.text)
-                .where(
-                    InboxItem.client_id == appointment.client_id,
-                    InboxItem.created_at >= appointment.starts_at,
-                )
-                .order_by(InboxItem.id)
-                .limit(1)
-            )
-            local = appointment.starts_at.astimezone(self._setup.zone)
-            lines.append(
-                f"🚫 {local:%d.%m %H:%M} {appointment.client.name}"
-                f" {appointment.client.phone or ''} · {appointment.service.name}"
-                f" · {appointment.staff.name} · #{appointment.id}"
-            )
-            lines.append(f"    answered: {answer}" if answer else "    no answer from the client")
-        return split_messages(lines)
+        return split_messages(report_lines(report, self._setup.zone))
 
     async def _client(self, session: AsyncSession, args: str, _who: str) -> list[str]:
         if not args:
@@ -278,6 +268,7 @@ class AdminCommands:
             who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
             now=self._clock.now(),
             reason=f"by admin {who}",
+            policy=self._setup.policy,
         )
         return [f"{self._describe(appointment)}: now {STATUS_LABELS[appointment.status]}."]
 
@@ -290,6 +281,7 @@ class AdminCommands:
             who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
             now=self._clock.now(),
             reason=f"by admin {who}",
+            policy=self._setup.policy,
         )
         return [f"{self._describe(appointment)}: cancelled. Its reminders will not be sent."]
 
@@ -324,14 +316,106 @@ class AdminCommands:
             who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
             now=self._clock.now(),
             rules=self._setup.rules,
+            policy=self._setup.policy,
         )
         note = " (new client)" if created else ""
+        terms = booking_extras(result.appointment)
+        if terms:
+            note += f" — {terms}"
         linked = (
             ""
             if client.identities
             else " The client has no messenger linked yet: send them their link (showup link)."
         )
         return [f"Booked {self._describe(result.appointment)}{note}.{linked}"]
+
+    def _rules(self) -> AttendanceRules:
+        return self._setup.policy.rules if self._setup.policy else AttendanceRules()
+
+    async def _client_ref(
+        self, session: AsyncSession, args: str, command: str
+    ) -> tuple[Client, str]:
+        """The client named by the first word (an id or a phone) and the rest (a reason)."""
+        ref, _, rest = args.partition(" ")
+        if not ref:
+            raise _Usage(f"/{command} needs a client id or phone, e.g. /{command} 12")
+        digits = ref.lstrip("+")
+        if ref.isdigit() and len(ref) < 6:
+            client = await get_client(session, client_id=int(ref))
+        elif digits.isdigit():
+            found = await find_by_phone(
+                session, phone=normalize_phone(ref, region=self._setup.phone_region)
+            )
+            if found is None:
+                raise NotFoundError(f"no client has the phone {ref}")
+            client = found
+        else:
+            raise _Usage(
+                f"/{command} takes the client's id or phone (find it with /client <name>)"
+            )
+        return client, rest.strip()
+
+    async def _strikes(self, session: AsyncSession, args: str, _who: str) -> list[str]:
+        client, _ = await self._client_ref(session, args, "strikes")
+        state = await attendance.standing(
+            session, client=client, now=self._clock.now(), rules=self._rules()
+        )
+        rules = self._rules()
+        lines = [
+            f"{client.name} (id {client.id}): {state.strikes:g} active strike(s) — "
+            f"{RUNG_LABELS[state.rung]}",
+            f"Ladder: warning at {rules.warning_at:g}, deposit at {rules.deposit_at:g}, "
+            f"block at {rules.block_at:g}; strikes expire after "
+            f"{rules.strike_expiry.days} days without a new one.",
+        ]
+        if client.loyalty_discount:
+            lines.append(f"🎁 Loyalty discount waiting: {client.loyalty_discount}")
+        for event in state.events[-15:]:
+            local = event.created_at.astimezone(self._setup.zone)
+            weight = f" +{event.weight:g}" if event.weight else ""
+            by = f" by {event.who}" if event.who else ""
+            lines.append(f"• {local:%d.%m.%Y} {event.kind}{weight}{by}: {event.reason or ''}")
+        if not state.events:
+            lines.append("No missed visits or late cancellations on record.")
+        return split_messages(lines)
+
+    async def _override(
+        self,
+        session: AsyncSession,
+        args: str,
+        who: str,
+        action: Callable[..., Awaitable[None]],
+    ) -> list[str]:
+        command = action.__name__
+        client, reason = await self._client_ref(session, args, command)
+        await action(
+            session,
+            client=client,
+            who=who,
+            reason=reason or f"/{command} without a reason",
+            now=self._clock.now(),
+        )
+        done = {
+            "forgive": "strikes wiped",
+            "block": "blocked: new bookings are refused",
+            "unblock": "unblocked: bookings are accepted again",
+        }[command]
+        return [f"{client.name} (id {client.id}): {done}. Recorded with your name."]
+
+    async def _late(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        """From the no-show prompt: the client is on the way; ask again later."""
+        appointment = await ledger.get_appointment(
+            session, appointment_id=self._appointment_id(args, "late")
+        )
+        await ledger.note_running_late(
+            session,
+            appointment_id=appointment.id,
+            who=ledger.Who(actor=Actor.ADMIN, channel=who.split(":", maxsplit=1)[0]),
+            now=self._clock.now(),
+            text=f"running late (said admin {who})",
+        )
+        appointment.noshow_prompted_at = None
+        return [f"{self._describe(appointment)}: running late; I'll ask again in 15 minutes."]
 
     def _describe(self, appointment: Appointment) -> str:
         local = appointment.starts_at.astimezone(self._setup.zone)

@@ -70,6 +70,7 @@ CHANNEL = "telegram"
 #: Telegram's answers that mean "this chat will not take messages from the bot any more"
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
 STALE = "ack_stale"
+ADMIN_PREFIX = "admin:"  # buttons of admin prompts, e.g. "admin:noshow"
 ALERT_LIMIT = 200  # characters Telegram shows in a callback answer
 
 
@@ -258,6 +259,9 @@ def build_router(hub: Hub) -> Router:
             appointment_id=callback_data.appointment,
             version=callback_data.version,
         )
+        if button.intent.startswith(ADMIN_PREFIX):
+            await _admin_tap(hub, query, shown, button)
+            return
         replies = await hub.from_client(
             InboundMessage(
                 channel=CHANNEL,
@@ -283,6 +287,25 @@ async def _admin_first(hub: Hub, message: Message) -> bool:
     for text in texts:
         await message.answer(text)
     return True
+
+
+async def _admin_tap(
+    hub: Hub, query: CallbackQuery, shown: Message | None, button: Button
+) -> None:
+    """An admin's answer to a prompt (arrived / no-show / late): done, and the prompt says so."""
+    user = query.from_user
+    texts = await hub.from_admin(
+        InboundMessage(channel=CHANNEL, sender=str(user.id), button=button)
+    )
+    if texts is None:
+        await query.answer("Only the salon's admins can use this.", show_alert=True)
+        return
+    outcome = "\n".join(texts)
+    await query.answer()
+    if shown is not None and shown.text:
+        await _quietly(shown.edit_text(f"{shown.text}\n\n— {outcome}", reply_markup=None))
+    else:
+        await query.bot.send_message(user.id, outcome)  # type: ignore[union-attr]
 
 
 async def _show_outcome(

@@ -13,6 +13,7 @@ from bot.cli import (
     database,
     demo,
     link,
+    noshows,
     outbox,
     scripts,
     server,
@@ -36,6 +37,7 @@ app.command("scripts")(scripts.scripts_command)
 app.command("chat")(chat.chat_command)
 app.command("demo")(demo.demo_command)
 app.command("link")(link.link_command)
+app.command("noshows")(noshows.noshows_command)
 app.add_typer(database.app, name="db")
 app.add_typer(catalog.staff_app, name="staff")
 app.add_typer(catalog.services_app, name="services")

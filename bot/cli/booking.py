@@ -78,6 +78,7 @@ def book_command(
                 who=Who(actor=Actor.ADMIN, channel="cli"),
                 now=SystemClock().now(),
                 rules=settings.reminder_rules(ledger.zone),
+                policy=ledger.policy,
             )
             await session.commit()
             a = result.appointment
@@ -173,6 +174,7 @@ def import_command(
                 late_window=settings.late_cancel_window,
                 rules=settings.reminder_rules(ledger.zone),
                 create_missing=create_missing,
+                policy=ledger.policy,
             )
             with Progress(
                 TextColumn("Importing"),

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings, load_settings
 from bot.conversation.scripts import ScriptBook, ScriptError, load_scripts
 from bot.errors import ConfigError, DatabaseNotReadyError, ShowUpError
+from bot.ledger.attendance import AttendancePolicy, policy_from
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
 from migrations.runner import require_current_schema
@@ -87,6 +88,7 @@ class Ledger:
     zone: ZoneInfo
     salon_name: str
     locale: str
+    policy: AttendancePolicy
 
 
 @asynccontextmanager
@@ -105,6 +107,7 @@ async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
             zone=ZoneInfo(salon.timezone),
             salon_name=salon.name,
             locale=salon.locale,
+            policy=policy_from(settings, salon),
         )
     finally:
         await engine.dispose()

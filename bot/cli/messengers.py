@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,13 +18,21 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.dialog import DialogSetup
 from bot.conversation.scripts import ScriptBook
-from bot.hub.admin_side import AdminBroadcast, ChannelAlerts, InboxRelay, MorningDigest
+from bot.hub.admin_side import (
+    AdminBroadcast,
+    ChannelAlerts,
+    InboxRelay,
+    MorningDigest,
+    NoShowWatch,
+)
 from bot.hub.desk import Desk, HubSetup
 from bot.scheduling.scheduler import OutboxScheduler
 
 logger = logging.getLogger(__name__)
+WATCH_EVERY = timedelta(minutes=1)
 
 RELAY_JOB = "inbox-relay"
+WATCH_JOB = "noshow-watch"
 DIGEST_JOB = "morning-digest"
 
 
@@ -35,6 +44,7 @@ class Messengers:
     desk: Desk | None = None
     relay: InboxRelay | None = None
     digest: MorningDigest | None = None
+    watch: NoShowWatch | None = None
     scheduler: OutboxScheduler | None = None
 
     def nudge(self) -> None:
@@ -50,6 +60,8 @@ class Messengers:
             scheduler.every(
                 relay.relay, seconds=settings.outbox_tick.total_seconds(), name=RELAY_JOB
             )
+        if self.watch is not None:
+            scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
         digest = self.digest
         if digest is not None and settings.admin_digest_at is not None:
             scheduler.daily(
@@ -83,6 +95,7 @@ def build_messengers(
             rules=settings.reminder_rules(ledger.zone),
             late_window=settings.late_cancel_window,
             phone_region=settings.phone_region,
+            policy=ledger.policy,
         ),
         clock=clock,
     )
@@ -95,6 +108,7 @@ def build_messengers(
                 salon_name=ledger.salon_name,
                 default_locale=ledger.locale,
                 late_window=settings.late_cancel_window,
+                policy=ledger.policy,
             ),
             admins={TELEGRAM: frozenset(admins)},
         ),
@@ -109,6 +123,14 @@ def build_messengers(
         messengers.alerts = ChannelAlerts(broadcast)
         messengers.relay = InboxRelay(
             sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone
+        )
+        messengers.watch = NoShowWatch(
+            sessions=sessions,
+            broadcast=broadcast,
+            clock=clock,
+            policy=ledger.policy,
+            grace=settings.noshow_grace,
+            auto_after=settings.noshow_auto_after,
         )
         messengers.digest = MorningDigest(
             sessions=sessions,

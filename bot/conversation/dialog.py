@@ -25,8 +25,17 @@ from bot.domain.locales import supported_locale
 from bot.domain.replies import Intent, Reply, intent_from_button, parse_reply
 from bot.errors import IllegalTransitionError
 from bot.ledger import appointments as ledger
+from bot.ledger.attendance import AttendancePolicy, open_followup, record_answer
 from bot.ledger.clients import create_client, link_identity
-from db.models import Appointment, Client, ClientIdentity, DialogState, InboxItem, MessageLog
+from db.models import (
+    Appointment,
+    Client,
+    ClientIdentity,
+    DialogState,
+    InboxItem,
+    MessageLog,
+    NoShowFollowUp,
+)
 
 IDLE = "idle"
 POLICY = "policy"
@@ -40,6 +49,7 @@ class DialogSetup:
     salon_name: str
     default_locale: str
     late_window: timedelta
+    policy: AttendancePolicy | None = None  # None: no strikes, no no-show follow-up answers
 
 
 class Dialog:
@@ -134,6 +144,10 @@ class Dialog:
     ) -> list[DialogReply]:
         if message.kind != "text":
             return await self._to_admin(client, None, message, "other")
+        if message.button is None and self._setup.policy is not None:
+            followup = await open_followup(self._session, client_id=client.id, now=self._now)
+            if followup is not None:
+                return await self._noshow_answer(client, followup, message)
         if message.button is not None:
             reply = intent_from_button(message.button.intent)
             target = await self._session.get(Appointment, message.button.appointment_id)
@@ -187,6 +201,7 @@ class Dialog:
                     who=who,
                     now=self._now,
                     reason=message.text[:500] or None,
+                    policy=self._setup.policy,
                 )
                 return [self._say("ack_cancelled", cancelled, late=cancelled.late_cancel)]
         except IllegalTransitionError:
@@ -207,6 +222,39 @@ class Dialog:
             else None
         )
         return [self._say("ack_reschedule", target, proposed=shown)]
+
+    async def _noshow_answer(
+        self, client: Client, followup: NoShowFollowUp, message: InboundMessage
+    ) -> list[DialogReply]:
+        """The answer to "what happened?": a reason for the record, thanks, and a rebooking
+        request to the admins when the client proposes a time."""
+        assert self._setup.policy is not None  # noqa: S101 - checked by the caller
+        reason = await record_answer(
+            self._session,
+            followup=followup,
+            text=message.text,
+            policy=self._setup.policy,
+            now=self._now,
+        )
+        missed = await self._session.get(Appointment, followup.appointment_id)
+        state_text = f"no-show reason: {reason.value}; {followup.decision}"
+        self._session.add(
+            InboxItem(
+                client_id=client.id,
+                appointment_id=followup.appointment_id,
+                kind="noshow_reason",
+                channel=message.channel,
+                text=f"{message.text}\n({state_text})",
+                created_at=self._now,
+            )
+        )
+        wish = parse_reply(message.text, now=self._now, tz=self._setup.zone)
+        if wish.when is not None or wish.intent is Intent.RESCHEDULE:
+            proposed = wish.when if isinstance(wish.when, datetime) else None
+            await self._to_admin(
+                client, missed, message, "reschedule_request", reply=False, proposed=proposed
+            )
+        return [self._say("noshow_reply", missed)]
 
     async def _to_admin(
         self,

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import AdminCommands
-from bot.channels.base import Channel, ChannelError, OutboundMessage
+from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
 from bot.clock import Clock
-from bot.ledger.appointments import next_open_appointment
+from bot.domain.appointments import Action, Actor, AppointmentStatus
+from bot.ledger.appointments import Who, mark_appointment, next_open_appointment
+from bot.ledger.attendance import AttendancePolicy, apply_deadlines, late_by
 from bot.ledger.inbox import claim_unrelayed, record_relay
-from db.models import Client, InboxItem, OnceMarker
+from db.models import Appointment, AppointmentEvent, Client, InboxItem, OnceMarker
 
 logger = logging.getLogger(__name__)
 
 RELAY_LEASE = timedelta(minutes=2)
+LOOK_BACK = timedelta(hours=12)  # older unmarked appointments are the admin's to tidy up
+OPEN = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
 KIND_TITLES = {
     "other": "💬 Message",
     "reschedule_request": "🔁 Reschedule request",
     "running_late": "🏃 Running late",
     "new_client": "👋 New person",
+    "noshow_reason": "🚫 No-show explained",
 }
+PROMPT_BUTTONS = (
+    ("Arrived", "admin:arrived"),
+    ("No-show", "admin:noshow"),
+    ("Running late", "admin:late"),
+)
 
 
 class AdminBroadcast:
@@ -35,12 +46,14 @@ class AdminBroadcast:
         self.channel = channel
         self.admins = tuple(admins)
 
-    async def send(self, text: str) -> list[tuple[str, str]]:
+    async def send(self, text: str, buttons: tuple[Button, ...] = ()) -> list[tuple[str, str]]:
         """(admin chat, message id) of each delivered copy."""
         delivered = []
         for admin in self.admins:
             try:
-                receipt = await self.channel.send(OutboundMessage(recipient=admin, text=text))
+                receipt = await self.channel.send(
+                    OutboundMessage(recipient=admin, text=text, buttons=buttons)
+                )
             except ChannelError as exc:
                 logger.warning("could not reach admin %s on %s: %s", admin, self.channel.name, exc)
                 continue
@@ -160,3 +173,129 @@ class MorningDigest:
         for text in await self._commands.board_texts(wanted):
             await self._broadcast.send(text)
         return True
+
+
+class NoShowWatch:
+    """Asks the admins about every appointment not marked arrived ``grace`` after its start
+    (or after the time a late client expected to come), optionally marks an unanswered one a
+    no-show after ``auto_after``, and applies the reply deadlines of no-show follow-ups."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        broadcast: AdminBroadcast | None,
+        clock: Clock,
+        policy: AttendancePolicy,
+        grace: timedelta,
+        auto_after: timedelta | None,
+    ) -> None:
+        self._sessions = sessions
+        self._broadcast = broadcast
+        self._clock = clock
+        self._policy = policy
+        self._grace = grace
+        self._auto_after = auto_after
+
+    async def watch(self) -> None:
+        now = self._clock.now()
+        if self._broadcast is not None:
+            for appointment in await self._due_prompts(now):
+                await self._prompt(appointment)
+        if self._auto_after is not None:
+            await self._auto_mark(now)
+        async with self._sessions() as session:
+            await apply_deadlines(session, policy=self._policy, now=now)
+            await session.commit()
+
+    async def _due_prompts(self, now: datetime) -> list[Appointment]:
+        async with self._sessions() as session:
+            candidates = list(
+                await session.scalars(
+                    select(Appointment).where(
+                        Appointment.status.in_(OPEN),
+                        Appointment.noshow_prompted_at.is_(None),
+                        Appointment.starts_at <= now - self._grace,
+                        Appointment.starts_at > now - LOOK_BACK,
+                    )
+                )
+            )
+            late_notes = await _latest_late_notes(session, [a.id for a in candidates])
+            due = []
+            for appointment in candidates:
+                expected = appointment.starts_at
+                note = late_notes.get(appointment.id)
+                if note is not None:
+                    expected = max(expected, note.created_at + late_by(note.reason or ""))
+                if expected + self._grace > now:
+                    continue
+                claimed = await session.execute(
+                    update(Appointment)
+                    .where(
+                        Appointment.id == appointment.id, Appointment.noshow_prompted_at.is_(None)
+                    )
+                    .values(noshow_prompted_at=now)
+                )
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    due.append(appointment)
+            await session.commit()
+            return due
+
+    async def _prompt(self, appointment: Appointment) -> None:
+        assert self._broadcast is not None  # noqa: S101 - checked by the caller
+        local = appointment.starts_at.astimezone(self._policy.zone)
+        text = (
+            f"⏰ {appointment.client.name} {appointment.client.phone or ''} was due at "
+            f"{local:%H:%M} ({appointment.service.name} with {appointment.staff.name}, "
+            f"#{appointment.id}) and is not marked arrived. Did they come?"
+        )
+        buttons = tuple(
+            Button(label, intent, appointment.id, appointment.version)
+            for label, intent in PROMPT_BUTTONS
+        )
+        await self._broadcast.send(text, buttons)
+
+    async def _auto_mark(self, now: datetime) -> None:
+        assert self._auto_after is not None  # noqa: S101 - checked by the caller
+        marked = []
+        async with self._sessions() as session:
+            stale = list(
+                await session.scalars(
+                    select(Appointment).where(
+                        Appointment.status.in_(OPEN),
+                        Appointment.noshow_prompted_at <= now - self._auto_after,
+                    )
+                )
+            )
+            for appointment in stale:
+                await mark_appointment(
+                    session,
+                    appointment_id=appointment.id,
+                    action=Action.MARK_NO_SHOW,
+                    who=Who(actor=Actor.SYSTEM),
+                    now=now,
+                    reason=f"nobody answered the arrival prompt within {self._auto_after}",
+                    policy=self._policy,
+                )
+                marked.append(appointment)
+            await session.commit()
+        if self._broadcast is not None:
+            for appointment in marked:
+                await self._broadcast.send(
+                    f"🚫 #{appointment.id} {appointment.client.name} marked a no-show "
+                    "automatically (no answer to the prompt). /arrived "
+                    f"{appointment.id} does not undo it; tell me if it was a mistake."
+                )
+
+
+async def _latest_late_notes(session: AsyncSession, ids: list[int]) -> dict[int, AppointmentEvent]:
+    notes: dict[int, AppointmentEvent] = {}
+    if not ids:
+        return notes
+    for event in await session.scalars(
+        select(AppointmentEvent)
+        .where(AppointmentEvent.appointment_id.in_(ids), AppointmentEvent.kind == "running_late")
+        .order_by(AppointmentEvent.created_at)
+    ):
+        notes[event.appointment_id] = event
+    return notes

@@ -162,6 +162,17 @@ class Desk:
         """Commands, replies to forwarded messages and hints; None when the sender is no admin."""
         if not self.is_admin(message.channel, message.sender):
             return None
+        if message.button is not None:
+            action = message.button.intent.removeprefix("admin:")
+            logger.info(
+                "admin %s tapped %s on #%s", message.sender, action, message.button.appointment_id
+            )
+            return await self._commands.run(
+                action,
+                str(message.button.appointment_id),
+                admin=message.sender,
+                channel=message.channel,
+            )
         command = _command(message.text)
         if command is not None:
             name, args = command

@@ -29,6 +29,7 @@ from bot.ledger.appointments import (
     find_by_external_id,
     mark_appointment,
 )
+from bot.ledger.attendance import AttendancePolicy
 from bot.ledger.catalog import create_service, create_staff, find_service, find_staff
 from bot.ledger.clients import find_or_create_by_phone
 from db.models import Service, Staff
@@ -86,6 +87,7 @@ class ImportOptions:
     late_window: timedelta
     rules: ReminderRules
     create_missing: bool = False
+    policy: AttendancePolicy | None = None
 
 
 def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
@@ -226,6 +228,7 @@ async def _import_row(
         who=who,
         now=now,
         rules=options.rules,
+        policy=options.policy,
     )
     appointment = result.appointment
     changed = result.changed
@@ -244,6 +247,7 @@ async def _import_row(
             who=who,
             now=now,
             reason="cancelled in the source system",
+            policy=options.policy,
         )
         changed = True
     if result.created:

@@ -17,7 +17,10 @@ from bot.cli.common import Ledger
 from bot.cli.messengers import Messengers, build_messengers
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
+from bot.ledger.attendance import policy_from
 from bot.ledger.clients import link_identity
+from bot.ledger.salon import SALON_ID
+from db.models import Salon
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.factory import create_dispatcher
 from tests.factories import make_appointment, make_client, make_service, make_staff
@@ -82,12 +85,16 @@ async def telegram(
     api_emulator: BotApiEmulator,
     clock: ManualClock,
 ) -> AsyncIterator[Telegram]:
+    async with sessions() as session:
+        salon = await session.get(Salon, SALON_ID)
+        assert salon is not None
     ledger = Ledger(
         engine=engine,
         sessions=sessions,
         zone=ZoneInfo("Europe/Madrid"),
         salon_name="Test Salon",
         locale="en",
+        policy=policy_from(tg_settings, salon),
     )
     messengers = build_messengers(
         settings=tg_settings, ledger=ledger, scripts=script_book(), clock=clock
