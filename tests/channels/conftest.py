@@ -20,9 +20,9 @@ from bot.config import Settings, load_settings
 from bot.ledger.attendance import policy_from
 from bot.ledger.clients import link_identity
 from bot.ledger.salon import SALON_ID
-from db.models import Salon
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.factory import create_dispatcher
+from db.models import Salon
 from tests.factories import make_appointment, make_client, make_service, make_staff
 from tests.fakes.scripts import SCRIPTS_DIR, script_book
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
