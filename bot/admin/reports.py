@@ -86,7 +86,7 @@ async def noshow_report(
         .where(
             AppointmentEvent.kind == "cancelled",
             AppointmentEvent.created_at >= start,
-            AppointmentEvent.created_at < now,
+            AppointmentEvent.created_at <= now,
             Appointment.late_cancel.is_(True),
         )
     )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -307,6 +307,16 @@ async def _decide(
 ) -> None:
     if followup.decided_at is not None:
         return
+    await session.execute(  # a question not asked by the deadline is no longer worth asking
+        update(ScheduledMessage)
+        .where(
+            ScheduledMessage.appointment_id == followup.appointment_id,
+            ScheduledMessage.script == Script.NOSHOW_FOLLOWUP.value,
+            ScheduledMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.VOID, last_error="the reply deadline passed")
+        .execution_options(synchronize_session=False)
+    )
     client = await session.get(Client, followup.client_id)
     appointment = await session.get(Appointment, followup.appointment_id)
     assert client is not None  # noqa: S101 - foreign keys

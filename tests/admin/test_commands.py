@@ -180,8 +180,9 @@ async def test_noshows_lists_the_missed_and_what_they_said(
 
     [report] = await run(commands, "/noshows")
 
-    assert report.startswith("No-shows in the last 7 day(s): 1 of 1 appointments")
-    assert "no answer from the client" in report
+    assert report.startswith("No-shows in the last 7 day(s): 1 of 1 appointments (100%)")
+    assert "Why: no explanation 1" in report
+    assert "no follow-up (marked without the policy)" in report  # these commands have none
     [bad] = await run(commands, "/noshows 0")
     assert "between 1 and 365" in bad
 
