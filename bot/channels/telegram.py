@@ -70,7 +70,7 @@ CHANNEL = "telegram"
 #: Telegram's answers that mean "this chat will not take messages from the bot any more"
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
 STALE = "ack_stale"
-ADMIN_PREFIX = "admin:"  # buttons of admin prompts, e.g. "admin:noshow"
+ADMIN_PREFIX = "admin_"  # buttons of admin prompts, e.g. "admin_noshow"
 ALERT_LIMIT = 200  # characters Telegram shows in a callback answer
 
 

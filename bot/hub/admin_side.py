@@ -33,9 +33,9 @@ KIND_TITLES = {
     "noshow_reason": "🚫 No-show explained",
 }
 PROMPT_BUTTONS = (
-    ("Arrived", "admin:arrived"),
-    ("No-show", "admin:noshow"),
-    ("Running late", "admin:late"),
+    ("Arrived", "admin_arrived"),
+    ("No-show", "admin_noshow"),
+    ("Running late", "admin_late"),
 )
 
 

@@ -163,7 +163,7 @@ class Desk:
         if not self.is_admin(message.channel, message.sender):
             return None
         if message.button is not None:
-            action = message.button.intent.removeprefix("admin:")
+            action = message.button.intent.removeprefix("admin_")
             logger.info(
                 "admin %s tapped %s on #%s", message.sender, action, message.button.appointment_id
             )

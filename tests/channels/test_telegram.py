@@ -402,3 +402,26 @@ async def test_morning_digest_once_a_day_with_the_unconfirmed(telegram: Telegram
     [text] = telegram.api.texts(ADMIN_ID)
     assert text.startswith("Good morning! Mon 23 Nov 2026 — 1 appointment(s)")
     assert "Not confirmed yet (1):\n• 14:00 Anna +34600111222" in text
+
+
+async def test_no_show_prompt_buttons_for_admins_only(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram, in_hours=1)
+    telegram.clock.advance(timedelta(minutes=76))
+    assert telegram.messengers.watch is not None
+    await telegram.messengers.watch.watch()
+    [prompt] = telegram.api.sent(chat_id=ADMIN_ID)
+    rows = prompt["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in rows] == ["Arrived", "No-show", "Running late"]
+    noshow = rows[1][0]["callback_data"]
+    prompt_id = _message_id(telegram, str(prompt["text"]))
+    telegram.api.messages[CLIENT_CHAT, prompt_id] = telegram.api.messages[ADMIN_ID, prompt_id]
+
+    await telegram.taps(CLIENT_CHAT, prompt_id, noshow)  # a client cannot use it
+    assert await _status(telegram, appointment_id) is AppointmentStatus.BOOKED
+    assert telegram.api.sent("answerCallbackQuery")[-1]["show_alert"] is True
+
+    await telegram.taps(ADMIN_ID, prompt_id, noshow)
+    assert await _status(telegram, appointment_id) is AppointmentStatus.NO_SHOW
+    [edit] = telegram.api.sent("editMessageText")
+    assert edit["chat_id"] == ADMIN_ID
+    assert "now no-show" in str(edit["text"])

@@ -248,7 +248,7 @@ async def test_prompt_then_no_show_then_an_explained_first_miss_is_forgiven(
     [prompt] = salon.admin_chat.sent
     assert "Anna" in prompt.text
     assert "not marked arrived" in prompt.text
-    assert [b.intent for b in prompt.buttons] == ["admin:arrived", "admin:noshow", "admin:late"]
+    assert [b.intent for b in prompt.buttons] == ["admin_arrived", "admin_noshow", "admin_late"]
     await salon.later(5)
     assert len(salon.admin_chat.sent) == 1  # asked once
 
