@@ -17,7 +17,14 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.durations import parse_duration
@@ -191,6 +198,16 @@ class Settings(BaseSettings):
         default=None,
         description="X-Telegram-Bot-Api-Secret-Token; derived from the token if unset",
     )
+    whatsapp_phone_id: str | None = Field(
+        default=None, description="the business number's Phone number ID (Meta app, WhatsApp)"
+    )
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base: str | None = Field(
+        default=None, description="another Graph API base URL instead of graph.facebook.com"
+    )
+    whatsapp_pair_interval: Duration = timedelta(seconds=6)
     admin_telegram_ids: TelegramIds = ()
     admin_digest_at: TimeOrOff = time(8, 30)
     scripts_dir: Path = Field(
@@ -230,7 +247,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_api_base")
+    @field_validator("telegram_api_base", "whatsapp_api_base")
     @classmethod
     def _api_base(cls, value: str | None) -> str | None:
         if not value:
@@ -259,6 +276,26 @@ class Settings(BaseSettings):
         if not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("use 16–256 characters among A-Z, a-z, 0-9, _ and -")
         return value
+
+    @model_validator(mode="after")
+    def _whatsapp_complete(self) -> Settings:
+        parts = {
+            "SHOWUP_WHATSAPP_PHONE_ID": self.whatsapp_phone_id,
+            "SHOWUP_WHATSAPP_TOKEN": self.whatsapp_token,
+            "SHOWUP_WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "SHOWUP_WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+        }
+        given = [name for name, value in parts.items() if value]
+        if given and len(given) < len(parts):
+            missing = ", ".join(name for name in parts if name not in given)
+            raise ValueError(
+                f"WhatsApp needs all four of its settings; missing: {missing} (see README)"
+            )
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return self.whatsapp_phone_id is not None and self.whatsapp_token is not None
 
     @field_validator("timezone")
     @classmethod
@@ -353,7 +390,9 @@ class Settings(BaseSettings):
 
 
 def _describe(error: dict[str, Any]) -> str:
-    location = error["loc"][0] if error["loc"] else "?"
+    if not error["loc"]:  # a check across several settings names them in its message
+        return str(error["msg"]).removeprefix("Value error, ")
+    location = error["loc"][0]
     variable = ENV_PREFIX + str(location).upper()
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":

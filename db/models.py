@@ -319,6 +319,17 @@ class LinkToken(Base):
     used_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class WebhookReceipt(Base):
+    """A messenger update already handled (Meta retries deliveries): handled once, across
+    restarts and processes."""
+
+    __tablename__ = "webhook_receipts"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class OnceMarker(Base):
     """A job that must run once across all processes (the morning digest of one day…)."""
 

@@ -9,6 +9,7 @@ number is not on the messenger) and marks the client unreachable on that channel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from bot.errors import ShowUpError
@@ -25,12 +26,25 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateMessage:
+    """The same message as a pre-approved template (WhatsApp outside its 24-hour window):
+    the template's name and language, its body parameters in order, and one quick-reply
+    button per ``Button`` of the message (whose payload carries the appointment)."""
+
+    name: str
+    language: str
+    body: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundMessage:
     recipient: str  # the channel's address of the client (chat id, phone number…)
     text: str
     buttons: tuple[Button, ...] = ()
     locale: str = "en"
     metadata: dict[str, str] = field(default_factory=dict)
+    template: TemplateMessage | None = None
+    last_inbound_at: datetime | None = None  # when the client last wrote on this channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +66,7 @@ class InboundMessage:
     display_name: str | None = None
     language_code: str | None = None
     can_share_contact: bool = False  # the messenger has a "share my phone number" button
+    phone: str | None = None  # E.164, when the messenger tells it (WhatsApp ids are phones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +95,11 @@ class PermanentSendError(ChannelError):
     """This recipient cannot be reached on this channel; retrying will not help."""
 
 
+class NotAllowedError(ChannelError):
+    """The platform does not allow this message now (WhatsApp: the 24-hour window is closed
+    and no approved template carries it); the recipient is still reachable."""
+
+
 class Hub(Protocol):
     """What the core does with what arrives on a messenger; adapters call it, never the DB."""
 
@@ -97,6 +117,16 @@ class Hub(Protocol):
 
     async def from_admin(self, message: InboundMessage) -> list[str] | None:
         """A salon admin's command or reply; the texts to show them, None if not an admin."""
+        ...
+
+    async def first_delivery(self, channel: str, update_id: str) -> bool:
+        """True the first time an update id arrives; False for a platform's retry of it."""
+        ...
+
+    async def delivery_status(
+        self, channel: str, message_id: str, status: str, error: str | None
+    ) -> None:
+        """A sent message was delivered, read or failed."""
         ...
 
 

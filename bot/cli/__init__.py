@@ -17,6 +17,7 @@ from bot.cli import (
     outbox,
     scripts,
     server,
+    whatsapp,
 )
 from bot.cli.common import console, settings_or_exit
 
@@ -41,6 +42,7 @@ app.command("noshows")(noshows.noshows_command)
 app.add_typer(database.app, name="db")
 app.add_typer(catalog.staff_app, name="staff")
 app.add_typer(catalog.services_app, name="services")
+app.add_typer(whatsapp.app, name="whatsapp")
 
 
 @app.command("api-token")

@@ -13,11 +13,15 @@ from bot.admin.commands import AdminCommands, AdminSetup
 from bot.channels.base import Channel
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramRuntime, create_bot
+from bot.channels.whatsapp import CHANNEL as WHATSAPP
+from bot.channels.whatsapp import WhatsAppChannel, WhatsAppReceiver, create_whatsapp
 from bot.cli.common import Ledger
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.dialog import DialogSetup
+from bot.conversation.render import Renderer
 from bot.conversation.scripts import ScriptBook
+from bot.conversation.templates import TemplatedRenderer, WhatsAppTemplates
 from bot.hub.admin_side import (
     AdminBroadcast,
     ChannelAlerts,
@@ -40,7 +44,10 @@ DIGEST_JOB = "morning-digest"
 class Messengers:
     channels: dict[str, Channel] = field(default_factory=dict)
     alerts: AdminAlerts = field(default_factory=LoggingAlerts)
+    renderer: Renderer | None = None
+    templates: WhatsAppTemplates | None = None
     telegram: TelegramRuntime | None = None
+    whatsapp: WhatsAppReceiver | None = None
     desk: Desk | None = None
     relay: InboxRelay | None = None
     digest: MorningDigest | None = None
@@ -76,18 +83,34 @@ def build_messengers(
     scripts: ScriptBook,
     clock: Clock,
 ) -> Messengers:
-    """The configured messengers (none without SHOWUP_TELEGRAM_TOKEN)."""
-    messengers = Messengers()
-    if settings.telegram_token is None:
+    """The configured messengers: Telegram with SHOWUP_TELEGRAM_TOKEN, WhatsApp with the four
+    SHOWUP_WHATSAPP_* settings; admin commands, alerts and the inbox relay live on Telegram."""
+    messengers = Messengers(renderer=scripts)
+    bot = None
+    if settings.telegram_token is not None:
+        bot = create_bot(
+            settings.telegram_token.get_secret_value(), api_base=settings.telegram_api_base
+        )
+        messengers.channels[TELEGRAM] = TelegramChannel(bot)
+    whatsapp: WhatsAppChannel | None = None
+    templates: WhatsAppTemplates | None = None
+    if settings.whatsapp_enabled:
+        assert settings.whatsapp_phone_id is not None  # noqa: S101 - whatsapp_enabled
+        assert settings.whatsapp_token is not None  # noqa: S101
+        client = create_whatsapp(
+            settings.whatsapp_phone_id,
+            settings.whatsapp_token.get_secret_value(),
+            api_base=settings.whatsapp_api_base,
+        )
+        whatsapp = WhatsAppChannel(client, clock=clock)
+        messengers.channels[WHATSAPP] = whatsapp
+        templates = WhatsAppTemplates.load(scripts, settings.scripts_dir)
+        messengers.templates = templates
+        messengers.renderer = TemplatedRenderer(scripts, templates)
+    if not messengers.channels:
         return messengers
     sessions: async_sessionmaker[AsyncSession] = ledger.sessions
-    bot = create_bot(
-        settings.telegram_token.get_secret_value(), api_base=settings.telegram_api_base
-    )
-    channel = TelegramChannel(bot)
-    messengers.channels[TELEGRAM] = channel
-    admins = tuple(str(admin) for admin in settings.admin_telegram_ids)
-    broadcast = AdminBroadcast(channel, admins)
+    admins = tuple(str(admin) for admin in settings.admin_telegram_ids) if bot else ()
     commands = AdminCommands(
         sessions=sessions,
         setup=AdminSetup(
@@ -116,21 +139,27 @@ def build_messengers(
         channels=messengers.channels,
         clock=clock,
         on_inbox=messengers.nudge,
+        templates=templates,
     )
     messengers.desk = desk
-    messengers.telegram = TelegramRuntime(bot, desk)
-    if admins:
+    if bot is not None:
+        messengers.telegram = TelegramRuntime(bot, desk)
+    if whatsapp is not None:
+        messengers.whatsapp = WhatsAppReceiver(desk, whatsapp, clock=clock)
+    broadcast = AdminBroadcast(messengers.channels[TELEGRAM], admins) if admins else None
+    # deadlines and automatic no-shows apply even with nobody to prompt
+    messengers.watch = NoShowWatch(
+        sessions=sessions,
+        broadcast=broadcast,
+        clock=clock,
+        policy=ledger.policy,
+        grace=settings.noshow_grace,
+        auto_after=settings.noshow_auto_after,
+    )
+    if broadcast is not None:
         messengers.alerts = ChannelAlerts(broadcast)
         messengers.relay = InboxRelay(
             sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone
-        )
-        messengers.watch = NoShowWatch(
-            sessions=sessions,
-            broadcast=broadcast,
-            clock=clock,
-            policy=ledger.policy,
-            grace=settings.noshow_grace,
-            auto_after=settings.noshow_auto_after,
         )
         messengers.digest = MorningDigest(
             sessions=sessions,

@@ -89,7 +89,7 @@ def _outbox_scheduler(
         settings=settings,
         sessions=ledger.sessions,
         channels=messengers.channels,
-        renderer=scripts,
+        renderer=messengers.renderer or scripts,
         alerts=messengers.alerts,
         clock=clock,
     )
@@ -135,7 +135,11 @@ async def _start_telegram(settings: Settings, messengers: Messengers) -> str | N
 
 async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
     # aiogram takes seconds to import: only `showup run` pays for it, not every CLI command
-    from bot.api.routes.webhooks import telegram_router  # noqa: PLC0415
+    from bot.api.routes.webhooks import (  # noqa: PLC0415
+        WHATSAPP_PATH,
+        telegram_router,
+        whatsapp_router,
+    )
     from bot.cli.messengers import build_messengers  # noqa: PLC0415
 
     clock = SystemClock()
@@ -148,6 +152,20 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         webhook = settings.telegram_webhook_url if telegram is not None else None
         secret = settings.webhook_secret
         webhooks = [telegram_router(telegram, secret)] if telegram and webhook and secret else []
+        if messengers.whatsapp is not None:
+            assert settings.whatsapp_verify_token is not None  # noqa: S101 - whatsapp_enabled
+            assert settings.whatsapp_app_secret is not None  # noqa: S101
+            webhooks.append(
+                whatsapp_router(
+                    messengers.whatsapp,
+                    verify_token=settings.whatsapp_verify_token.get_secret_value(),
+                    app_secret=settings.whatsapp_app_secret.get_secret_value(),
+                )
+            )
+            console.print(
+                f"WhatsApp: number id {settings.whatsapp_phone_id}, webhook "
+                f"{WHATSAPP_PATH} (register https://<your domain>{WHATSAPP_PATH} with Meta)"
+            )
         app = create_app(
             settings=settings, session_factory=ledger.sessions, api_token=token, webhooks=webhooks
         )
@@ -182,6 +200,8 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         finally:
             if telegram is not None:
                 await telegram.stop()
+            if messengers.whatsapp is not None:
+                await messengers.whatsapp.idle()
             if scheduler is not None:
                 await scheduler.shutdown()
         console.print("ShowUp stopped.")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Button
+from bot.channels.base import Button, TemplateMessage
 from bot.domain.reminders import Script
 from db.models import Appointment
 
@@ -63,6 +63,7 @@ class MessageContext:
 class RenderedMessage:
     text: str
     buttons: tuple[Button, ...] = ()
+    template: TemplateMessage | None = None  # the same as an approved WhatsApp template
 
 
 class Renderer(Protocol):

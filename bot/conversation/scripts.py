@@ -46,6 +46,7 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "deposit": "15,00 €",
     "discount": "10%",
     "strikes": "2",
+    "text": "See you tomorrow!",  # admin_message only: what the admin wrote
 }
 #: every script, and the buttons it must have (each button's key is the intent it answers)
 SCRIPTS: dict[str, frozenset[str]] = {
@@ -70,6 +71,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "policy_deposit": frozenset(),
     "policy_blocked": frozenset(),
     "loyalty_reward": frozenset(),
+    "admin_message": frozenset(),
 }
 INTAKE_STEPS = ("heard_from", "preferred_master", "experience")
 MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons
@@ -146,6 +148,10 @@ class ScriptBook:
             self._warned.add((wanted, name))
             logger.warning("script %s has no %s version; using %s", name, wanted, self._default)
         return self._default, self._scripts[self._default, name]
+
+    def locale_of(self, name: str, locale: str | None) -> str:
+        """The locale script ``name`` is actually rendered in (the default when missing)."""
+        return self._script(name, locale)[0]
 
     def variables(self, *, context: MessageContext, locale: str) -> dict[str, object]:
         local = context.starts_at.astimezone(context.zone)

@@ -6,8 +6,10 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import COMMANDS, AdminCommands
@@ -21,16 +23,32 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from bot.conversation.dialog import Dialog, DialogSetup
+from bot.conversation.templates import WhatsAppTemplates
 from bot.domain.locales import supported_locale
 from bot.domain.phones import normalize_phone
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from bot.ledger.clients import find_by_phone, find_client_by_identity, get_client
+from bot.ledger.clients import (
+    find_by_phone,
+    find_client_by_identity,
+    get_client,
+    link_identity,
+)
 from bot.ledger.inbox import find_relayed
 from bot.ledger.links import attach_chat, redeem_link_token
-from db.models import Client, ClientIdentity, InboxItem, MessageLog, ScheduledMessage
+from db.models import (
+    Appointment,
+    Client,
+    ClientIdentity,
+    InboxItem,
+    MessageLog,
+    OutboxStatus,
+    ScheduledMessage,
+    WebhookReceipt,
+)
 
 logger = logging.getLogger(__name__)
 
+DELIVERY_RETRIES = 3
 ADMIN_HINT = (
     "To answer a client, reply (swipe left) to the message I forwarded from them. "
     "/help lists the commands."
@@ -55,6 +73,7 @@ class Desk:
         channels: Mapping[str, Channel],
         clock: Clock,
         on_inbox: Callable[[], None] = lambda: None,
+        templates: WhatsAppTemplates | None = None,
     ) -> None:
         self._sessions = sessions
         self._setup = setup
@@ -62,6 +81,7 @@ class Desk:
         self._channels = channels
         self._clock = clock
         self._on_inbox = on_inbox  # nudges the relay when something awaits the admins
+        self._templates = templates
 
     # -- clients -------------------------------------------------------------------------------
 
@@ -83,6 +103,7 @@ class Desk:
                 if known is not None:
                     return [self._script("linked", known)]
             message = await self._resolve_reply(session, message)
+            await self._link_by_phone(session, message)
             dialog = Dialog(session, self._setup.dialog, self._clock.now())
             replies = await dialog.handle(message)
             if dialog.is_new:
@@ -210,13 +231,25 @@ class Desk:
                 )
             channel = self._channels[identity.channel]
             now = self._clock.now()
+            locale = client.locale or self._setup.dialog.default_locale
+            template = (
+                self._templates.message(
+                    "admin_message",
+                    locale,
+                    {"salon_name": self._setup.dialog.salon_name, "text": message.text},
+                )
+                if self._templates is not None
+                else None
+            )
             try:
                 receipt = await channel.send(
                     OutboundMessage(
                         recipient=identity.external_id,
                         text=message.text,
-                        locale=client.locale or self._setup.dialog.default_locale,
+                        locale=locale,
                         metadata={"kind": "admin_reply", "inbox_item": str(item.id)},
+                        template=template,
+                        last_inbound_at=identity.last_inbound_at,
                     )
                 )
             except ChannelError as exc:
@@ -263,6 +296,83 @@ class Desk:
             )
         )
         return dataclasses.replace(message, reply_to_appointment=appointment_id)
+
+    async def _link_by_phone(self, session: AsyncSession, message: InboundMessage) -> None:
+        """On WhatsApp the sender *is* a phone number: a client with it needs no linking."""
+        if message.phone is None:
+            return
+        if await find_client_by_identity(
+            session, channel=message.channel, external_id=message.sender
+        ):
+            return
+        client = await find_by_phone(session, phone=message.phone)
+        if client is not None:
+            await link_identity(
+                session, client_id=client.id, channel=message.channel, external_id=message.sender
+            )
+            logger.info("client %s recognised on %s by phone", client.id, message.channel)
+
+    async def first_delivery(self, channel: str, update_id: str) -> bool:
+        async with self._sessions() as session:
+            session.add(
+                WebhookReceipt(
+                    channel=channel, external_id=update_id, created_at=self._clock.now()
+                )
+            )
+            try:
+                await session.commit()
+            except IntegrityError:
+                return False
+        return True
+
+    async def delivery_status(
+        self, channel: str, message_id: str, status: str, error: str | None
+    ) -> None:
+        """Delivered / read / failed: the message log shows it (and the board shows "read")."""
+        async with self._sessions() as session:
+            await session.execute(
+                update(MessageLog)
+                .where(MessageLog.channel == channel, MessageLog.external_id == message_id)
+                .values(status=status)
+            )
+            if status == "failed":
+                await self._delivery_failed(session, channel, message_id, error)
+            await session.commit()
+
+    async def _delivery_failed(
+        self, session: AsyncSession, channel: str, message_id: str, error: str | None
+    ) -> None:
+        """A message accepted, then not delivered: send it again later, or tell the admins."""
+        row = await session.scalar(
+            select(ScheduledMessage).where(
+                ScheduledMessage.channel == channel,
+                ScheduledMessage.external_message_id == message_id,
+            )
+        )
+        if row is None:
+            return
+        why = f"{channel} could not deliver it: {error or 'no reason given'}"
+        if row.attempts < DELIVERY_RETRIES:
+            row.status = OutboxStatus.PENDING
+            row.due_at = self._clock.now() + timedelta(minutes=5)
+            row.last_error = why
+            return
+        row.status = OutboxStatus.FAILED
+        row.last_error = why
+        appointment = await session.get(Appointment, row.appointment_id)
+        if appointment is None:
+            return
+        session.add(
+            InboxItem(
+                client_id=appointment.client_id,
+                appointment_id=row.appointment_id,
+                kind="other",
+                channel=channel,
+                text=f"[the {row.kind} message was not delivered: {why}]",
+                created_at=self._clock.now(),
+            )
+        )
+        self._on_inbox()
 
     async def _mark_active(self, session: AsyncSession, message: InboundMessage) -> None:
         identity = await session.scalar(

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.alerts import AdminAlerts
 from bot.channels.base import (
     Channel,
+    NotAllowedError,
     OutboundMessage,
     PermanentSendError,
     TransientSendError,
@@ -216,6 +217,8 @@ class Dispatcher:
                 buttons=rendered.buttons,
                 locale=client.locale or "en",
                 metadata={"appointment_id": str(appointment.id), "kind": claim.kind},
+                template=rendered.template,
+                last_inbound_at=identity.last_inbound_at,
             ),
             client_id=client.id,
             client_name=client.name,
@@ -234,6 +237,8 @@ class Dispatcher:
                 return Result(claim, S.FAILED, claim.due_at, error=f"gave up: {exc}")
             delay = self._retry_delay(claim.attempts, exc.retry_after)
             return Result(claim, S.PENDING, self._clock.now() + delay, error=str(exc))
+        except NotAllowedError as exc:
+            return Result(claim, S.FAILED, claim.due_at, error=f"{job.channel.name}: {exc}")
         except PermanentSendError as exc:
             status = S.PENDING if job.has_alternative else S.FAILED
             return Result(

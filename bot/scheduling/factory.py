@@ -26,10 +26,12 @@ def create_dispatcher(
     clock: Clock,
 ) -> Dispatcher:
     rates = {"telegram": settings.telegram_rate_limit, "whatsapp": settings.whatsapp_rate_limit}
+    # WhatsApp also limits messages to one user ("pair rate limit")
+    intervals = {"whatsapp": max(settings.chat_min_interval, settings.whatsapp_pair_interval)}
     pacers = {
         name: Pacer(
             rate_per_second=rates.get(name),
-            chat_interval=settings.chat_min_interval.total_seconds(),
+            chat_interval=intervals.get(name, settings.chat_min_interval).total_seconds(),
         )
         for name in channels
     }

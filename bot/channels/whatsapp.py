@@ -1,0 +1,298 @@
+"""The WhatsApp channel (WhatsApp Cloud API through ``pywa_async``).
+
+Outbound, the 24-hour rule: within 24 h of the client's last message a message goes free-form,
+with interactive reply buttons (at most 3, titles ≤ 20 characters); outside it, and for a first
+contact, it goes as its pre-approved template with quick-reply buttons whose payloads carry the
+appointment. A free-form send refused because the window closed meanwhile (131047) is sent
+again as the template. Rate limits (130429 per number, 131056 per user pair) are transient.
+
+Inbound (``WhatsAppReceiver``): Meta's webhook payload, already checked against
+``X-Hub-Signature-256`` by the route, becomes ``InboundMessage``s for the hub (each message id
+handled once, in the database) and delivery statuses for the message log.
+
+pywa hard-codes https://graph.facebook.com; ``SHOWUP_WHATSAPP_API_BASE`` reroutes its httpx
+client to another server (a local emulator in the tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from pywa_async.client import WhatsApp
+from pywa_async.errors import (
+    MessageUndeliverable,
+    RecipientNotInAllowedList,
+    ReEngagementMessage,
+    ThrottlingError,
+    TooManyMessages,
+    WhatsAppError,
+)
+from pywa_async.types.callback import Button as ReplyButton
+from pywa_async.types.templates import TemplateLanguage
+
+from bot.channels.base import (
+    Button,
+    Hub,
+    InboundMessage,
+    NotAllowedError,
+    OutboundMessage,
+    PermanentSendError,
+    SendReceipt,
+    TransientSendError,
+)
+from bot.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
+MAX_BUTTONS = 3
+PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
+KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
+
+
+class _Reroute(httpx.AsyncBaseTransport):
+    """Sends pywa's Graph API calls to ``base`` instead of graph.facebook.com."""
+
+    def __init__(self, base: str) -> None:
+        self._base = httpx.URL(base)
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme=self._base.scheme, host=self._base.host, port=self._base.port
+        )
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def create_whatsapp(phone_id: str, token: str, *, api_base: str | None = None) -> WhatsApp:
+    transport = _Reroute(api_base) if api_base else httpx.AsyncHTTPTransport()
+    session = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(15.0))
+    return WhatsApp(phone_id=phone_id, token=token, session=session)
+
+
+def payload(button: Button) -> str:
+    """A button's id / quick-reply payload: ``confirm:12:3`` (intent, appointment, version)."""
+    return f"{button.intent}:{button.appointment_id}:{button.version}"
+
+
+def button_from(data: str, label: str = "") -> Button | None:
+    intent, _, rest = data.partition(":")
+    appointment, _, version = rest.partition(":")
+    if not (intent and appointment.isdigit() and version.isdigit()):
+        return None
+    return Button(
+        label=label, intent=intent, appointment_id=int(appointment), version=int(version)
+    )
+
+
+class WhatsAppChannel:
+    """``Channel`` for WhatsApp; recipients are WhatsApp ids (the phone number's digits)."""
+
+    def __init__(self, client: WhatsApp, *, clock: Clock) -> None:
+        self.client = client
+        self._clock = clock
+
+    @property
+    def name(self) -> str:
+        return CHANNEL
+
+    def window_open(self, last_inbound_at: datetime | None) -> bool:
+        if last_inbound_at is None:
+            return False
+        return self._clock.now() - last_inbound_at < WINDOW - WINDOW_MARGIN
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        try:
+            if self.window_open(message.last_inbound_at):
+                try:
+                    sent_id = await self._free_form(message)
+                except ReEngagementMessage:
+                    logger.info("whatsapp window closed for %s: sending the template", "client")
+                    sent_id = await self._template(message)
+            else:
+                sent_id = await self._template(message)
+        except TooManyMessages as exc:
+            raise TransientSendError(
+                f"whatsapp pair rate limit: {exc.message}", retry_after=PAIR_WAIT
+            ) from exc
+        except ThrottlingError as exc:
+            raise TransientSendError(f"whatsapp rate limit ({exc.code}): {exc.message}") from exc
+        except (MessageUndeliverable, RecipientNotInAllowedList) as exc:
+            raise PermanentSendError(f"whatsapp: {exc.message} ({exc.code})") from exc
+        except WhatsAppError as exc:
+            raise TransientSendError(f"whatsapp error {exc.code}: {exc.message}") from exc
+        except httpx.HTTPError as exc:
+            raise TransientSendError(f"whatsapp: {exc}") from exc
+        return SendReceipt(message_id=sent_id)
+
+    async def _free_form(self, message: OutboundMessage) -> str:
+        buttons = [
+            ReplyButton(title=button.label, callback_data=payload(button))
+            for button in message.buttons[:MAX_BUTTONS]
+        ]
+        sent = await self.client.send_message(
+            to=message.recipient, text=message.text, buttons=buttons or None
+        )
+        return str(sent.id)
+
+    async def _template(self, message: OutboundMessage) -> str:
+        template = message.template
+        if template is None:
+            raise NotAllowedError(
+                "the client has not written in the last 24 hours and no approved template "
+                "carries this message"
+            )
+        components: list[dict[str, Any]] = []
+        if template.body:
+            components.append(
+                {
+                    "type": "body",
+                    "parameters": [{"type": "text", "text": value} for value in template.body],
+                }
+            )
+        for index, button in enumerate(message.buttons[:MAX_BUTTONS]):
+            components.append(
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": str(index),
+                    "parameters": [{"type": "payload", "payload": payload(button)}],
+                }
+            )
+        sent = await self.client.send_template(
+            to=message.recipient,
+            name=template.name,
+            language=TemplateLanguage(template.language),
+            params=components,
+        )
+        return str(sent.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    message_id: str
+    status: str  # sent, delivered, read, failed
+    error: str | None
+
+
+def parse_update(body: dict[str, Any]) -> tuple[list[tuple[str, InboundMessage]], list[Status]]:
+    """Messages (with their ids) and statuses of one webhook body; unknown parts are skipped."""
+    messages: list[tuple[str, InboundMessage]] = []
+    statuses: list[Status] = []
+    for entry in body.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            names = {
+                contact.get("wa_id"): (contact.get("profile") or {}).get("name")
+                for contact in value.get("contacts") or []
+            }
+            for raw in value.get("messages") or []:
+                parsed = _message(raw, names.get(raw.get("from")))
+                if parsed is not None:
+                    messages.append((str(raw["id"]), parsed))
+            for raw in value.get("statuses") or []:
+                errors = raw.get("errors") or []
+                error = "; ".join(
+                    f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in errors
+                )
+                statuses.append(Status(str(raw.get("id")), str(raw.get("status")), error or None))
+    return messages, statuses
+
+
+def _message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
+    sender = str(raw.get("from") or "")
+    if not sender.isdigit() or not raw.get("id"):
+        return None
+    kind = str(raw.get("type") or "")
+    text = ""
+    button: Button | None = None
+    if kind == "text":
+        text = str((raw.get("text") or {}).get("body") or "")
+    elif kind == "interactive":
+        reply = (raw.get("interactive") or {}).get("button_reply") or {}
+        button = button_from(str(reply.get("id") or ""), str(reply.get("title") or ""))
+        text = "" if button else str(reply.get("title") or "")
+    elif kind == "button":  # a template's quick reply
+        quick = raw.get("button") or {}
+        button = button_from(str(quick.get("payload") or ""), str(quick.get("text") or ""))
+        text = "" if button else str(quick.get("text") or "")
+    context = raw.get("context") or {}
+    return InboundMessage(
+        channel=CHANNEL,
+        sender=sender,
+        text=text or str((raw.get(kind) or {}).get("caption") or ""),
+        kind="text" if kind in {"text", "interactive", "button"} else KINDS.get(kind, kind),
+        button=button,
+        reply_to_message=context.get("id"),
+        display_name=name,
+        phone=f"+{sender}",
+    )
+
+
+class WhatsAppReceiver:
+    """Hands a verified webhook body to the hub and answers the client on WhatsApp."""
+
+    def __init__(self, hub: Hub, channel: WhatsAppChannel, *, clock: Clock) -> None:
+        self._hub = hub
+        self._channel = channel
+        self._clock = clock
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def feed(self, body: dict[str, Any]) -> None:
+        """Handle a body in the background, so the webhook answers Meta at once."""
+        task = asyncio.create_task(self._guarded(body))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self) -> None:
+        """Wait until every body fed so far is handled (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def _guarded(self, body: dict[str, Any]) -> None:
+        try:
+            await self.handle(body)
+        except Exception:
+            logger.exception("whatsapp webhook body could not be handled")
+
+    async def handle(self, body: dict[str, Any]) -> int:
+        """Process one webhook body; returns how many new messages it held."""
+        messages, statuses = parse_update(body)
+        handled = 0
+        for message_id, message in messages:
+            if not await self._hub.first_delivery(CHANNEL, message_id):
+                logger.info("whatsapp message %s delivered again; already handled", message_id)
+                continue
+            handled += 1
+            replies = await self._hub.from_client(message)
+            await self._answer(message, replies)
+        for status in statuses:
+            await self._hub.delivery_status(
+                CHANNEL, status.message_id, status.status, status.error
+            )
+        return handled
+
+    async def _answer(self, message: InboundMessage, replies: Sequence[Any]) -> None:
+        for reply in replies:
+            try:
+                await self._channel.send(
+                    OutboundMessage(
+                        recipient=message.sender,
+                        text=reply.text,
+                        buttons=tuple(reply.buttons),
+                        last_inbound_at=self._clock.now(),  # they just wrote: the window is open
+                    )
+                )
+            except Exception:
+                logger.exception("could not answer whatsapp %s", message.sender)
