@@ -14,7 +14,7 @@ from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
-from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
+from db.models import Appointment, AppointmentEvent, MessageLog, OutboxStatus, ScheduledMessage
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: "awaiting answer",
@@ -27,6 +27,7 @@ STATUS_LABELS = {
 UNANSWERED = "no answer to the reminder"
 RUNNING_LATE = "running late"
 CANCELLED_LATE = "cancelled late"
+READ = "👁 read"  # the client opened our message (WhatsApp read receipt)
 #: a mark per label, so a glance at a phone screen tells the day
 MARKS = {
     "awaiting answer": "⏳",
@@ -52,7 +53,8 @@ class BoardRow:
     service: str
     status: AppointmentStatus
     label: str
-    extras: str = ""  # deposit due, double price, loyalty discount
+    extras: str = ""  # deposit due, double price, loyalty discount, "read"
+    channels: str = ""  # the client's reachable messengers
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,13 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
             )
         )
     )
+    seen = set(
+        await session.scalars(
+            select(MessageLog.appointment_id).where(
+                MessageLog.appointment_id.in_(ids), MessageLog.status == "read"
+            )
+        )
+    )
     rows = []
     for appointment in appointments:
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
@@ -98,7 +107,17 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
-                extras=booking_extras(appointment),
+                extras=", ".join(
+                    part
+                    for part in (
+                        booking_extras(appointment),
+                        READ if appointment.id in seen else "",
+                    )
+                    if part
+                ),
+                channels=",".join(
+                    sorted({i.channel for i in appointment.client.identities if not i.unreachable})
+                ),
             )
         )
     counts = Counter(row.status for row in rows)

@@ -108,7 +108,8 @@ def board_lines(board: Board, *, title: str | None = None) -> list[str]:
     for row in board.rows:
         lines.append(
             f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
-            f"{f' {row.phone}' if row.phone else ''} · {row.service} · {row.staff}"
+            f"{f' {row.phone}' if row.phone else ''}{f' ({row.channels})' if row.channels else ''}"
+            f" · {row.service} · {row.staff}"
             f" · {row.label}{f' · {row.extras}' if row.extras else ''} · #{row.appointment_id}"
         )
     return lines

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 S = OutboxStatus
 WANTS_MESSAGES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
 RECORD_EVERY = 50
+PHONE_CHANNEL = "whatsapp"  # the messenger whose address is the client's phone number
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,9 @@ class Dispatcher:
             for identity in appointment.client.identities
             if not identity.unreachable and identity.channel in self._channels
         ]
+        by_phone = _phone_identity(appointment, self._channels)
+        if by_phone is not None:
+            reachable.append(by_phone)
         if not reachable:
             return Result(claim, S.SKIPPED, claim.due_at, error="no reachable messenger")
         reachable.sort(key=_preference, reverse=True)
@@ -246,7 +250,7 @@ class Dispatcher:
                 status,
                 self._clock.now() if job.has_alternative else claim.due_at,
                 error=f"{job.channel.name}: {exc}",
-                unreachable_identity=job.identity.id,
+                unreachable_identity=job.identity.id or None,  # 0: not stored (by phone)
             )
         except Exception as exc:  # a bug in an adapter must not stop the outbox
             logger.exception("channel %s failed unexpectedly", job.channel.name)
@@ -305,6 +309,21 @@ class Dispatcher:
             await self._alerts.alert(text)
         except Exception:
             logger.exception("could not deliver an admin alert")
+
+
+def _phone_identity(
+    appointment: Appointment, channels: Mapping[str, Channel]
+) -> ClientIdentity | None:
+    """On WhatsApp a phone number is the address: a client with a phone and no WhatsApp chat
+    yet is reachable there without a linking step (the identity row appears when they write)."""
+    client = appointment.client
+    if PHONE_CHANNEL not in channels or not client.phone:
+        return None
+    if any(identity.channel == PHONE_CHANNEL for identity in client.identities):
+        return None
+    return ClientIdentity(
+        id=0, client_id=client.id, channel=PHONE_CHANNEL, external_id=client.phone.lstrip("+")
+    )
 
 
 def _wanted_statuses(script: Script) -> frozenset[AppointmentStatus]:

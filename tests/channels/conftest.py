@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.api.app import create_app
+from bot.api.routes.webhooks import WHATSAPP_PATH, whatsapp_router
 from bot.channels.telegram import TelegramRuntime
 from bot.cli.common import Ledger
 from bot.cli.messengers import Messengers, build_messengers
@@ -24,6 +28,14 @@ from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.factory import create_dispatcher
 from db.models import Salon
 from tests.factories import make_appointment, make_client, make_service, make_staff
+from tests.fakes.graph_api import (
+    APP_SECRET,
+    PHONE_ID,
+    VERIFY_TOKEN,
+    GraphApiEmulator,
+    signed,
+)
+from tests.fakes.graph_api import TOKEN as WA_TOKEN
 from tests.fakes.scripts import SCRIPTS_DIR, script_book
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
@@ -140,3 +152,92 @@ async def book_client(
         )
         await session.commit()
         return appointment.id
+
+
+@pytest.fixture
+async def graph_emulator() -> AsyncIterator[GraphApiEmulator]:
+    emulator = GraphApiEmulator()
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@dataclass
+class WhatsAppSide:
+    """Telegram for the admins, WhatsApp for clients, the app serving the webhook."""
+
+    graph: GraphApiEmulator
+    bot_api: BotApiEmulator
+    messengers: Messengers
+    outbox: Dispatcher
+    sessions: async_sessionmaker[AsyncSession]
+    clock: ManualClock
+    http: httpx.AsyncClient
+
+    async def post(self, payload: dict[str, Any], *, secret: str = APP_SECRET) -> httpx.Response:
+        """Deliver a webhook body signed like Meta's, and wait until it is handled."""
+        body, headers = signed(payload, secret)
+        response = await self.http.post(WHATSAPP_PATH, content=body, headers=headers)
+        assert self.messengers.whatsapp is not None
+        await self.messengers.whatsapp.idle()
+        return response
+
+
+@pytest.fixture
+async def wa(
+    tg_settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    api_emulator: BotApiEmulator,
+    graph_emulator: GraphApiEmulator,
+    clock: ManualClock,
+) -> AsyncIterator[WhatsAppSide]:
+    settings = tg_settings.model_copy(
+        update={
+            "whatsapp_phone_id": PHONE_ID,
+            "whatsapp_token": SecretStr(WA_TOKEN),
+            "whatsapp_app_secret": SecretStr(APP_SECRET),
+            "whatsapp_verify_token": SecretStr(VERIFY_TOKEN),
+            "whatsapp_api_base": graph_emulator.base,
+            "whatsapp_pair_interval": timedelta(0),
+        }
+    )
+    async with sessions() as session:
+        salon = await session.get(Salon, SALON_ID)
+        assert salon is not None
+    ledger = Ledger(
+        engine=engine,
+        sessions=sessions,
+        zone=ZoneInfo("Europe/Madrid"),
+        salon_name="Test Salon",
+        locale="en",
+        policy=policy_from(settings, salon),
+    )
+    messengers = build_messengers(
+        settings=settings, ledger=ledger, scripts=script_book(), clock=clock
+    )
+    assert messengers.whatsapp is not None
+    assert messengers.renderer is not None
+    outbox = create_dispatcher(
+        settings=settings,
+        sessions=sessions,
+        channels=messengers.channels,
+        renderer=messengers.renderer,
+        alerts=messengers.alerts,
+        clock=clock,
+    )
+    app = create_app(
+        settings=settings,
+        session_factory=sessions,
+        api_token="unused-token-0123456789",
+        clock=clock,
+        webhooks=[
+            whatsapp_router(messengers.whatsapp, verify_token=VERIFY_TOKEN, app_secret=APP_SECRET)
+        ],
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://showup.test"
+    ) as http:
+        yield WhatsAppSide(graph_emulator, api_emulator, messengers, outbox, sessions, clock, http)
+    if messengers.telegram is not None:
+        await messengers.telegram.stop()

@@ -47,7 +47,9 @@ class GraphApiEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def fail(self, code: int, message: str, *, times: int = 1, message_type: str | None = None) -> None:
+    def fail(
+        self, code: int, message: str, *, times: int = 1, message_type: str | None = None
+    ) -> None:
         """Fail the next sends (of ``message_type`` only, when given) with a Graph API error."""
         for _ in range(times):
             self._failures.append((code, message, message_type))
@@ -154,7 +156,10 @@ def button_reply(wa_id: str, reply_id: str, title: str, **kwargs: Any) -> dict[s
         wa_id,
         {
             "type": "interactive",
-            "interactive": {"type": "button_reply", "button_reply": {"id": reply_id, "title": title}},
+            "interactive": {
+                "type": "button_reply",
+                "button_reply": {"id": reply_id, "title": title},
+            },
         },
         **kwargs,
     )
@@ -167,7 +172,9 @@ def quick_reply(wa_id: str, payload: str, title: str, **kwargs: Any) -> dict[str
     )
 
 
-def status(message_id: str, state: str, wa_id: str, *, error_code: int | None = None) -> dict[str, Any]:
+def status(
+    message_id: str, state: str, wa_id: str, *, error_code: int | None = None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": message_id,
         "status": state,

@@ -1,0 +1,268 @@
+"""The WhatsApp channel end to end: the real pywa_async client over HTTP to the Graph API
+emulator, Meta-shaped signed webhooks into the real app, a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bot.channels.base import InboundMessage
+from bot.domain.appointments import AppointmentStatus
+from db.models import (
+    Appointment,
+    Client,
+    ClientIdentity,
+    InboxItem,
+    MessageLog,
+    OutboxStatus,
+    ScheduledMessage,
+    WebhookReceipt,
+)
+from tests.channels.conftest import ADMIN_ID, WhatsAppSide, book_client
+from tests.fakes.graph_api import VERIFY_TOKEN, button_reply, quick_reply, status, text
+
+WA_ID = "34600111222"  # Anna's phone, as WhatsApp writes it
+
+
+async def _book(wa: WhatsAppSide, *, in_hours: float = 30) -> int:
+    """Anna booked with her phone only: no chat linked anywhere."""
+    return await book_client(wa, chat=None, in_hours=in_hours, locale="es")  # type: ignore[arg-type]
+
+
+async def _status(wa: WhatsAppSide, appointment_id: int) -> AppointmentStatus:
+    async with wa.sessions() as session:
+        found = await session.get(Appointment, appointment_id)
+        assert found is not None
+        return found.status
+
+
+async def _reminder_sent(wa: WhatsAppSide) -> None:
+    await wa.outbox.drain()  # the confirmation
+    wa.clock.advance(timedelta(hours=6, minutes=1))
+    await wa.outbox.drain()  # the 24 h reminder
+
+
+async def test_handshake(wa: WhatsAppSide) -> None:
+    ok = await wa.http.get(
+        "/webhooks/whatsapp",
+        params={
+            "hub.mode": "subscribe",
+            "hub.verify_token": VERIFY_TOKEN,
+            "hub.challenge": "1158201444",
+        },
+    )
+    wrong = await wa.http.get(
+        "/webhooks/whatsapp",
+        params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+    )
+    assert (ok.status_code, ok.text) == (200, "1158201444")
+    assert wrong.status_code == 403
+
+
+async def test_bad_or_missing_signature_is_refused_and_nothing_processed(
+    wa: WhatsAppSide,
+) -> None:
+    forged = await wa.post(text(WA_ID, "Hola"), secret="not-the-app-secret")
+    unsigned = await wa.http.post("/webhooks/whatsapp", json=text(WA_ID, "Hola"))
+    assert (forged.status_code, unsigned.status_code) == (403, 403)
+    async with wa.sessions() as session:
+        assert await session.scalar(select(Client)) is None
+    assert wa.graph.sent == []
+
+
+async def test_first_contact_reminder_is_a_template_and_its_quick_reply_confirms(
+    wa: WhatsAppSide,
+) -> None:
+    appointment_id = await _book(wa)
+    await _reminder_sent(wa)
+
+    confirmation, reminder = wa.graph.of_type("template")
+    assert confirmation["template"]["name"] == "showup_booking_confirmation"
+    assert reminder["template"]["name"] == "showup_reminder_ask"
+    assert reminder["template"]["language"] == {"code": "es"}
+    body, *buttons = reminder["template"]["components"]
+    assert [p["text"] for p in body["parameters"]][:3] == ["Anna", "Haircut", "Vitaly"]
+    payloads = [b["parameters"][0]["payload"] for b in buttons]
+    assert payloads == [
+        f"confirm:{appointment_id}:1",
+        f"cancel:{appointment_id}:1",
+        f"reschedule:{appointment_id}:1",
+    ]
+    assert reminder["to"] == WA_ID
+
+    await wa.post(quick_reply(WA_ID, payloads[0], "Sí, iré"))
+
+    assert await _status(wa, appointment_id) is AppointmentStatus.CONFIRMED
+    [ack] = wa.graph.of_type("text")
+    assert "Gracias" in ack["text"]["body"]  # free-form now: Anna just wrote
+    async with wa.sessions() as session:
+        identity = await session.scalar(select(ClientIdentity))
+        assert identity is not None
+        assert (identity.channel, identity.external_id) == ("whatsapp", WA_ID)
+
+
+async def test_free_text_cancellation(wa: WhatsAppSide) -> None:
+    appointment_id = await _book(wa)
+    await wa.outbox.drain()
+
+    await wa.post(text(WA_ID, "Lo siento, no podré ir mañana"))
+
+    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED
+    assert "cancelada" in wa.graph.of_type("text")[-1]["text"]["body"]
+
+
+async def test_inside_the_window_reminders_carry_interactive_buttons(wa: WhatsAppSide) -> None:
+    appointment_id = await _book(wa)
+    await wa.post(text(WA_ID, "Hola, ¿dónde estáis exactamente?"))  # Anna wrote: window open
+
+    await _reminder_sent(wa)
+
+    [interactive] = wa.graph.of_type("interactive")  # the confirmation went as plain text
+    reminder = interactive["interactive"]
+    ids = [b["reply"]["id"] for b in reminder["action"]["buttons"]]
+    titles = [b["reply"]["title"] for b in reminder["action"]["buttons"]]
+    assert ids == [
+        f"confirm:{appointment_id}:1",
+        f"cancel:{appointment_id}:1",
+        f"reschedule:{appointment_id}:1",
+    ]
+    assert all(len(t) <= 20 for t in titles)
+
+    await wa.post(button_reply(WA_ID, ids[1], titles[1]))
+    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED
+
+
+async def test_window_closed_meanwhile_falls_back_to_the_template(wa: WhatsAppSide) -> None:
+    await _book(wa)
+    await wa.post(text(WA_ID, "Hola"))
+    wa.graph.fail(131047, "Re-engagement message", message_type="text")
+
+    await wa.outbox.drain()
+
+    assert [m["type"] for m in wa.graph.sent][-1] == "template"
+    async with wa.sessions() as session:
+        sent = await session.scalar(
+            select(ScheduledMessage).where(ScheduledMessage.kind == "confirmation")
+        )
+        assert sent is not None
+        assert sent.status is OutboxStatus.SENT
+
+
+async def test_statuses_update_the_log_and_read_shows_on_the_board(wa: WhatsAppSide) -> None:
+    await _book(wa, in_hours=5)
+    await wa.post(text(WA_ID, "Hola"))  # her WhatsApp chat is now linked by her phone
+    await wa.outbox.drain()
+    sent_id = wa.graph.sent[-1]["_id"]
+
+    await wa.post(status(sent_id, "delivered", WA_ID))
+    await wa.post(status(sent_id, "read", WA_ID))
+
+    async with wa.sessions() as session:
+        log = await session.scalar(select(MessageLog).where(MessageLog.external_id == sent_id))
+        assert log is not None
+        assert log.status == "read"
+    assert wa.messengers.desk is not None
+    answer = await wa.messengers.desk.from_admin(
+        InboundMessage(channel="telegram", sender=str(ADMIN_ID), text="/today")
+    )
+    assert answer is not None
+    [board] = answer
+    assert "👁 read" in board
+    assert "(whatsapp)" in board
+
+
+async def test_a_failed_delivery_is_sent_again(wa: WhatsAppSide) -> None:
+    await _book(wa)
+    await wa.outbox.drain()
+    first_id = wa.graph.sent[-1]["_id"]
+
+    await wa.post(status(first_id, "failed", WA_ID, error_code=131026))
+    wa.clock.advance(timedelta(minutes=6))
+    await wa.outbox.drain()
+
+    assert len(wa.graph.of_type("template")) == 2
+    assert wa.graph.sent[-1]["_id"] != first_id
+
+
+async def test_duplicate_deliveries_are_processed_once(wa: WhatsAppSide) -> None:
+    await _book(wa)
+    question = text(WA_ID, "¿Tenéis aparcamiento?", message_id="wamid.DUPLICATE1")
+    for _ in range(3):
+        response = await wa.post(question)
+        assert response.status_code == 200
+
+    async with wa.sessions() as session:
+        kinds = [item.kind for item in await session.scalars(select(InboxItem))]
+        receipts = list(await session.scalars(select(WebhookReceipt)))
+    assert kinds == ["other"]  # handed to the admins once
+    assert [r.external_id for r in receipts] == ["wamid.DUPLICATE1"]  # remembered in the DB
+    [fallback] = wa.graph.of_type("text")  # answered once
+    assert "administrador" in fallback["text"]["body"]
+
+
+async def test_rate_limit_backs_off_and_retries(wa: WhatsAppSide) -> None:
+    await _book(wa)
+    wa.graph.fail(130429, "Rate limit hit")
+
+    await wa.outbox.drain()
+
+    async with wa.sessions() as session:
+        row = await session.scalar(
+            select(ScheduledMessage).where(ScheduledMessage.kind == "confirmation")
+        )
+        assert row is not None
+        assert row.status is OutboxStatus.PENDING
+        assert row.due_at > wa.clock.now()
+        retry_at = row.due_at
+    wa.clock.set(retry_at)
+    await wa.outbox.drain()
+    assert len(wa.graph.of_type("template")) == 1
+
+
+async def test_admin_reply_reaches_the_client_on_whatsapp(wa: WhatsAppSide) -> None:
+    await _book(wa)
+    await wa.post(text(WA_ID, "¿Puedo ir con mi perro?"))
+    assert wa.messengers.relay is not None
+    await wa.messengers.relay.relay()
+    forwarded = [
+        (chat, mid)
+        for (chat, mid), m in wa.bot_api.messages.items()
+        if chat == ADMIN_ID and "perro" in m["text"]
+    ]
+    [(_, forwarded_id)] = forwarded
+    assert wa.messengers.telegram is not None
+    runtime = wa.messengers.telegram
+
+    async def admin_says(words: str) -> None:
+        pushed = wa.bot_api.push(
+            wa.bot_api.message_update(ADMIN_ID, words, reply_to=forwarded_id, language="en")
+        )
+        await runtime.dispatcher.feed_update(runtime.bot, runtime.parse(pushed))
+
+    await admin_says("¡Claro que sí!")
+    assert wa.graph.sent[-1]["type"] == "text"
+    assert wa.graph.sent[-1]["text"]["body"] == "¡Claro que sí!"
+    assert wa.bot_api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on whatsapp."
+
+    async with wa.sessions() as session:  # two days later the window is closed
+        await session.execute(
+            update(ClientIdentity).values(last_inbound_at=wa.clock.now() - timedelta(days=2))
+        )
+        await session.commit()
+    await admin_says("Por cierto, mañana abrimos a las 10.")
+    template = wa.graph.sent[-1]
+    assert template["template"]["name"] == "showup_admin_message"
+    values = [p["text"] for p in template["template"]["components"][0]["parameters"]]
+    assert values == ["Test Salon", "Por cierto, mañana abrimos a las 10."]
+
+
+async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
+    await wa.post(text("447700900123", "Hi, do you have a slot this week?", name="Ben"))
+    async with wa.sessions() as session:
+        ben = await session.scalar(select(Client))
+        assert ben is not None
+        assert ben.name == "Ben"
+    [first] = wa.graph.of_type("text")
+    assert "How did you hear about Test Salon" in first["text"]["body"]
+    assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
