@@ -170,11 +170,15 @@ class WhatsAppChannel:
                     "parameters": [{"type": "payload", "payload": payload(button)}],
                 }
             )
+        try:
+            language = TemplateLanguage(template.language)
+        except ValueError:
+            raise NotAllowedError(
+                f"template {template.name}: {template.language!r} is not a WhatsApp language "
+                "code (see whatsapp_templates.yaml)"
+            ) from None
         sent = await self.client.send_template(
-            to=message.recipient,
-            name=template.name,
-            language=TemplateLanguage(template.language),
-            params=components,
+            to=message.recipient, name=template.name, language=language, params=components
         )
         return str(sent.id)
 

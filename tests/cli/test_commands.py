@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.cli.helpers import showup, showup_env
+from tests.fakes.scripts import SCRIPTS_DIR
 
 
 def test_a_wrong_setting_stops_with_the_variable_named(tmp_path: Path) -> None:
@@ -179,3 +181,34 @@ def test_noshows_report_and_a_wrong_policy_setting(tmp_path: Path) -> None:
     wrong = showup(tmp_path, "noshows", env=showup_env(tmp_path, strike_ladder="3,2,1"))
     assert wrong.returncode == 2
     assert "SHOWUP_STRIKE_LADDER" in wrong.stderr
+
+
+def test_whatsapp_templates_for_submission(tmp_path: Path) -> None:
+    readable = showup(tmp_path, "whatsapp", "templates", "--locale", "es")
+    assert readable.returncode == 0, readable.stderr
+    assert "showup_reminder_ask · es · UTILITY" in readable.stdout
+    assert "¡Hola, {{1}}! Te recordamos tu cita: {{2}} con {{3}}" in readable.stdout
+    assert "[quick reply] Sí, iré" in readable.stdout
+    assert "showup_reminder_ask · ru" not in readable.stdout
+
+    as_json = showup(tmp_path, "whatsapp", "templates", "--locale", "ru", "--json")
+    first = json.loads(as_json.stdout.split("\n}\n")[0] + "\n}")
+    assert first["name"] == "showup_booking_confirmation"
+    assert first["components"][0]["example"]["body_text"][0][0] == "Anna"
+
+
+def test_whatsapp_template_names_file_is_checked(tmp_path: Path) -> None:
+    scripts = tmp_path / "scripts"
+    shutil.copytree(SCRIPTS_DIR, scripts)
+    (scripts / "whatsapp_templates.yaml").write_text(
+        "es:\n  reminder_ask: {name: recordatorio_cita, language: es_ES}\n", encoding="utf-8"
+    )
+    env = showup_env(tmp_path, scripts_dir=str(scripts))
+    renamed = showup(tmp_path, "whatsapp", "templates", "--locale", "es", env=env)
+    assert "recordatorio_cita · es_ES · UTILITY" in renamed.stdout
+    (scripts / "whatsapp_templates.yaml").write_text(
+        "es:\n  intake: {name: x}\n", encoding="utf-8"
+    )
+    broken = showup(tmp_path, "whatsapp", "templates", env=env)
+    assert broken.returncode == 2
+    assert "es/intake is not a templated script" in broken.stderr
