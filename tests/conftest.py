@@ -17,6 +17,7 @@ from bot.config import Settings, load_settings
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
 from tests.databases import PostgresServer, clone_sqlite, make_sqlite_template
+from tests.fakes.graph_api import GraphApiEmulator
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 API_TOKEN = "test-token-0123456789abcdef"
@@ -90,6 +91,15 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def api_emulator() -> AsyncIterator[BotApiEmulator]:
     """The Bot API emulator on a free 127.0.0.1 port."""
     emulator = BotApiEmulator(TOKEN)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def graph_emulator() -> AsyncIterator[GraphApiEmulator]:
+    """The WhatsApp Graph API emulator on a free 127.0.0.1 port."""
+    emulator = GraphApiEmulator()
     await emulator.start()
     yield emulator
     await emulator.stop()

@@ -154,14 +154,6 @@ async def book_client(
         return appointment.id
 
 
-@pytest.fixture
-async def graph_emulator() -> AsyncIterator[GraphApiEmulator]:
-    emulator = GraphApiEmulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
 @dataclass
 class WhatsAppSide:
     """Telegram for the admins, WhatsApp for clients, the app serving the webhook."""

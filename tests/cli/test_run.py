@@ -15,6 +15,15 @@ from pathlib import Path
 import httpx
 
 from tests.cli.helpers import showup, showup_env
+from tests.fakes.graph_api import (
+    APP_SECRET,
+    PHONE_ID,
+    VERIFY_TOKEN,
+    GraphApiEmulator,
+    signed,
+    text,
+)
+from tests.fakes.graph_api import TOKEN as WA_TOKEN
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 
@@ -97,10 +106,11 @@ async def _until(check: Callable[[], object], what: str, within: float = 30) -> 
     raise AssertionError(f"timed out waiting for {what}")
 
 
-async def test_run_on_telegram_links_books_and_reminds(
-    tmp_path: Path, api_emulator: BotApiEmulator
+async def test_run_on_telegram_and_whatsapp(
+    tmp_path: Path, api_emulator: BotApiEmulator, graph_emulator: GraphApiEmulator
 ) -> None:
-    """The whole path a salon takes: a real `showup run` process polling the Bot API."""
+    """The whole path a salon takes: a real `showup run` process polling the Bot API and
+    serving the WhatsApp webhook."""
     assert showup(tmp_path, "db", "upgrade").returncode == 0
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -116,6 +126,12 @@ async def test_run_on_telegram_links_books_and_reminds(
             admin_telegram_ids="900",
             outbox_tick="1s",
             chat_min_interval="0s",
+            whatsapp_phone_id=PHONE_ID,
+            whatsapp_token=WA_TOKEN,
+            whatsapp_app_secret=APP_SECRET,
+            whatsapp_verify_token=VERIFY_TOKEN,
+            whatsapp_api_base=graph_emulator.base,
+            whatsapp_pair_interval="0s",
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -173,11 +189,29 @@ async def test_run_on_telegram_links_books_and_reminds(
             api_emulator.push(api_emulator.message_update(900, "/tomorrow", language="en"))
             await _until(lambda: api_emulator.texts(900), "the admin's board")
             assert api_emulator.texts(900)[0].startswith("Tomorrow, ")
+
+            handshake = await api.get(
+                "/webhooks/whatsapp",
+                params={
+                    "hub.mode": "subscribe",
+                    "hub.verify_token": VERIFY_TOKEN,
+                    "hub.challenge": "42",
+                },
+            )
+            assert (handshake.status_code, handshake.text) == (200, "42")
+            body, signature = signed(text("34600111222", "¿Hay parking cerca?"))
+            posted = await api.post("/webhooks/whatsapp", content=body, headers=signature)
+            assert posted.status_code == 200
+            await _until(lambda: graph_emulator.sent, "the WhatsApp answer")
+            assert graph_emulator.sent[0]["to"] == "34600111222"
     finally:
         output = await asyncio.to_thread(_stop, process)  # the emulator keeps answering meanwhile
     assert process.returncode == 0, output
     assert "Telegram: @showup_test_bot, long polling" in output
+    assert f"WhatsApp: number id {PHONE_ID}" in output
     assert TOKEN not in output
+    assert WA_TOKEN not in output
+    assert APP_SECRET not in output
 
 
 async def test_link_prints_a_single_use_deep_link(
