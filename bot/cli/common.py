@@ -52,6 +52,10 @@ def settings_or_exit() -> Settings:
     )
     # alembic narrates every step at INFO; the CLI prints its own one-line summary instead
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # httpx (under pywa) logs every Graph API request at INFO; keep it for DEBUG
+    logging.getLogger("httpx").setLevel(
+        logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    )
     return settings
 
 
