@@ -303,7 +303,7 @@ class Dialog:
                 "master": "",
                 "date": "",
                 "time": "",
-                "late_window": self._setup.scripts.late_window_text(self._locale),
+                **self._setup.scripts.policy_variables(self._locale),
                 "late": False,
                 "rescheduled": False,
                 "proposed": None,

@@ -26,6 +26,7 @@ from bot.channels.base import Button
 from bot.config import Settings
 from bot.conversation.render import MessageContext, RenderedMessage
 from bot.domain.locales import SUPPORTED_LOCALES
+from bot.domain.policy import AttendanceRules
 from bot.domain.reminders import Script
 from bot.errors import ConfigError
 
@@ -47,6 +48,9 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "discount": "10%",
     "strikes": "2",
     "text": "See you tomorrow!",  # admin_message only: what the admin wrote
+    "deposit_after": "2",  # the attendance policy, as the policy script tells it
+    "block_after": "3",
+    "deposit_rule": "30%",
 }
 #: every script, and the buttons it must have (each button's key is the intent it answers)
 SCRIPTS: dict[str, frozenset[str]] = {
@@ -109,14 +113,26 @@ class ScriptBook:
         *,
         default_locale: str,
         late_window: timedelta,
+        rules: AttendanceRules | None = None,
+        currency: str = "EUR",
     ) -> None:
         self._scripts = scripts
         self._default = default_locale
         self._late_window = late_window
+        self._rules = rules or AttendanceRules()
+        self._currency = currency
         self._warned: set[tuple[str, str]] = set()
 
     @classmethod
-    def load(cls, directory: Path, *, default_locale: str, late_window: timedelta) -> ScriptBook:
+    def load(
+        cls,
+        directory: Path,
+        *,
+        default_locale: str,
+        late_window: timedelta,
+        rules: AttendanceRules | None = None,
+        currency: str = "EUR",
+    ) -> ScriptBook:
         """Read, compile and test-render every script; ScriptError lists all problems."""
         environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
         problems: list[str] = []
@@ -137,7 +153,13 @@ class ScriptBook:
                     scripts[locale, name] = loaded
         if problems:
             raise ScriptError("broken scripts:\n" + "\n".join(problems))
-        return cls(scripts, default_locale=default_locale, late_window=late_window)
+        return cls(
+            scripts,
+            default_locale=default_locale,
+            late_window=late_window,
+            rules=rules,
+            currency=currency,
+        )
 
     def _script(self, name: str, locale: str | None) -> tuple[str, _Script]:
         wanted = locale if locale in SUPPORTED_LOCALES else self._default
@@ -175,6 +197,22 @@ class ScriptBook:
             ),
             "discount": context.discount or "",
             "strikes": "",
+            **self.policy_variables(locale),
+        }
+
+    def policy_variables(self, locale: str) -> dict[str, object]:
+        """The attendance policy's current values, in the client's language."""
+        rules = self._rules
+        deposit = rules.deposit
+        return {
+            "late_window": self.late_window_text(locale),
+            "deposit_after": f"{rules.deposit_at:g}",
+            "block_after": f"{rules.block_at:g}",
+            "deposit_rule": (
+                str(deposit)
+                if deposit.percent
+                else format_currency(deposit.value, self._currency, locale=locale)
+            ),
         }
 
     def late_window_text(self, locale: str) -> str:
@@ -312,6 +350,8 @@ def load_scripts(settings: Settings) -> ScriptBook:
         settings.scripts_dir,
         default_locale=settings.locale,
         late_window=settings.late_cancel_window,
+        rules=settings.attendance_rules(),
+        currency=settings.currency,
     )
 
 

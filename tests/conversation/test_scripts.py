@@ -16,6 +16,7 @@ from bot.conversation.scripts import (
     sample_context,
 )
 from bot.domain.locales import SUPPORTED_LOCALES
+from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import Script
 from tests.cli.helpers import showup, showup_env
 from tests.fakes.scripts import SCRIPTS_DIR, script_book
@@ -128,3 +129,16 @@ def test_the_scripts_command_checks_and_previews(tmp_path: Path, scripts_copy: P
     broken = showup(tmp_path, "scripts", env=showup_env(tmp_path, scripts_dir=str(scripts_copy)))
     assert broken.returncode == 2
     assert "ack_confirmed.yaml:1: unknown variable 'fecha'" in broken.stderr
+
+
+def test_the_policy_script_tells_the_configured_policy() -> None:
+    rules = AttendanceRules(deposit_at=3, block_at=5, deposit=Amount.parse("20"))
+    book = ScriptBook.load(
+        SCRIPTS_DIR, default_locale="en", late_window=timedelta(hours=48), rules=rules
+    )
+    variables = {"client_name": "Anna", "salon_name": "Studio", **book.policy_variables("en")}
+    text, buttons = book.render_named("policy", locale="en", variables=variables)
+    assert "at least 2 days before your visit" in text
+    assert "after 3 of them we ask for a deposit of €20.00" in text
+    assert "after 5 we can no longer take them" in text
+    assert buttons == {"agree": "I agree"}
