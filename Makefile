@@ -53,6 +53,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.import_csv
 	$(BIN)/python -m benchmarks.dispatch
 	$(BIN)/python -m benchmarks.replies
+	$(BIN)/python -m benchmarks.inbound
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
