@@ -11,6 +11,7 @@ from bot.channels.base import InboundMessage, OutboundMessage
 from bot.channels.console import ConsoleChannel
 from bot.cli.common import (
     Ledger,
+    client_by_option,
     console,
     fail,
     open_ledger,
@@ -23,13 +24,10 @@ from bot.config import Settings
 from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
-from bot.domain.phones import normalize_phone
 from bot.domain.reminders import Script
 from bot.ledger.appointments import next_open_appointment
 from bot.ledger.clients import (
-    find_by_phone,
     find_client_by_identity,
-    get_client,
     link_identity,
 )
 
@@ -104,17 +102,12 @@ async def _sender(
 ) -> str:
     """The console address to chat from, linked to the client when the client exists."""
     async with ledger.sessions() as session:
-        if client_id is not None:
-            client = await get_client(session, client_id=client_id)
-        else:
-            assert phone is not None  # noqa: S101 - checked by the command
-            e164 = normalize_phone(phone, region=settings.phone_region)
-            found = await find_by_phone(session, phone=e164)
-            if found is None:
-                console.print(f"[dim]No client has {e164}: you start as a new person.[/]")
-                return e164
-            client = found
-        address = client.phone or f"client-{client.id}"
+        client, address = await client_by_option(
+            session, settings, phone=phone, client_id=client_id
+        )
+        if client is None:
+            console.print(f"[dim]No client has {address}: you start as a new person.[/]")
+            return address
         await link_identity(session, client_id=client.id, channel="console", external_id=address)
         await session.commit()
         console.print(f"[dim]Chatting as {client.name} ({address}).[/]")

@@ -17,10 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, load_settings
 from bot.conversation.scripts import ScriptBook, ScriptError, load_scripts
+from bot.domain.phones import normalize_phone
 from bot.errors import ConfigError, DatabaseNotReadyError, ShowUpError
 from bot.ledger.attendance import AttendancePolicy, policy_from
+from bot.ledger.clients import find_by_phone, get_client
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
+from db.models import Client
 from migrations.runner import require_current_schema
 
 T = TypeVar("T")
@@ -115,3 +118,16 @@ async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
         )
     finally:
         await engine.dispose()
+
+
+async def client_by_option(
+    session: AsyncSession, settings: Settings, *, phone: str | None, client_id: int | None
+) -> tuple[Client | None, str]:
+    """The client named by ``--client-id`` (NotFoundError if unknown) or ``--phone`` (None if
+    nobody has it), and the phone as E.164 (or ``client-<id>``)."""
+    if client_id is not None:
+        client = await get_client(session, client_id=client_id)
+        return client, client.phone or f"client-{client.id}"
+    assert phone is not None  # noqa: S101 - the commands require one of the two
+    e164 = normalize_phone(phone, region=settings.phone_region)
+    return await find_by_phone(session, phone=e164), e164

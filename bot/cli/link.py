@@ -6,12 +6,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import console, fail, open_ledger, run, settings_or_exit
+from bot.cli.common import client_by_option, console, fail, open_ledger, run, settings_or_exit
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain.phones import normalize_phone
 from bot.errors import NotFoundError
-from bot.ledger.clients import find_by_phone, get_client
 from bot.ledger.links import issue_link_token
 
 
@@ -50,15 +48,9 @@ async def _bot_username(settings: Settings) -> str:
 async def _link(settings: Settings, phone: str | None, client_id: int | None) -> None:
     username = await _bot_username(settings)
     async with open_ledger(settings) as ledger, ledger.sessions() as session:
-        if client_id is not None:
-            client = await get_client(session, client_id=client_id)
-        else:
-            assert phone is not None  # noqa: S101 - checked by the command
-            e164 = normalize_phone(phone, region=settings.phone_region)
-            found = await find_by_phone(session, phone=e164)
-            if found is None:
-                raise NotFoundError(f"no client has the phone {e164}")
-            client = found
+        client, e164 = await client_by_option(session, settings, phone=phone, client_id=client_id)
+        if client is None:
+            raise NotFoundError(f"no client has the phone {e164}")
         issued = await issue_link_token(session, client_id=client.id, now=SystemClock().now())
         await session.commit()
     local = issued.expires_at.astimezone(ledger.zone)

@@ -333,23 +333,14 @@ async def _decide(
             else "no explanation by the deadline"
         )
     )
-    _event(
+    await _mark(
         session,
         client_id=client.id,
-        appointment_id=followup.appointment_id,
-        kind=MarkKind.FORGIVEN.value if let_go else MarkKind.NO_SHOW.value,
-        weight=0.0 if let_go else policy.rules.weight(MarkKind.NO_SHOW),
-        now=now,
-        reason=why,
-    )
-    await session.flush()
-    await _settle_rung(
-        session,
-        client=client,
         appointment=appointment,
+        kind=MarkKind.FORGIVEN if let_go else MarkKind.NO_SHOW,
+        reason=why,
         policy=policy,
         now=now,
-        because="a no-show",
     )
 
 
@@ -359,26 +350,43 @@ async def _decide(
 async def after_late_cancel(
     session: AsyncSession, *, appointment: Appointment, policy: AttendancePolicy, now: datetime
 ) -> None:
-    weight = policy.rules.weight(MarkKind.LATE_CANCEL)
-    _event(
+    await _mark(
         session,
         client_id=appointment.client_id,
-        appointment_id=appointment.id,
-        kind=MarkKind.LATE_CANCEL.value,
-        weight=weight,
-        now=now,
-        reason=f"cancelled {_hours(appointment.starts_at - now)} before the start",
-    )
-    await session.flush()
-    client = await session.get(Client, appointment.client_id)
-    assert client is not None  # noqa: S101 - foreign keys
-    await _settle_rung(
-        session,
-        client=client,
         appointment=appointment,
+        kind=MarkKind.LATE_CANCEL,
+        reason=f"cancelled {_hours(appointment.starts_at - now)} before the start",
         policy=policy,
         now=now,
-        because="a late cancellation",
+    )
+
+
+async def _mark(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    appointment: Appointment | None,
+    kind: MarkKind,
+    reason: str,
+    policy: AttendancePolicy,
+    now: datetime,
+) -> None:
+    """Record a strike-counting event and move the client to the rung it calls for."""
+    client = await session.get(Client, client_id)
+    assert client is not None  # noqa: S101 - foreign keys
+    _event(
+        session,
+        client_id=client.id,
+        appointment_id=appointment.id if appointment else None,
+        kind=kind.value,
+        weight=policy.rules.weight(kind),
+        now=now,
+        reason=reason,
+    )
+    await session.flush()
+    because = "a late cancellation" if kind is MarkKind.LATE_CANCEL else "a no-show"
+    await _settle_rung(
+        session, client=client, appointment=appointment, policy=policy, now=now, because=because
     )
 
 
@@ -476,18 +484,11 @@ async def forgive(
     session: AsyncSession, *, client: Client, who: str, reason: str, now: datetime
 ) -> None:
     """Wipe the client's strikes (not a block: that is /unblock)."""
-    _event(
-        session,
-        client_id=client.id,
-        kind=MarkKind.RESET.value,
-        now=now,
-        reason=reason,
-        actor=Actor.ADMIN,
-        who=who,
-    )
     if client.policy_rung < Rung.BLOCKED:
         client.policy_rung = int(Rung.NONE)
-    await session.flush()
+    await _override(
+        session, client=client, kind=MarkKind.RESET.value, who=who, reason=reason, now=now
+    )
 
 
 async def block(
@@ -495,16 +496,7 @@ async def block(
 ) -> None:
     client.blocked = True
     client.blocked_reason = reason
-    _event(
-        session,
-        client_id=client.id,
-        kind="blocked",
-        now=now,
-        reason=reason,
-        actor=Actor.ADMIN,
-        who=who,
-    )
-    await session.flush()
+    await _override(session, client=client, kind="blocked", who=who, reason=reason, now=now)
 
 
 async def unblock(
@@ -513,10 +505,17 @@ async def unblock(
     client.blocked = False
     client.blocked_reason = None
     client.policy_rung = min(client.policy_rung, int(Rung.DEPOSIT))
+    await _override(session, client=client, kind="unblocked", who=who, reason=reason, now=now)
+
+
+async def _override(
+    session: AsyncSession, *, client: Client, kind: str, who: str, reason: str, now: datetime
+) -> None:
+    """An admin's decision, on record with who made it and why."""
     _event(
         session,
         client_id=client.id,
-        kind="unblocked",
+        kind=kind,
         now=now,
         reason=reason,
         actor=Actor.ADMIN,

@@ -66,6 +66,23 @@ def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator)
     )
 
 
+async def ledger_for(
+    settings: Settings, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> Ledger:
+    """What ``open_ledger`` hands ``showup run``, for the test salon in Madrid."""
+    async with sessions() as session:
+        salon = await session.get(Salon, SALON_ID)
+        assert salon is not None
+    return Ledger(
+        engine=engine,
+        sessions=sessions,
+        zone=ZoneInfo("Europe/Madrid"),
+        salon_name="Test Salon",
+        locale="en",
+        policy=policy_from(settings, salon),
+    )
+
+
 @dataclass
 class Telegram:
     """The running Telegram side plus the handles a test pokes."""
@@ -97,17 +114,7 @@ async def telegram(
     api_emulator: BotApiEmulator,
     clock: ManualClock,
 ) -> AsyncIterator[Telegram]:
-    async with sessions() as session:
-        salon = await session.get(Salon, SALON_ID)
-        assert salon is not None
-    ledger = Ledger(
-        engine=engine,
-        sessions=sessions,
-        zone=ZoneInfo("Europe/Madrid"),
-        salon_name="Test Salon",
-        locale="en",
-        policy=policy_from(tg_settings, salon),
-    )
+    ledger = await ledger_for(tg_settings, engine, sessions)
     messengers = build_messengers(
         settings=tg_settings, ledger=ledger, scripts=script_book(), clock=clock
     )
@@ -194,17 +201,7 @@ async def wa(
             "whatsapp_pair_interval": timedelta(0),
         }
     )
-    async with sessions() as session:
-        salon = await session.get(Salon, SALON_ID)
-        assert salon is not None
-    ledger = Ledger(
-        engine=engine,
-        sessions=sessions,
-        zone=ZoneInfo("Europe/Madrid"),
-        salon_name="Test Salon",
-        locale="en",
-        policy=policy_from(settings, salon),
-    )
+    ledger = await ledger_for(settings, engine, sessions)
     messengers = build_messengers(
         settings=settings, ledger=ledger, scripts=script_book(), clock=clock
     )
