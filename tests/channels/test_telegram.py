@@ -27,6 +27,7 @@ from db.models import (
 from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram, book_client
 from tests.conftest import API_TOKEN
 from tests.factories import ADMIN, RULES
+from tests.scheduling.conftest import outbox
 
 
 async def _status(telegram: Telegram, appointment_id: int) -> AppointmentStatus:
@@ -189,15 +190,8 @@ async def test_flood_control_waits_and_succeeds(telegram: Telegram) -> None:
     await telegram.outbox.drain()
 
     assert len(telegram.api.sent(chat_id=CLIENT_CHAT)) == 2  # refused once, then accepted
-    async with telegram.sessions() as session:
-        confirmation = await session.scalar(
-            select(ScheduledMessage).where(
-                ScheduledMessage.appointment_id == appointment_id,
-                ScheduledMessage.kind == "confirmation",
-            )
-        )
-        assert confirmation is not None
-        assert confirmation.status is OutboxStatus.SENT
+    confirmation = (await outbox(telegram.sessions, appointment_id))["confirmation", 1]
+    assert confirmation.status is OutboxStatus.SENT
 
 
 async def test_long_flood_wait_goes_back_to_the_outbox(telegram: Telegram) -> None:
@@ -208,16 +202,9 @@ async def test_long_flood_wait_goes_back_to_the_outbox(telegram: Telegram) -> No
 
     await telegram.outbox.drain()
 
-    async with telegram.sessions() as session:
-        confirmation = await session.scalar(
-            select(ScheduledMessage).where(
-                ScheduledMessage.appointment_id == appointment_id,
-                ScheduledMessage.kind == "confirmation",
-            )
-        )
-        assert confirmation is not None
-        assert confirmation.status is OutboxStatus.PENDING
-        assert confirmation.due_at == telegram.clock.now() + timedelta(seconds=40)
+    confirmation = (await outbox(telegram.sessions, appointment_id))["confirmation", 1]
+    assert confirmation.status is OutboxStatus.PENDING
+    assert confirmation.due_at == telegram.clock.now() + timedelta(seconds=40)
 
 
 async def test_blocked_bot_marks_the_client_unreachable_and_tells_admins(
