@@ -173,7 +173,7 @@ class WhatsAppSide:
     clock: ManualClock
     http: httpx.AsyncClient
 
-    async def post(self, payload: dict[str, Any], *, secret: str = APP_SECRET) -> httpx.Response:
+    async def post(self, payload: Any, *, secret: str = APP_SECRET) -> httpx.Response:
         """Deliver a webhook body signed like Meta's, and wait until it is handled."""
         body, headers = signed(payload, secret)
         response = await self.http.post(WHATSAPP_PATH, content=body, headers=headers)

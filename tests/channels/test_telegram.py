@@ -412,3 +412,23 @@ async def test_no_show_prompt_buttons_for_admins_only(telegram: Telegram) -> Non
     [edit] = telegram.api.sent("editMessageText")
     assert edit["chat_id"] == ADMIN_ID
     assert "now no-show" in str(edit["text"])
+
+
+async def test_voice_notes_and_photos_go_to_the_admins(telegram: Telegram) -> None:
+    await book_client(telegram)
+    voice = {"voice": {"file_id": "AwADBAAD", "file_unique_id": "u1", "duration": 7}}
+    photo = {
+        "photo": [{"file_id": "AgAD", "file_unique_id": "u2", "width": 90, "height": 90}],
+        "caption": "Вот такой цвет хочу",
+    }
+    await telegram.feed(telegram.api.message_update(CLIENT_CHAT, None, extra=voice))
+    await telegram.feed(telegram.api.message_update(CLIENT_CHAT, None, extra=photo))
+    assert telegram.messengers.relay is not None
+
+    assert await telegram.messengers.relay.relay() == 2
+
+    forwarded = telegram.api.texts(ADMIN_ID)
+    assert "[voice]" in forwarded[0]
+    assert "Вот такой цвет хочу" in forwarded[1]
+    assert all("Anna" in text for text in forwarded)
+    assert len(telegram.api.texts(CLIENT_CHAT)) == 2  # each got "passed to the administrator"

@@ -20,7 +20,14 @@ from db.models import (
     WebhookReceipt,
 )
 from tests.channels.conftest import ADMIN_ID, WhatsAppSide, book_client
-from tests.fakes.graph_api import VERIFY_TOKEN, button_reply, quick_reply, status, text
+from tests.fakes.graph_api import (
+    VERIFY_TOKEN,
+    button_reply,
+    quick_reply,
+    signed_headers,
+    status,
+    text,
+)
 
 WA_ID = "34600111222"  # Anna's phone, as WhatsApp writes it
 
@@ -266,3 +273,31 @@ async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
     [first] = wa.graph.of_type("text")
     assert "How did you hear about Test Salon" in first["text"]["body"]
     assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
+
+
+async def test_malformed_parts_are_skipped_and_good_messages_next_to_them_kept(
+    wa: WhatsAppSide,
+) -> None:
+    appointment_id = await _book(wa)
+    good = text(WA_ID, "Lo siento, no podré ir")
+    value = good["entry"][0]["changes"][0]["value"]
+    value["messages"] = [
+        {"from": "not-a-number", "id": "wamid.BAD1", "type": "text", "text": {"body": "x"}},
+        {"type": "text"},  # no sender, no id
+        {"from": WA_ID, "id": "wamid.ODD", "type": "reaction", "reaction": {"emoji": "👍"}},
+        *value["messages"],
+    ]
+    value["statuses"] = [{"status": "read"}]  # no message id
+
+    response = await wa.post(good)
+    not_an_object = await wa.post([1, 2, 3])
+    broken = await wa.http.post(
+        "/webhooks/whatsapp", content=b"{oops", headers=signed_headers(b"{oops")
+    )
+
+    assert response.status_code == 200
+    assert (not_an_object.status_code, broken.status_code) == (400, 400)
+    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED
+    async with wa.sessions() as session:
+        kinds = [item.kind for item in await session.scalars(select(InboxItem))]
+    assert kinds == ["other"]  # the reaction went to a human; the broken parts to nobody

@@ -262,3 +262,21 @@ async def test_link_prints_a_single_use_deep_link(
     )
     assert no_telegram.returncode == 1
     assert "SHOWUP_TELEGRAM_TOKEN" in no_telegram.stderr
+
+
+async def test_run_refuses_a_token_telegram_rejects(
+    tmp_path: Path, api_emulator: BotApiEmulator
+) -> None:
+    assert (await asyncio.to_thread(showup, tmp_path, "db", "upgrade")).returncode == 0
+    wrong = "987654321:" + "B" * 35
+    env = showup_env(
+        tmp_path,
+        telegram_token=wrong,
+        telegram_api_base=api_emulator.base,
+        api_token="run-test-token-0123456789",
+        api_port=str(_free_port()),
+    )
+    result = await asyncio.to_thread(showup, tmp_path, "run", env=env)
+    assert result.returncode == 1
+    assert "Telegram did not accept the bot (SHOWUP_TELEGRAM_TOKEN)" in result.stderr
+    assert wrong not in result.stdout + result.stderr

@@ -186,8 +186,12 @@ def status(
     return _envelope({"statuses": [entry]})
 
 
-def signed(payload: dict[str, Any], secret: str = APP_SECRET) -> tuple[bytes, dict[str, str]]:
+def signed(payload: Any, secret: str = APP_SECRET) -> tuple[bytes, dict[str, str]]:
     """The raw body and headers Meta sends: X-Hub-Signature-256 = HMAC-SHA256 of the body."""
     body = json.dumps(payload, ensure_ascii=False).encode()
+    return body, signed_headers(body, secret)
+
+
+def signed_headers(body: bytes, secret: str = APP_SECRET) -> dict[str, str]:
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return body, {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+    return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
