@@ -346,6 +346,7 @@ class TelegramRuntime:
 
     def __init__(self, bot: Bot, hub: Hub) -> None:
         self.bot = bot
+        self._hub = hub
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(build_router(hub))
         self._polling: asyncio.Task[None] | None = None
@@ -398,13 +399,22 @@ class TelegramRuntime:
         return Update.model_validate(data, context={"bot": self.bot})
 
     def feed(self, update: Update) -> None:
-        """Handle an update in the background, so the webhook answers Telegram at once."""
+        """Handle a webhook update in the background, so the webhook answers Telegram at once;
+        an update Telegram delivers again is handled once."""
         task = asyncio.create_task(self._feed(update), name=f"telegram-update-{update.update_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def idle(self) -> None:
+        """Wait until every update fed so far is handled (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
     async def _feed(self, update: Update) -> None:
         try:
+            if not await self._hub.first_delivery(CHANNEL, str(update.update_id)):
+                logger.info("telegram update %s delivered again; ignored", update.update_id)
+                return
             await self.dispatcher.feed_update(self.bot, update)
         except Exception:
             logger.exception("telegram update %s failed", update.update_id)
@@ -422,5 +432,5 @@ class TelegramRuntime:
             except Exception:
                 logger.exception("telegram polling had stopped with an error")
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
+            await asyncio.wait(self._tasks, timeout=10)  # let updates in hand finish
         await self.bot.session.close()

@@ -37,6 +37,7 @@ WATCH_EVERY = timedelta(minutes=1)
 
 RELAY_JOB = "inbox-relay"
 WATCH_JOB = "noshow-watch"
+PRUNE_JOB = "prune-webhook-receipts"
 DIGEST_JOB = "morning-digest"
 
 
@@ -67,6 +68,8 @@ class Messengers:
             scheduler.every(
                 relay.relay, seconds=settings.outbox_tick.total_seconds(), name=RELAY_JOB
             )
+        if self.desk is not None:
+            scheduler.every(self.desk.prune_receipts, seconds=6 * 3600, name=PRUNE_JOB)
         if self.watch is not None:
             scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
         digest = self.digest

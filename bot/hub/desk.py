@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,6 +49,7 @@ from db.models import (
 logger = logging.getLogger(__name__)
 
 DELIVERY_RETRIES = 3
+RECEIPTS_KEPT = timedelta(days=7)  # Meta retries for up to 7 days, Telegram for a day
 ADMIN_HINT = (
     "To answer a client, reply (swipe left) to the message I forwarded from them. "
     "/help lists the commands."
@@ -324,6 +325,17 @@ class Desk:
             except IntegrityError:
                 return False
         return True
+
+    async def prune_receipts(self, *, older_than: timedelta = RECEIPTS_KEPT) -> int:
+        """Forget update ids old enough that no platform will deliver them again."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                delete(WebhookReceipt).where(
+                    WebhookReceipt.created_at < self._clock.now() - older_than
+                )
+            )
+            await session.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def delivery_status(
         self, channel: str, message_id: str, status: str, error: str | None

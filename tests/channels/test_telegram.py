@@ -347,10 +347,7 @@ async def test_webhook_checks_the_secret_and_feeds_updates(
     assert (wrong.status_code, missing.status_code) == (401, 401)
     assert garbage.status_code == 400
     assert right.status_code == 200
-    for _ in range(100):
-        if telegram.api.texts(ADMIN_ID):
-            break
-        await asyncio.sleep(0.02)
+    await telegram.runtime.idle()
     assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
 
 
@@ -432,3 +429,32 @@ async def test_voice_notes_and_photos_go_to_the_admins(telegram: Telegram) -> No
     assert "Вот такой цвет хочу" in forwarded[1]
     assert all("Anna" in text for text in forwarded)
     assert len(telegram.api.texts(CLIENT_CHAT)) == 2  # each got "passed to the administrator"
+
+
+async def test_a_webhook_update_delivered_twice_is_handled_once(
+    telegram: Telegram, tg_settings: object
+) -> None:
+    secret = "s3cret-value-for-the-webhook"
+    app = create_app(
+        settings=tg_settings,  # type: ignore[arg-type]
+        session_factory=telegram.sessions,
+        api_token=API_TOKEN,
+        clock=telegram.clock,
+        webhooks=[telegram_router(telegram.runtime, secret)],
+    )
+    update = telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://showup.test"
+    ) as client:
+        for _ in range(2):
+            posted = await client.post(
+                "/webhooks/telegram", json=update, headers={SECRET_HEADER: secret}
+            )
+            assert posted.status_code == 200
+            await telegram.runtime.idle()
+    assert len(telegram.api.texts(ADMIN_ID)) == 1
+
+    assert telegram.messengers.desk is not None
+    assert await telegram.messengers.desk.prune_receipts() == 0  # kept a week
+    telegram.clock.advance(timedelta(days=8))
+    assert await telegram.messengers.desk.prune_receipts() == 1
