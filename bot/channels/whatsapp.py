@@ -280,12 +280,20 @@ class WhatsAppReceiver:
                 continue
             handled += 1
             replies = await self._hub.from_client(message)
+            await self._mark_read(message_id)
             await self._answer(message, replies)
         for status in statuses:
             await self._hub.delivery_status(
                 CHANNEL, status.message_id, status.status, status.error
             )
         return handled
+
+    async def _mark_read(self, message_id: str) -> None:
+        """Blue ticks for the client: their message reached the salon."""
+        try:
+            await self._channel.client.mark_message_as_read(message_id)
+        except (WhatsAppError, httpx.HTTPError) as exc:
+            logger.info("could not mark whatsapp message %s as read: %s", message_id, exc)
 
     async def _answer(self, message: InboundMessage, replies: Sequence[Any]) -> None:
         for reply in replies:

@@ -117,6 +117,7 @@ async def test_free_text_cancellation(wa: WhatsAppSide) -> None:
 
     assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED
     assert "cancelada" in wa.graph.of_type("text")[-1]["text"]["body"]
+    assert len(wa.graph.read) == 1  # Anna sees blue ticks on her message
 
 
 async def test_inside_the_window_reminders_carry_interactive_buttons(wa: WhatsAppSide) -> None:

@@ -27,6 +27,7 @@ VERIFY_TOKEN = "verify-token-0123456789"
 @dataclass
 class GraphApiEmulator:
     sent: list[dict[str, Any]] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # user messages marked as read
 
     def __post_init__(self) -> None:
         self._failures: deque[tuple[int, str, str | None]] = deque()
@@ -63,6 +64,9 @@ class GraphApiEmulator:
         if request.match_info["phone_id"] != PHONE_ID:
             return _error(400, 100, "Unsupported post request: unknown phone number id")
         body: dict[str, Any] = await request.json()
+        if body.get("status") == "read":  # the business marks a user's message as read
+            self.read.append(str(body.get("message_id")))
+            return web.json_response({"success": True})
         if self._failures and self._failures[0][2] in (None, body.get("type")):
             code, message, _ = self._failures.popleft()
             return _error(429 if code in (130429, 131056) else 400, code, message)
