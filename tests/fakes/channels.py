@@ -13,8 +13,9 @@ from bot.channels.base import ChannelError, OutboundMessage, SendReceipt
 class RecordingChannel:
     """Keeps every message; raises the queued errors first, one per send."""
 
-    def __init__(self, name: str = "test") -> None:
+    def __init__(self, name: str = "test", *, receipts: str | None = None) -> None:
         self._name = name
+        self._receipts = receipts or name  # prefix of message ids (unique per "process")
         self.sent: list[OutboundMessage] = []
         self.failures: deque[ChannelError] = deque()
         self.delivered = asyncio.Event()
@@ -28,7 +29,7 @@ class RecordingChannel:
             raise self.failures.popleft()
         self.sent.append(message)
         self.delivered.set()
-        return SendReceipt(message_id=f"{self._name}-{len(self.sent)}")
+        return SendReceipt(message_id=f"{self._receipts}-{len(self.sent)}")
 
 
 class FileRecordingChannel:
