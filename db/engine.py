@@ -29,6 +29,12 @@ def _prepare_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(pragma)
     cursor.close()
+    # SQLite's own lower() folds only ASCII: "Анна" would never match "анна" in a search
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _begin_immediate(connection: Any) -> None:

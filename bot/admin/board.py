@@ -27,7 +27,10 @@ STATUS_LABELS = {
 UNANSWERED = "no answer to the reminder"
 RUNNING_LATE = "running late"
 CANCELLED_LATE = "cancelled late"
-READ = "👁 read"  # the client opened our message (WhatsApp read receipt)
+#: an annotation of a board row: (kind, value), e.g. ("deposit", "9.00"); see AdminTexts.note
+Extra = tuple[str, str]
+DEPOSIT, DOUBLE_PRICE, DISCOUNT = "deposit", "double", "discount"
+READ = "read"  # the client opened our message (WhatsApp read receipt)
 #: a mark per label, so a glance at a phone screen tells the day
 MARKS = {
     "awaiting answer": "⏳",
@@ -53,7 +56,7 @@ class BoardRow:
     service: str
     status: AppointmentStatus
     label: str
-    extras: str = ""  # deposit due, double price, loyalty discount, "read"
+    extras: tuple[Extra, ...] = ()  # deposit due, double price, loyalty discount, read
     channels: str = ""  # the client's reachable messengers
 
 
@@ -107,14 +110,7 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
-                extras=", ".join(
-                    part
-                    for part in (
-                        booking_extras(appointment),
-                        READ if appointment.id in seen else "",
-                    )
-                    if part
-                ),
+                extras=booking_extras(appointment) + ((READ, ""),) * (appointment.id in seen),
                 channels=",".join(
                     sorted({i.channel for i in appointment.client.identities if not i.unreachable})
                 ),
@@ -124,16 +120,16 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
     return Board(day=day, zone=zone.key, rows=rows, counts=dict(counts))
 
 
-def booking_extras(appointment: Appointment) -> str:
+def booking_extras(appointment: Appointment) -> tuple[Extra, ...]:
     """What the attendance policy attached to a booking, for the admin's eyes."""
-    parts = []
+    parts: list[Extra] = []
     if appointment.deposit_due is not None:
-        parts.append(f"💰 deposit {appointment.deposit_due}")
+        parts.append((DEPOSIT, str(appointment.deposit_due)))
     if appointment.double_price:
-        parts.append("double price (last visit missed)")
+        parts.append((DOUBLE_PRICE, ""))
     if appointment.discount:
-        parts.append(f"🎁 -{appointment.discount}")
-    return ", ".join(parts)
+        parts.append((DISCOUNT, appointment.discount))
+    return tuple(parts)
 
 
 def _label(

@@ -16,8 +16,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin.board import MARKS, STATUS_LABELS, Board, booking_extras, day_board
-from bot.admin.reports import RUNG_LABELS, noshow_report, report_lines
+from bot.admin.board import (
+    CANCELLED_LATE,
+    MARKS,
+    STATUS_LABELS,
+    Board,
+    booking_extras,
+    day_board,
+)
+from bot.admin.reports import noshow_report, report_lines
+from bot.admin.texts import MENU, AdminTexts
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.phones import normalize_phone
@@ -35,41 +43,7 @@ from db.models import Appointment, Client
 MESSAGE_LIMIT = 3800  # Telegram allows 4096 characters; leave room for the channel's decorations
 HISTORY = 10
 
-HELP = """ShowUp admin commands
-/today — today's board
-/tomorrow — tomorrow's board
-/day YYYY-MM-DD — the board of a day
-/noshows [days] — no-shows of the last days (default 7)
-/client <name or phone> — a client's card and history
-/arrived <id> — mark an appointment arrived
-/noshow <id> — mark it a no-show
-/cancel <id> — cancel it (by the salon)
-/book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master> [/ <new client's name>]
-/strikes <client id or phone> — strikes, rung and why
-/forgive <client id or phone> [reason] — wipe the strikes
-/block <client id or phone> [reason] — refuse new bookings
-/unblock <client id or phone> [reason] — accept them again
-/help — this list
-Reply to a forwarded client message to answer the client on their own messenger."""
-
-#: (command, description) for the messenger's command menu
-MENU = (
-    ("today", "Today's board"),
-    ("tomorrow", "Tomorrow's board"),
-    ("day", "Board of a day: /day YYYY-MM-DD"),
-    ("noshows", "Recent no-shows: /noshows [days]"),
-    ("client", "A client's card: /client <name or phone>"),
-    ("arrived", "Mark arrived: /arrived <id>"),
-    ("noshow", "Mark a no-show: /noshow <id>"),
-    ("cancel", "Cancel: /cancel <id>"),
-    ("book", "Book: /book <phone> <date> <time> <service> / <master>"),
-    ("strikes", "Strikes of a client: /strikes <id or phone>"),
-    ("forgive", "Wipe strikes: /forgive <id or phone> [reason]"),
-    ("block", "Block bookings: /block <id or phone> [reason]"),
-    ("unblock", "Unblock: /unblock <id or phone> [reason]"),
-    ("help", "All commands"),
-)
-COMMANDS = frozenset(name for name, _ in MENU)
+COMMANDS = frozenset(MENU)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +53,7 @@ class AdminSetup:
     late_window: timedelta
     phone_region: str | None
     policy: AttendancePolicy | None = None
+    locale: str = "en"  # the language admins read: the salon's
 
 
 def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -97,20 +72,23 @@ def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def board_lines(board: Board, *, title: str | None = None) -> list[str]:
+def board_lines(board: Board, texts: AdminTexts, *, title: str | None = None) -> list[str]:
     labels = Counter(row.label for row in board.rows)
-    heading = title or f"{board.day:%a %d %b %Y}"
-    lines = [f"{heading} — {len(board.rows)} appointment(s)"]
+    heading = title or texts.day(board.day)
+    lines = [texts("board.count", heading=heading, n=len(board.rows))]
     if labels:
-        lines.append(" · ".join(f"{MARKS[label]} {n} {label}" for label, n in labels.items()))
+        lines.append(
+            " · ".join(f"{MARKS[label]} {n} {texts.label(label)}" for label, n in labels.items())
+        )
     if not board.rows:
-        lines.append("Nothing booked.")
+        lines.append(texts("board.empty"))
     for row in board.rows:
+        extras = ", ".join(texts.note(extra) for extra in row.extras)
         lines.append(
             f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
             f"{f' {row.phone}' if row.phone else ''}{f' ({row.channels})' if row.channels else ''}"
-            f" · {row.service} · {row.staff}"
-            f" · {row.label}{f' · {row.extras}' if row.extras else ''} · #{row.appointment_id}"
+            f" · {row.service} · {row.staff} · {texts.label(row.label)}"
+            f"{f' · {extras}' if extras else ''} · #{row.appointment_id}"
         )
     return lines
 
@@ -124,6 +102,7 @@ class AdminCommands:
         self._sessions = sessions
         self._setup = setup
         self._clock = clock
+        self._t = AdminTexts(setup.locale)
         self._handlers: dict[str, Callable[[AsyncSession, str, str], Awaitable[list[str]]]] = {
             "today": lambda s, a, _: self._board(s, 0, a),
             "tomorrow": lambda s, a, _: self._board(s, 1, a),
@@ -145,8 +124,8 @@ class AdminCommands:
         """The answer to ``/command args`` from ``admin``; unknown commands get the help."""
         handler = self._handlers.get(command)
         if handler is None:
-            prefix = [] if command == "help" else [f"Unknown command /{command}."]
-            return [*prefix, HELP]
+            prefix = [] if command == "help" else [self._t("unknown", command=command)]
+            return [*prefix, self._t.help]
         async with self._sessions() as session:
             try:
                 texts = await handler(session, args.strip(), f"{channel}:{admin}")
@@ -162,27 +141,28 @@ class AdminCommands:
     async def _board(self, session: AsyncSession, days_ahead: int, _args: str) -> list[str]:
         day = self._today() + timedelta(days=days_ahead)
         board = await day_board(session, day=day, zone=self._setup.zone)
-        name = "Today" if days_ahead == 0 else "Tomorrow"
-        return split_messages(board_lines(board, title=f"{name}, {day:%a %d %b %Y}"))
+        title = self._t(
+            "board.today" if days_ahead == 0 else "board.tomorrow", day=self._t.day(day)
+        )
+        return split_messages(board_lines(board, self._t, title=title))
 
     async def _day(self, session: AsyncSession, args: str, _who: str) -> list[str]:
         try:
             day = date.fromisoformat(args)
         except ValueError:
-            return [f"/day needs a date written YYYY-MM-DD, e.g. /day {self._today():%Y-%m-%d}"]
-        return split_messages(
-            board_lines(await day_board(session, day=day, zone=self._setup.zone))
-        )
+            return [self._t("day.usage", today=f"{self._today():%Y-%m-%d}")]
+        board = await day_board(session, day=day, zone=self._setup.zone)
+        return split_messages(board_lines(board, self._t))
 
     async def board_texts(self, day: date) -> list[str]:
         """The morning digest: the day's board and who has not confirmed yet."""
         async with self._sessions() as session:
             board = await day_board(session, day=day, zone=self._setup.zone)
-        lines = board_lines(board, title=f"Good morning! {day:%a %d %b %Y}")
+        lines = board_lines(board, self._t, title=self._t("board.morning", day=self._t.day(day)))
         waiting = [r for r in board.rows if r.status is AppointmentStatus.BOOKED]
         if waiting:
             lines.append("")
-            lines.append(f"Not confirmed yet ({len(waiting)}):")
+            lines.append(self._t("board.waiting", n=len(waiting)))
             lines += [
                 f"• {r.start} {r.client} {r.phone or ''} #{r.appointment_id}" for r in waiting
             ]
@@ -191,39 +171,43 @@ class AdminCommands:
     async def _noshows(self, session: AsyncSession, args: str, _who: str) -> list[str]:
         days = int(args) if args.isdigit() else 7
         if not 1 <= days <= 365:
-            return ["/noshows takes a number of days between 1 and 365, e.g. /noshows 30"]
+            return [self._t("noshows.usage")]
         report = await noshow_report(
             session, now=self._clock.now(), days=days, rules=self._rules()
         )
-        return split_messages(report_lines(report, self._setup.zone))
+        return split_messages(report_lines(report, self._setup.zone, self._t))
 
     async def _client(self, session: AsyncSession, args: str, _who: str) -> list[str]:
         if not args:
-            return ["/client needs a name or a phone number, e.g. /client Anna"]
+            return [self._t("client.usage")]
         found = await search_clients(session, query=args, limit=11)
         if not found:
-            return [f"No client matches {args!r}."]
+            return [self._t("client.none", query=args)]
         if len(found) > 1:
-            lines = [f"{len(found) if len(found) <= 10 else 'More than 10'} clients match:"]
+            many = len(found) if len(found) <= 10 else self._t("client.more")
+            lines = [self._t("client.many", n=many)]
             lines += [f"• {c.name} {c.phone or ''} (id {c.id})" for c in found[:10]]
-            lines.append("Narrow it down: /client <full name or phone>")
+            lines.append(self._t("client.narrow"))
             return split_messages(lines)
         return split_messages(await self._card(session, found[0]))
 
     async def _card(self, session: AsyncSession, client: Client) -> list[str]:
+        t = self._t
+        unreachable = t("card.unreachable")
         channels = ", ".join(
-            f"{i.channel}{' (unreachable)' if i.unreachable else ''}" for i in client.identities
+            f"{i.channel}{unreachable if i.unreachable else ''}" for i in client.identities
         )
+        language = client.locale or t("card.default_language")
         lines = [
             f"👤 {client.name} (id {client.id})",
-            f"Phone: {client.phone or '—'} · language: {client.locale or 'salon default'}",
-            f"Messengers: {channels or 'none linked'}",
+            t("card.phone", phone=client.phone or "—", language=language),
+            t("card.messengers", channels=channels or t("card.none_linked")),
         ]
         if client.blocked:
-            lines.append(f"⛔ Blocked: {client.blocked_reason or 'no reason given'}")
+            lines.append(t("card.blocked", reason=client.blocked_reason or t("card.no_reason")))
         if client.policy_accepted_at:
             accepted = client.policy_accepted_at.astimezone(self._setup.zone)
-            lines.append(f"Accepted the rules on {accepted:%d.%m.%Y}")
+            lines.append(t("card.rules", day=f"{accepted:%d.%m.%Y}"))
         for step, answer in (client.intake or {}).items():
             lines.append(f"{step.replace('_', ' ')}: {answer}")
         history = list(
@@ -234,23 +218,21 @@ class AdminCommands:
             )
         )
         done = Counter(
-            "late cancel" if a.late_cancel else STATUS_LABELS[a.status] for a in history
+            CANCELLED_LATE if a.late_cancel else STATUS_LABELS[a.status] for a in history
         )
-        lines.append(
-            "Attendance: "
-            + (", ".join(f"{n} {label}" for label, n in done.items()) or "no visits")
-        )
+        summary = ", ".join(f"{n} {t.label(label)}" for label, n in done.items())
+        lines.append(t("card.attendance", summary=summary or t("card.no_visits")))
         for appointment in history[:HISTORY]:
             local = appointment.starts_at.astimezone(self._setup.zone)
             label = (
-                "cancelled late" if appointment.late_cancel else STATUS_LABELS[appointment.status]
+                CANCELLED_LATE if appointment.late_cancel else STATUS_LABELS[appointment.status]
             )
             lines.append(
                 f"• {local:%d.%m.%Y %H:%M} {appointment.service.name} · {appointment.staff.name}"
-                f" · {label} · #{appointment.id}"
+                f" · {t.label(label)} · #{appointment.id}"
             )
         if len(history) > HISTORY:
-            lines.append(f"…and {len(history) - HISTORY} earlier")
+            lines.append(t("card.earlier", n=len(history) - HISTORY))
         return lines
 
     @staticmethod
@@ -271,7 +253,8 @@ class AdminCommands:
             reason=f"by admin {who}",
             policy=self._setup.policy,
         )
-        return [f"{self._describe(appointment)}: now {STATUS_LABELS[appointment.status]}."]
+        status = self._t.label(STATUS_LABELS[appointment.status])
+        return [self._t("marked", what=self._describe(appointment), status=status)]
 
     async def _cancel(self, session: AsyncSession, args: str, who: str) -> list[str]:
         appointment = await ledger.cancel_appointment(
@@ -284,7 +267,7 @@ class AdminCommands:
             reason=f"by admin {who}",
             policy=self._setup.policy,
         )
-        return [f"{self._describe(appointment)}: cancelled. Its reminders will not be sent."]
+        return [self._t("cancelled", what=self._describe(appointment))]
 
     async def _book(self, session: AsyncSession, args: str, who: str) -> list[str]:
         match = BOOK_LINE.fullmatch(args)
@@ -319,16 +302,14 @@ class AdminCommands:
             rules=self._setup.rules,
             policy=self._setup.policy,
         )
-        note = " (new client)" if created else ""
-        terms = booking_extras(result.appointment)
+        note = self._t("booked.new") if created else ""
+        extras = booking_extras(result.appointment)
+        terms = ", ".join(self._t.note(extra) for extra in extras)
         if terms:
             note += f" — {terms}"
-        linked = (
-            ""
-            if client.identities
-            else " The client has no messenger linked yet: send them their link (showup link)."
-        )
-        return [f"Booked {self._describe(result.appointment)}{note}.{linked}"]
+        linked = "" if client.identities else self._t("booked.unlinked")
+        what = self._describe(result.appointment)
+        return [self._t("booked", what=what, note=note, linked=linked)]
 
     def _rules(self) -> AttendanceRules:
         return self._setup.policy.rules if self._setup.policy else AttendanceRules()
@@ -362,22 +343,32 @@ class AdminCommands:
             session, client=client, now=self._clock.now(), rules=self._rules()
         )
         rules = self._rules()
+        t = self._t
         lines = [
-            f"{client.name} (id {client.id}): {state.strikes:g} active strike(s) — "
-            f"{RUNG_LABELS[state.rung]}",
-            f"Ladder: warning at {rules.warning_at:g}, deposit at {rules.deposit_at:g}, "
-            f"block at {rules.block_at:g}; strikes expire after "
-            f"{rules.strike_expiry.days} days without a new one.",
+            t(
+                "strikes.head",
+                name=client.name,
+                id=client.id,
+                strikes=f"{state.strikes:g}",
+                rung=t(f"rung.{int(state.rung)}"),
+            ),
+            t(
+                "strikes.ladder",
+                warning=f"{rules.warning_at:g}",
+                deposit=f"{rules.deposit_at:g}",
+                block=f"{rules.block_at:g}",
+                days=rules.strike_expiry.days,
+            ),
         ]
         if client.loyalty_discount:
-            lines.append(f"🎁 Loyalty discount waiting: {client.loyalty_discount}")
+            lines.append(t("strikes.reward", discount=client.loyalty_discount))
         for event in state.events[-15:]:
             local = event.created_at.astimezone(self._setup.zone)
             weight = f" +{event.weight:g}" if event.weight else ""
             by = f" by {event.who}" if event.who else ""
             lines.append(f"• {local:%d.%m.%Y} {event.kind}{weight}{by}: {event.reason or ''}")
         if not state.events:
-            lines.append("No missed visits or late cancellations on record.")
+            lines.append(t("strikes.clean"))
         return split_messages(lines)
 
     async def _override(
@@ -396,12 +387,7 @@ class AdminCommands:
             reason=reason or f"/{command} without a reason",
             now=self._clock.now(),
         )
-        done = {
-            "forgive": "strikes wiped",
-            "block": "blocked: new bookings are refused",
-            "unblock": "unblocked: bookings are accepted again",
-        }[command]
-        return [f"{client.name} (id {client.id}): {done}. Recorded with your name."]
+        return [self._t(f"override.{command}", name=client.name, id=client.id)]
 
     async def _late(self, session: AsyncSession, args: str, who: str) -> list[str]:
         """From the no-show prompt: the client is on the way; ask again later."""
@@ -416,7 +402,7 @@ class AdminCommands:
             text=f"running late (said admin {who})",
         )
         appointment.noshow_prompted_at = None
-        return [f"{self._describe(appointment)}: running late; I'll ask again in 15 minutes."]
+        return [self._t("late", what=self._describe(appointment))]
 
     def _describe(self, appointment: Appointment) -> str:
         local = appointment.starts_at.astimezone(self._setup.zone)

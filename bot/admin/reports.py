@@ -10,25 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.admin.texts import AdminTexts
 from bot.domain.appointments import AppointmentStatus
-from bot.domain.policy import AttendanceRules, Reason, Rung
+from bot.domain.policy import AttendanceRules, Reason
 from bot.ledger.appointments import list_appointments
 from bot.ledger.attendance import standing
 from db.models import Appointment, AppointmentEvent, NoShowFollowUp
-
-RUNG_LABELS = {
-    Rung.NONE: "in good standing",
-    Rung.WARNING: "warned",
-    Rung.DEPOSIT: "deposit required",
-    Rung.BLOCKED: "blocked",
-}
-REASON_LABELS = {
-    Reason.FORGOT: "forgot",
-    Reason.PLANS_CHANGED: "plans changed",
-    Reason.ILLNESS: "illness or emergency",
-    Reason.TRANSPORT: "transport",
-    Reason.OTHER: "other",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +23,16 @@ class MissedVisit:
     appointment: Appointment
     followup: NoShowFollowUp | None
     strikes: float
-    state: str  # the follow-up in words
 
 
 @dataclass(frozen=True, slots=True)
 class NoShowReport:
+    now: datetime
     days: int
     appointments: int  # that started in the period
     missed: list[MissedVisit]
     late_cancels: int
-    reasons: Counter[str]
+    reasons: Counter[Reason]
     unexplained: int
 
     @property
@@ -57,15 +44,20 @@ class NoShowReport:
         return self.late_cancels / self.appointments if self.appointments else 0.0
 
 
-def followup_state(followup: NoShowFollowUp | None, now: datetime) -> str:
+def followup_state(followup: NoShowFollowUp | None, now: datetime, texts: AdminTexts) -> str:
+    """The follow-up in words: asked / answered with the reason / deadline passed."""
     if followup is None:
-        return "no follow-up (marked without the policy)"
+        return texts("state.none")
     if followup.answered_at is not None:
-        reason = REASON_LABELS.get(Reason(followup.reason or "other"), "other")
-        return f"answered: {reason} — “{(followup.answer or '')[:120]}” ({followup.decision})"
+        return texts(
+            "state.answered",
+            reason=texts(f"reason.{followup.reason or 'other'}"),
+            answer=(followup.answer or "")[:120],
+            decision=texts(f"decision.{followup.decision or 'strike'}"),
+        )
     if followup.decided_at is not None or followup.deadline_at <= now:
-        return "no answer by the deadline (strike)"
-    return "asked, waiting for an answer"
+        return texts("state.deadline")
+    return texts("state.waiting")
 
 
 async def noshow_report(
@@ -97,19 +89,18 @@ async def noshow_report(
         )
     }
     visits = []
-    reasons: Counter[str] = Counter()
+    reasons: Counter[Reason] = Counter()
     unexplained = 0
     for appointment in missed:
         followup = followups.get(appointment.id)
         state = await standing(session, client=appointment.client, now=now, rules=rules)
         if followup is not None and followup.reason:
-            reasons[REASON_LABELS.get(Reason(followup.reason), "other")] += 1
+            reasons[Reason(followup.reason)] += 1
         else:
             unexplained += 1
-        visits.append(
-            MissedVisit(appointment, followup, state.strikes, followup_state(followup, now))
-        )
+        visits.append(MissedVisit(appointment, followup, state.strikes))
     return NoShowReport(
+        now=now,
         days=days,
         appointments=total or 0,
         missed=visits,
@@ -119,24 +110,31 @@ async def noshow_report(
     )
 
 
-def report_lines(report: NoShowReport, zone: ZoneInfo) -> list[str]:
+def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> list[str]:
     lines = [
-        f"No-shows in the last {report.days} day(s): {len(report.missed)} of "
-        f"{report.appointments} appointments ({report.noshow_rate:.0%}); "
-        f"late cancellations: {report.late_cancels} ({report.late_cancel_rate:.0%})"
+        texts(
+            "report.head",
+            days=report.days,
+            missed=len(report.missed),
+            total=report.appointments,
+            rate=f"{report.noshow_rate:.0%}",
+            late=report.late_cancels,
+            late_rate=f"{report.late_cancel_rate:.0%}",
+        )
     ]
     if report.missed:
-        why = [f"{label} {n}" for label, n in report.reasons.most_common()]
+        why = [f"{texts(f'reason.{reason}')} {n}" for reason, n in report.reasons.most_common()]
         if report.unexplained:
-            why.append(f"no explanation {report.unexplained}")
-        lines.append("Why: " + ", ".join(why))
+            why.append(texts("report.unexplained", n=report.unexplained))
+        lines.append(texts("report.why", reasons=", ".join(why)))
     for visit in report.missed:
         appointment = visit.appointment
         local = appointment.starts_at.astimezone(zone)
         lines.append(
             f"🚫 {local:%d.%m %H:%M} {appointment.client.name}"
             f" {appointment.client.phone or ''} · {appointment.service.name}"
-            f" · {appointment.staff.name} · #{appointment.id} · strikes {visit.strikes:g}"
+            f" · {appointment.staff.name} · #{appointment.id}"
+            f" · {texts('report.strikes', n=f'{visit.strikes:g}')}"
         )
-        lines.append(f"    {visit.state}")
+        lines.append(f"    {followup_state(visit.followup, report.now, texts)}")
     return lines

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.alerts import LoggingAlerts
 from bot.admin.board import STATUS_LABELS, day_board
 from bot.admin.reports import noshow_report, report_lines
+from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
 from bot.channels.base import Button, InboundMessage, OutboundMessage, SendReceipt
 from bot.cli.common import console, run, scripts_or_exit, settings_or_exit
@@ -286,7 +287,7 @@ class _Day:
             )
         if report.missed:
             console.print("[bold]/noshows[/]:")
-            for line in report_lines(report, ZONE):
+            for line in report_lines(report, ZONE, AdminTexts("en")):
                 console.print(f"  {line}", soft_wrap=True)
         console.print(f"[bold]Admin inbox[/] ({len(inbox)}):")
         for item in inbox:

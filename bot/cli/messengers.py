@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts, LoggingAlerts
 from bot.admin.commands import AdminCommands, AdminSetup
+from bot.admin.texts import AdminTexts
 from bot.channels.base import Channel
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel, TelegramRuntime, create_bot
@@ -114,6 +115,7 @@ def build_messengers(
         return messengers
     sessions: async_sessionmaker[AsyncSession] = ledger.sessions
     admins = tuple(str(admin) for admin in settings.admin_telegram_ids) if bot else ()
+    texts = AdminTexts(ledger.locale)
     commands = AdminCommands(
         sessions=sessions,
         setup=AdminSetup(
@@ -122,6 +124,7 @@ def build_messengers(
             late_window=settings.late_cancel_window,
             phone_region=settings.phone_region,
             policy=ledger.policy,
+            locale=ledger.locale,
         ),
         clock=clock,
     )
@@ -137,6 +140,7 @@ def build_messengers(
                 policy=ledger.policy,
             ),
             admins={TELEGRAM: frozenset(admins)},
+            texts=texts,
         ),
         commands=commands,
         channels=messengers.channels,
@@ -158,11 +162,12 @@ def build_messengers(
         policy=ledger.policy,
         grace=settings.noshow_grace,
         auto_after=settings.noshow_auto_after,
+        texts=texts,
     )
     if broadcast is not None:
         messengers.alerts = ChannelAlerts(broadcast)
         messengers.relay = InboxRelay(
-            sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone
+            sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone, texts=texts
         )
         messengers.digest = MorningDigest(
             sessions=sessions,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from bot.admin.reports import noshow_report, report_lines
+from bot.admin.texts import AdminTexts
 from bot.cli.common import console, fail, open_ledger, run, settings_or_exit
 from bot.clock import SystemClock
 
@@ -24,7 +25,7 @@ def noshows_command(
             report = await noshow_report(
                 session, now=SystemClock().now(), days=days, rules=ledger.policy.rules
             )
-        for line in report_lines(report, ledger.zone):
+        for line in report_lines(report, ledger.zone, AdminTexts(ledger.locale)):
             console.print(line, soft_wrap=True, markup=False)
 
     run(go())

@@ -12,7 +12,7 @@ import uvicorn
 from rich.panel import Panel
 
 from bot import __version__
-from bot.admin.commands import MENU
+from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
 from bot.cli.common import (
@@ -98,7 +98,7 @@ def _outbox_scheduler(
     return scheduler
 
 
-async def _start_telegram(settings: Settings, messengers: Messengers) -> str | None:
+async def _start_telegram(settings: Settings, messengers: Messengers, locale: str) -> str | None:
     """Check the bot token with Telegram and set the admins' menu; the bot's username."""
     from aiogram.exceptions import TelegramAPIError  # noqa: PLC0415 - see _serve
 
@@ -106,7 +106,8 @@ async def _start_telegram(settings: Settings, messengers: Messengers) -> str | N
     if telegram is None:
         return None
     try:
-        username = await telegram.prepare(admins=settings.admin_telegram_ids, menu=MENU)
+        menu = AdminTexts(locale).menu
+        username = await telegram.prepare(admins=settings.admin_telegram_ids, menu=menu)
     except TelegramAPIError as exc:
         await telegram.stop()
         fail(
@@ -147,7 +148,7 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         messengers = build_messengers(
             settings=settings, ledger=ledger, scripts=scripts, clock=clock
         )
-        username = await _start_telegram(settings, messengers)
+        username = await _start_telegram(settings, messengers, ledger.locale)
         telegram = messengers.telegram
         webhook = settings.telegram_webhook_url if telegram is not None else None
         secret = settings.webhook_secret

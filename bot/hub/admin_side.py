@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import AdminCommands
+from bot.admin.texts import MESSAGES, AdminTexts
 from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus
@@ -25,17 +26,11 @@ logger = logging.getLogger(__name__)
 RELAY_LEASE = timedelta(minutes=2)
 LOOK_BACK = timedelta(hours=12)  # older unmarked appointments are the admin's to tidy up
 OPEN = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
-KIND_TITLES = {
-    "other": "💬 Message",
-    "reschedule_request": "🔁 Reschedule request",
-    "running_late": "🏃 Running late",
-    "new_client": "👋 New person",
-    "noshow_reason": "🚫 No-show explained",
-}
+#: the prompt's buttons: (text key, intent the hub runs as an admin command)
 PROMPT_BUTTONS = (
-    ("Arrived", "admin_arrived"),
-    ("No-show", "admin_noshow"),
-    ("Running late", "admin_late"),
+    ("prompt.arrived", "admin_arrived"),
+    ("prompt.noshow", "admin_noshow"),
+    ("prompt.late", "admin_late"),
 )
 
 
@@ -86,11 +81,13 @@ class InboxRelay:
         broadcast: AdminBroadcast,
         clock: Clock,
         zone: ZoneInfo,
+        texts: AdminTexts | None = None,
     ) -> None:
         self._sessions = sessions
         self._broadcast = broadcast
         self._clock = clock
         self._zone = zone
+        self._t = texts or AdminTexts()
 
     async def relay(self) -> int:
         """Forward everything waiting; returns how many items reached at least one admin."""
@@ -123,21 +120,29 @@ class InboxRelay:
         client = await session.get(Client, item.client_id)
         name = client.name if client else f"client {item.client_id}"
         phone = f" {client.phone}" if client and client.phone else ""
-        lines = [f"{KIND_TITLES.get(item.kind, '💬 Message')} from {name}{phone} · {item.channel}"]
+        t = self._t
+        kind = item.kind if f"kind.{item.kind}" in MESSAGES else "other"
+        title = t(f"kind.{kind}")
+        lines = [t("relay.from", title=title, name=name, phone=phone, channel=item.channel)]
         upcoming = await next_open_appointment(
             session, client_id=item.client_id, now=self._clock.now()
         )
         if upcoming is not None:
-            local = upcoming.starts_at.astimezone(self._zone)
             lines.append(
-                f"Next: {local:%a %d.%m %H:%M} {upcoming.service.name} with "
-                f"{upcoming.staff.name} · #{upcoming.id}"
+                t(
+                    "relay.next",
+                    when=t.moment(upcoming.starts_at.astimezone(self._zone)),
+                    service=upcoming.service.name,
+                    master=upcoming.staff.name,
+                    id=upcoming.id,
+                )
             )
         else:
-            lines.append("No upcoming appointment.")
+            lines.append(t("relay.nothing"))
         if item.proposed_at is not None:
-            lines.append(f"Proposes: {item.proposed_at.astimezone(self._zone):%a %d.%m %H:%M}")
-        lines += ["", item.text, "", f"↩️ Reply to this message to answer {name}."]
+            proposed = t.moment(item.proposed_at.astimezone(self._zone))
+            lines.append(t("relay.proposes", when=proposed))
+        lines += ["", item.text, "", t("relay.reply", name=name)]
         return "\n".join(lines)
 
 
@@ -189,7 +194,9 @@ class NoShowWatch:
         policy: AttendancePolicy,
         grace: timedelta,
         auto_after: timedelta | None,
+        texts: AdminTexts | None = None,
     ) -> None:
+        self._t = texts or AdminTexts()
         self._sessions = sessions
         self._broadcast = broadcast
         self._clock = clock
@@ -244,13 +251,17 @@ class NoShowWatch:
     async def _prompt(self, appointment: Appointment) -> None:
         assert self._broadcast is not None  # noqa: S101 - checked by the caller
         local = appointment.starts_at.astimezone(self._policy.zone)
-        text = (
-            f"⏰ {appointment.client.name} {appointment.client.phone or ''} was due at "
-            f"{local:%H:%M} ({appointment.service.name} with {appointment.staff.name}, "
-            f"#{appointment.id}) and is not marked arrived. Did they come?"
+        text = self._t(
+            "prompt",
+            name=appointment.client.name,
+            phone=appointment.client.phone or "",
+            time=f"{local:%H:%M}",
+            service=appointment.service.name,
+            master=appointment.staff.name,
+            id=appointment.id,
         )
         buttons = tuple(
-            Button(label, intent, appointment.id, appointment.version)
+            Button(self._t(label), intent, appointment.id, appointment.version)
             for label, intent in PROMPT_BUTTONS
         )
         await self._broadcast.send(text, buttons)
@@ -282,9 +293,7 @@ class NoShowWatch:
         if self._broadcast is not None:
             for appointment in marked:
                 await self._broadcast.send(
-                    f"🚫 #{appointment.id} {appointment.client.name} marked a no-show "
-                    "automatically (no answer to the prompt). /arrived "
-                    f"{appointment.id} does not undo it; tell me if it was a mistake."
+                    self._t("auto_noshow", id=appointment.id, name=appointment.client.name)
                 )
 
 

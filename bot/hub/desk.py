@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import COMMANDS, AdminCommands
+from bot.admin.texts import AdminTexts
 from bot.channels.base import (
     Channel,
     ChannelError,
@@ -50,16 +51,13 @@ logger = logging.getLogger(__name__)
 
 DELIVERY_RETRIES = 3
 RECEIPTS_KEPT = timedelta(days=7)  # Meta retries for up to 7 days, Telegram for a day
-ADMIN_HINT = (
-    "To answer a client, reply (swipe left) to the message I forwarded from them. "
-    "/help lists the commands."
-)
 
 
 @dataclass(frozen=True, slots=True)
 class HubSetup:
     dialog: DialogSetup
     admins: Mapping[str, frozenset[str]]  # channel → admin user ids on it
+    texts: AdminTexts = field(default_factory=AdminTexts)  # what admins read
 
 
 class Desk:
@@ -204,12 +202,13 @@ class Desk:
             )
         if message.reply_to_message is not None:
             return [await self._admin_reply(message)]
-        return [ADMIN_HINT]
+        return [self._setup.texts("hint")]
 
     async def _admin_reply(self, message: InboundMessage) -> str:
         assert message.reply_to_message is not None  # noqa: S101 - checked by the caller
+        t = self._setup.texts
         if message.kind != "text" or not message.text.strip():
-            return "Only text can be passed on to a client for now."
+            return t("reply.text_only")
         async with self._sessions() as session:
             item = await find_relayed(
                 session,
@@ -218,18 +217,12 @@ class Desk:
                 message_id=message.reply_to_message,
             )
             if item is None:
-                return (
-                    "That message is not one I forwarded from a client, so I don't know whom to "
-                    "answer. Reply to a forwarded client message."
-                )
+                return t("reply.unknown")
             client = await get_client(session, client_id=item.client_id)
             identity = self._route(client, item.channel)
             if identity is None:
-                return (
-                    f"✗ {client.name} has no reachable messenger I can use "
-                    f"(linked: {', '.join(i.channel for i in client.identities) or 'none'}). "
-                    "Please contact them another way."
-                )
+                linked = ", ".join(i.channel for i in client.identities) or t("none")
+                return t("reply.nowhere", name=client.name, linked=linked)
             channel = self._channels[identity.channel]
             now = self._clock.now()
             locale = client.locale or self._setup.dialog.default_locale
@@ -258,7 +251,7 @@ class Desk:
                     identity.unreachable = True
                     identity.unreachable_reason = str(exc)[:500]
                     await session.commit()
-                return f"✗ Not delivered to {client.name} on {identity.channel}: {exc}"
+                return t("reply.failed", name=client.name, channel=identity.channel, error=exc)
             session.add(
                 MessageLog(
                     client_id=client.id,
@@ -273,7 +266,7 @@ class Desk:
             )
             item.handled_at = item.handled_at or now
             await session.commit()
-            return f"✓ Delivered to {client.name} on {identity.channel}."
+            return t("reply.ok", name=client.name, channel=identity.channel)
 
     def _route(self, client: Client, preferred: str) -> ClientIdentity | None:
         usable = [

@@ -1,0 +1,84 @@
+"""Admins read ShowUp in the salon's language: every text exists in every language, with the
+same placeholders, and the commands speak it."""
+
+from __future__ import annotations
+
+import string
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.commands import AdminCommands, AdminSetup
+from bot.admin.texts import HELP, MENU, MESSAGES, AdminTexts
+from bot.clock import ManualClock
+from bot.domain.locales import SUPPORTED_LOCALES
+from tests.factories import RULES, make_appointment, make_client, make_service, make_staff
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_text_in_every_language_with_the_same_placeholders(key: str) -> None:
+    texts = MESSAGES[key]
+    assert set(texts) == set(SUPPORTED_LOCALES)
+    english = _fields(texts["en"])
+    for locale in SUPPORTED_LOCALES:
+        assert _fields(texts[locale]) == english, f"{key} in {locale}"
+
+
+def test_help_and_menu_in_every_language() -> None:
+    for locale in SUPPORTED_LOCALES:
+        help_text = AdminTexts(locale).help
+        assert help_text == HELP[locale]
+        assert all(f"/{command}" in help_text for command in MENU)
+        assert [command for command, _ in AdminTexts(locale).menu] == list(MENU)
+    assert AdminTexts("xx").help == HELP["en"]  # an unknown language falls back to English
+
+
+def test_dates_in_the_admins_language() -> None:
+    monday = date(2026, 11, 23)
+    assert AdminTexts("en").day(monday) == "Mon 23 Nov 2026"
+    assert AdminTexts("ru").day(monday) != AdminTexts("en").day(monday)
+    assert "23" in AdminTexts("es").day(monday)
+
+
+async def test_a_russian_salon_reads_russian(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    async with sessions() as session:
+        client = await make_client(session, name="Анна", phone="+34600111222")
+        await make_appointment(
+            session,
+            client=client,
+            staff=await make_staff(session, "Виталий"),
+            service=await make_service(session, "Стрижка"),
+            starts_at=clock.now() + timedelta(hours=3),
+            now=clock.now(),
+        )
+        await session.commit()
+    commands = AdminCommands(
+        sessions=sessions,
+        setup=AdminSetup(
+            zone=RULES.zone,
+            rules=RULES,
+            late_window=timedelta(hours=24),
+            phone_region="ES",
+            locale="ru",
+        ),
+        clock=clock,
+    )
+
+    [board] = await commands.run("today", "", admin="900", channel="telegram")
+    # lower case on purpose: SQLite must fold Cyrillic too
+    [card] = await commands.run("client", "анна", admin="900", channel="telegram")
+    unknown, _help = await commands.run("frobnicate", "", admin="900", channel="telegram")
+
+    assert board.startswith("Сегодня, ")
+    assert "записей: 1" in board
+    assert "ждём ответа" in board
+    assert "Телефон: +34600111222" in card
+    assert "Посещаемость: 1 ждём ответа" in card
+    assert unknown == "Неизвестная команда /frobnicate."
