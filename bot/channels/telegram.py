@@ -341,6 +341,15 @@ async def _quietly(call: Awaitable[Any]) -> None:
         logger.info("telegram edit skipped: %s", exc)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class WebhookSetup:
+    """What ``setWebhook`` changed, and what Telegram last said about delivering to the URL."""
+
+    changed: bool  # the URL or the update types differed from what Telegram had
+    last_error: str | None  # e.g. "Wrong response from the webhook: 401 Unauthorized"
+    pending: int  # updates waiting to be delivered
+
+
 class TelegramRuntime:
     """The running Telegram side: polling task or webhook feeding, and the admin command menu."""
 
@@ -383,16 +392,24 @@ class TelegramRuntime:
 
         self._polling = asyncio.create_task(poll(), name="telegram-polling")
 
-    async def set_webhook(self, url: str, secret: str) -> bool:
-        """Register ``url`` unless Telegram already has it; True when it was (re)set."""
+    async def set_webhook(self, url: str, secret: str) -> WebhookSetup:
+        """Register ``url`` with ``secret``; safe to call at every start-up.
+
+        ``setWebhook`` is sent every time: Telegram never shows the secret back, so re-sending is
+        the only way a changed ``SHOWUP_TELEGRAM_WEBHOOK_SECRET`` takes effect (with a stale one,
+        every update would be refused with 401). Pending updates are kept.
+        """
         allowed = sorted(self.dispatcher.resolve_used_update_types())
         info = await self.bot.get_webhook_info()
-        if info.url == url and sorted(info.allowed_updates or allowed) == allowed:
-            return False
+        changed = info.url != url or sorted(info.allowed_updates or allowed) != allowed
         await self.bot.set_webhook(
             url, secret_token=secret, allowed_updates=allowed, drop_pending_updates=False
         )
-        return True
+        return WebhookSetup(
+            changed=changed,
+            last_error=info.last_error_message if info.url == url else None,
+            pending=info.pending_update_count,
+        )
 
     def parse(self, data: dict[str, Any]) -> Update:
         """An update from a webhook body (raises pydantic's ValidationError when malformed)."""

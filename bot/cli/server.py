@@ -193,8 +193,13 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
             scheduler.start()
         try:
             if telegram is not None and webhook and secret:
-                if await telegram.set_webhook(webhook, secret):
-                    console.print(f"Telegram webhook set to {webhook}")
+                hook = await telegram.set_webhook(webhook, secret)
+                verb = "set to" if hook.changed else "kept at"
+                console.print(f"Telegram webhook {verb} {webhook}, {hook.pending} updates pending")
+                if hook.last_error:
+                    console.print(
+                        f"[yellow]Telegram's last delivery error there: {hook.last_error}[/]"
+                    )
             elif telegram is not None:
                 telegram.start_polling()
             await server.serve()

@@ -319,7 +319,7 @@ async def test_deep_link_links_once(
 
 
 async def test_webhook_checks_the_secret_and_feeds_updates(
-    telegram: Telegram, tg_settings: object
+    telegram: Telegram, tg_settings: object, caplog: pytest.LogCaptureFixture
 ) -> None:
     secret = "s3cret-value-for-the-webhook"
     app = create_app(
@@ -341,22 +341,32 @@ async def test_webhook_checks_the_secret_and_feeds_updates(
         garbage = await client.post(
             "/webhooks/telegram", content=b"{not json", headers={SECRET_HEADER: secret}
         )
+        no_id = {key: value for key, value in update.items() if key != "update_id"}
+        incomplete = await client.post(
+            "/webhooks/telegram", json=no_id, headers={SECRET_HEADER: secret}
+        )
         right = await client.post(
             "/webhooks/telegram", json=update, headers={SECRET_HEADER: secret}
         )
     assert (wrong.status_code, missing.status_code) == (401, 401)
-    assert garbage.status_code == 400
+    assert (garbage.status_code, incomplete.status_code) == (400, 400)
+    assert "malformed telegram update ignored: update_id: Field required" in caplog.text
     assert right.status_code == 200
     await telegram.runtime.idle()
     assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
 
 
-async def test_set_webhook_is_idempotent(telegram: Telegram) -> None:
+async def test_set_webhook_is_idempotent_and_refreshes_the_secret(telegram: Telegram) -> None:
     url = "https://salon.example/webhooks/telegram"
-    assert await telegram.runtime.set_webhook(url, "secret-secret-secret") is True
-    assert await telegram.runtime.set_webhook(url, "secret-secret-secret") is False
-    assert len(telegram.api.sent("setWebhook")) == 1
+    first = await telegram.runtime.set_webhook(url, "secret-secret-secret")
+    again = await telegram.runtime.set_webhook(url, "secret-secret-secret")
+    assert (first.changed, again.changed) == (True, False)
     assert telegram.api.webhook_url == url
+    telegram.api.webhook_error = "Wrong response from the webhook: 401 Unauthorized"
+    rotated = await telegram.runtime.set_webhook(url, "rotated-secret-rotated")
+    assert rotated.changed is False
+    assert rotated.last_error == "Wrong response from the webhook: 401 Unauthorized"
+    assert telegram.api.webhook_secret == "rotated-secret-rotated"  # a new secret takes effect
 
 
 async def test_long_polling_serves_updates(telegram: Telegram) -> None:

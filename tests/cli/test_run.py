@@ -214,6 +214,55 @@ async def test_run_on_telegram_and_whatsapp(
     assert APP_SECRET not in output
 
 
+async def test_run_in_telegram_webhook_mode(tmp_path: Path, api_emulator: BotApiEmulator) -> None:
+    """Webhook mode as deployed behind HTTPS: registered at start-up with the secret, updates
+    accepted only with it, a stale secret replaced at the next start."""
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    url = "https://bot.example.com/webhooks/telegram"
+    secret = "webhook-secret-0123456789"
+    api_emulator.webhook_url = url  # registered by an earlier start, with another secret
+    api_emulator.webhook_secret = "an-older-secret-0123456789"
+    api_emulator.webhook_error = "Wrong response from the webhook: 401 Unauthorized"
+    process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are async
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=showup_env(
+            tmp_path,
+            api_port=str(port),
+            telegram_token=TOKEN,
+            telegram_api_base=api_emulator.base,
+            telegram_webhook_url=url,
+            telegram_webhook_secret=secret,
+            admin_telegram_ids="900",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+            await _until(lambda: api_emulator.webhook_secret == secret, "setWebhook", within=60)
+            update = {"update_id": 1, **api_emulator.message_update(900, "/help", language="en")}
+            refused = await http.post("/webhooks/telegram", json=update)
+            accepted = await http.post(
+                "/webhooks/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )
+            await _until(lambda: api_emulator.texts(900), "the admin's help")
+    finally:
+        output = await asyncio.to_thread(_stop, process)
+    assert process.returncode == 0, output
+    assert (refused.status_code, accepted.status_code) == (401, 200)
+    assert api_emulator.texts(900)[0].startswith("ShowUp admin commands")
+    assert api_emulator.sent("getUpdates") == []  # no polling beside the webhook
+    assert f"Telegram webhook kept at {url}" in output
+    assert "last delivery error there: Wrong response from the webhook: 401" in output
+    assert secret not in output
+
+
 async def test_link_prints_a_single_use_deep_link(
     tmp_path: Path, api_emulator: BotApiEmulator
 ) -> None:

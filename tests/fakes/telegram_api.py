@@ -57,6 +57,8 @@ class BotApiEmulator:
     calls: list[Call] = field(default_factory=list)
     webhook_url: str = ""
     webhook_allowed: list[str] = field(default_factory=list)
+    webhook_secret: str | None = None
+    webhook_error: str | None = None  # what getWebhookInfo reports as last_error_message
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -185,6 +187,7 @@ class BotApiEmulator:
 
     def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = params["url"]
+        self.webhook_secret = params.get("secret_token")
         self.webhook_allowed = list(params.get("allowed_updates") or [])
         return True
 
@@ -194,6 +197,7 @@ class BotApiEmulator:
             "has_custom_certificate": False,
             "pending_update_count": 0,
             "allowed_updates": self.webhook_allowed,
+            **({"last_error_message": self.webhook_error} if self.webhook_error else {}),
         }
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def telegram_router(runtime: TelegramRuntime, secret: str) -> APIRouter:
             data: Any = await request.json()
             update = runtime.parse(data if isinstance(data, dict) else {})
         except (ValueError, ValidationError) as exc:
-            logger.warning("malformed telegram update ignored: %s", str(exc).splitlines()[0])
+            logger.warning("malformed telegram update ignored: %s", _describe(exc))
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "not a Telegram update") from None
         runtime.feed(update)
         return {"ok": True}
@@ -87,3 +87,13 @@ def whatsapp_router(
         return {"ok": True}
 
     return router
+
+
+def _describe(exc: ValueError | ValidationError) -> str:
+    """``update_id: Field required`` rather than pydantic's "1 validation error for Update"."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+    return str(exc).splitlines()[0]
