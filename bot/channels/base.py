@@ -8,11 +8,16 @@ number is not on the messenger) and marks the client unreachable on that channel
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.errors import ShowUpError
+
+R = TypeVar("R")
+REPLY_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,10 @@ class Hub(Protocol):
         """A sent message was delivered, read or failed."""
         ...
 
+    async def undelivered(self, message: InboundMessage, reply: DialogReply, error: str) -> None:
+        """Our answer to ``message`` could not be sent even after retries: tell the admins."""
+        ...
+
 
 class Channel(Protocol):
     @property
@@ -139,3 +148,24 @@ class Channel(Protocol):
     async def send(self, message: OutboundMessage) -> SendReceipt:
         """Deliver one message or raise a ChannelError subclass."""
         ...
+
+
+async def retrying(
+    send: Callable[[], Awaitable[R]],
+    *,
+    attempts: int = REPLY_ATTEMPTS,
+    pause: float = 1.0,
+    longest: float = 10.0,
+) -> R:
+    """Run ``send`` (a fresh call each time), retrying a ``TransientSendError`` after the
+    platform's ``retry_after`` or a doubling pause, as long as the wait is at most ``longest``
+    seconds. For answers sent while the client waits; the outbox has its own, longer, retries."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except TransientSendError as exc:
+            wait = exc.retry_after if exc.retry_after is not None else pause * 2 ** (attempt - 1)
+            if attempt == attempts or wait > longest:
+                raise
+            await asyncio.sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover

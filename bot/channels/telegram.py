@@ -55,6 +55,7 @@ from aiogram.types import (
 
 from bot.channels.base import (
     Button,
+    ChannelError,
     DialogReply,
     Hub,
     InboundMessage,
@@ -62,6 +63,7 @@ from bot.channels.base import (
     PermanentSendError,
     SendReceipt,
     TransientSendError,
+    retrying,
 )
 
 logger = logging.getLogger(__name__)
@@ -157,25 +159,32 @@ class TelegramChannel:
         return CHANNEL
 
     async def send(self, message: OutboundMessage) -> SendReceipt:
-        try:
-            sent = await self.bot.send_message(
+        sent = await _sent(
+            self.bot.send_message(
                 chat_id=int(message.recipient),
                 text=message.text,
                 reply_markup=inline_keyboard(message.buttons),
             )
-        except TelegramRetryAfter as exc:
-            raise TransientSendError(
-                f"flood control: retry in {exc.retry_after}s", retry_after=exc.retry_after
-            ) from exc
-        except TelegramForbiddenError as exc:
-            raise PermanentSendError(f"the client blocked the bot ({exc.message})") from exc
-        except TelegramBadRequest as exc:
-            if any(reason in exc.message.lower() for reason in GONE):
-                raise PermanentSendError(exc.message) from exc
-            raise TransientSendError(f"telegram refused the message: {exc.message}") from exc
-        except (TelegramNetworkError, TelegramAPIError) as exc:
-            raise TransientSendError(f"telegram: {exc}") from exc
+        )
         return SendReceipt(message_id=receipt_id(sent.chat.id, sent.message_id))
+
+
+async def _sent(call: Awaitable[Message]) -> Message:
+    """Await a send, turning aiogram's errors into the ``ChannelError`` kinds of ShowUp."""
+    try:
+        return await call
+    except TelegramRetryAfter as exc:
+        raise TransientSendError(
+            f"flood control: retry in {exc.retry_after}s", retry_after=exc.retry_after
+        ) from exc
+    except TelegramForbiddenError as exc:
+        raise PermanentSendError(f"the client blocked the bot ({exc.message})") from exc
+    except TelegramBadRequest as exc:
+        if any(reason in exc.message.lower() for reason in GONE):
+            raise PermanentSendError(exc.message) from exc
+        raise TransientSendError(f"telegram refused the message: {exc.message}") from exc
+    except (TelegramNetworkError, TelegramAPIError) as exc:
+        raise TransientSendError(f"telegram: {exc}") from exc
 
 
 def _kind(message: Message) -> str:
@@ -203,7 +212,10 @@ def inbound(message: Message) -> InboundMessage:
     )
 
 
-async def answer(message: Message, replies: Sequence[DialogReply]) -> None:
+async def answer(hub: Hub, message: Message, replies: Sequence[DialogReply]) -> None:
+    """Send the replies in order; after one that cannot be sent, the admins are told and the
+    rest are not tried (they would fail alike, and make no sense without it)."""
+    origin = inbound(message)
     for reply in replies:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
         if reply.request_contact:
@@ -216,7 +228,25 @@ async def answer(message: Message, replies: Sequence[DialogReply]) -> None:
             markup = ReplyKeyboardRemove()
         else:
             markup = inline_keyboard(reply.buttons)
-        await message.answer(reply.text, reply_markup=markup)
+        if not await _reply(hub, origin, message, reply, markup):
+            return
+
+
+async def _reply(
+    hub: Hub,
+    origin: InboundMessage,
+    chat: Message,
+    reply: DialogReply,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None,
+) -> bool:
+    """One answer in ``chat``, retried briefly; False (and the admins told) when it failed."""
+    try:
+        await retrying(lambda: _sent(chat.answer(reply.text, reply_markup=markup)))
+    except ChannelError as exc:
+        logger.warning("answer in telegram chat %s not sent: %s", chat.chat.id, exc)
+        await hub.undelivered(origin, reply, str(exc))
+        return False
+    return True
 
 
 def build_router(hub: Hub) -> Router:
@@ -229,7 +259,7 @@ def build_router(hub: Hub) -> Router:
     async def deep_link(message: Message, command: CommandObject) -> None:
         if await _admin_first(hub, message):
             return
-        await answer(message, await hub.link(inbound(message), command.args or ""))
+        await answer(hub, message, await hub.link(inbound(message), command.args or ""))
 
     @router.message(F.contact)
     async def contact(message: Message) -> None:
@@ -239,15 +269,15 @@ def build_router(hub: Hub) -> Router:
         if user is None or shared.user_id != user.id:
             # someone else's card: never link a chat by a phone number its owner did not send
             someone_else = dataclasses.replace(inbound(message), kind="contact")
-            await answer(message, await hub.from_client(someone_else))
+            await answer(hub, message, await hub.from_client(someone_else))
             return
-        await answer(message, await hub.shared_phone(inbound(message), shared.phone_number))
+        await answer(hub, message, await hub.shared_phone(inbound(message), shared.phone_number))
 
     @router.message()
     async def anything(message: Message) -> None:
         if await _admin_first(hub, message):
             return
-        await answer(message, await hub.from_client(inbound(message)))
+        await answer(hub, message, await hub.from_client(inbound(message)))
 
     @router.callback_query(ReplyButton.filter())
     async def tap(query: CallbackQuery, callback_data: ReplyButton) -> None:
@@ -262,16 +292,14 @@ def build_router(hub: Hub) -> Router:
         if button.intent.startswith(ADMIN_PREFIX):
             await _admin_tap(hub, query, shown, button)
             return
-        replies = await hub.from_client(
-            InboundMessage(
-                channel=CHANNEL,
-                sender=str(shown.chat.id if shown else user.id),
-                button=button,
-                display_name=user.full_name,
-                language_code=user.language_code,
-            )
+        origin = InboundMessage(
+            channel=CHANNEL,
+            sender=str(shown.chat.id if shown else user.id),
+            button=button,
+            display_name=user.full_name,
+            language_code=user.language_code,
         )
-        await _show_outcome(query, shown, replies)
+        await _show_outcome(hub, origin, query, shown, await hub.from_client(origin))
 
     @router.callback_query()
     async def unknown_tap(query: CallbackQuery) -> None:
@@ -309,7 +337,11 @@ async def _admin_tap(
 
 
 async def _show_outcome(
-    query: CallbackQuery, shown: Message | None, replies: Sequence[DialogReply]
+    hub: Hub,
+    origin: InboundMessage,
+    query: CallbackQuery,
+    shown: Message | None,
+    replies: Sequence[DialogReply],
 ) -> None:
     """A tap answers in place: the reminder is edited to show the outcome, buttons removed.
 
@@ -330,7 +362,8 @@ async def _show_outcome(
     await query.answer()
     await _quietly(shown.edit_text(f"{shown.text}\n\n— {first.text}", reply_markup=None))
     for reply in replies[1:]:
-        await shown.answer(reply.text, reply_markup=inline_keyboard(reply.buttons))
+        if not await _reply(hub, origin, shown, reply, inline_keyboard(reply.buttons)):
+            return
 
 
 async def _quietly(call: Awaitable[Any]) -> None:

@@ -17,6 +17,7 @@ client to another server (a local emulator in the tests).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from pywa_async.types.templates import TemplateLanguage
 
 from bot.channels.base import (
     Button,
+    ChannelError,
+    DialogReply,
     Hub,
     InboundMessage,
     NotAllowedError,
@@ -45,6 +48,7 @@ from bot.channels.base import (
     PermanentSendError,
     SendReceipt,
     TransientSendError,
+    retrying,
 )
 from bot.clock import Clock
 
@@ -295,16 +299,22 @@ class WhatsAppReceiver:
         except (WhatsAppError, httpx.HTTPError) as exc:
             logger.info("could not mark whatsapp message %s as read: %s", message_id, exc)
 
-    async def _answer(self, message: InboundMessage, replies: Sequence[Any]) -> None:
+    async def _answer(self, message: InboundMessage, replies: Sequence[DialogReply]) -> None:
+        """Send the replies in order, each retried briefly; after one that cannot be sent, the
+        admins are told and the rest are not tried."""
         for reply in replies:
+            outbound = OutboundMessage(
+                recipient=message.sender,
+                text=reply.text,
+                buttons=tuple(reply.buttons),
+                last_inbound_at=self._clock.now(),  # they just wrote: the window is open
+            )
             try:
-                await self._channel.send(
-                    OutboundMessage(
-                        recipient=message.sender,
-                        text=reply.text,
-                        buttons=tuple(reply.buttons),
-                        last_inbound_at=self._clock.now(),  # they just wrote: the window is open
-                    )
-                )
-            except Exception:
-                logger.exception("could not answer whatsapp %s", message.sender)
+                await retrying(functools.partial(self._channel.send, outbound))
+            except Exception as exc:
+                if not isinstance(exc, ChannelError):
+                    logger.exception("could not answer whatsapp %s", message.sender)
+                else:
+                    logger.warning("answer to whatsapp %s not sent: %s", message.sender, exc)
+                await self._hub.undelivered(message, reply, str(exc))
+                return

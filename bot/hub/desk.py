@@ -344,6 +344,30 @@ class Desk:
                 await self._delivery_failed(session, channel, message_id, error)
             await session.commit()
 
+    async def undelivered(self, message: InboundMessage, reply: DialogReply, error: str) -> None:
+        """Our answer could not be sent: the admins get it in the inbox, to follow up by hand."""
+        async with self._sessions() as session:
+            client = await find_client_by_identity(
+                session, channel=message.channel, external_id=message.sender
+            )
+            if client is None:
+                logger.warning(
+                    "answer to unknown %s user %s lost: %s", message.channel, message.sender, error
+                )
+                return
+            session.add(
+                InboxItem(
+                    client_id=client.id,
+                    appointment_id=message.button.appointment_id if message.button else None,
+                    kind="other",
+                    channel=message.channel,
+                    text=f"[our answer was not delivered: {error}]\n{reply.text}",
+                    created_at=self._clock.now(),
+                )
+            )
+            await session.commit()
+        self._on_inbox()
+
     async def _delivery_failed(
         self, session: AsyncSession, channel: str, message_id: str, error: str | None
     ) -> None:

@@ -172,6 +172,45 @@ async def test_inbox_relay_both_ways(telegram: Telegram) -> None:
     assert await telegram.messengers.relay.relay() == 0  # forwarded once only
 
 
+async def test_an_answer_that_fails_once_is_sent_again(telegram: Telegram) -> None:
+    await book_client(telegram)
+    await telegram.outbox.drain()
+    before = len(telegram.api.texts(CLIENT_CHAT))
+    telegram.api.fail(
+        "sendMessage", code=500, description="Internal Server Error", chat_id=CLIENT_CHAT
+    )
+
+    await telegram.says(CLIENT_CHAT, "Извините, не смогу прийти")
+
+    tried = telegram.api.texts(CLIENT_CHAT)[before:]
+    assert len(tried) == 2  # refused with 500, then sent again
+    assert tried[0] == tried[1]
+    assert "отмен" in tried[0].lower()
+    delivered = [m for (chat, _), m in telegram.api.messages.items() if chat == CLIENT_CHAT]
+    assert delivered[-1]["text"] == tried[0]
+
+
+async def test_an_answer_that_cannot_be_sent_reaches_the_admins(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    await telegram.outbox.drain()
+    telegram.api.fail(
+        "sendMessage",
+        code=403,
+        description="Forbidden: bot was blocked by the user",
+        chat_id=CLIENT_CHAT,
+    )
+
+    await telegram.says(CLIENT_CHAT, "Извините, не смогу прийти")
+
+    assert await _status(telegram, appointment_id) is AppointmentStatus.CANCELLED  # kept
+    assert telegram.messengers.relay is not None
+    await telegram.messengers.relay.relay()
+    [lost] = [t for t in telegram.api.texts(ADMIN_ID) if "not delivered" in t]
+    assert "Message from Anna +34600111222 · telegram" in lost
+    assert "[our answer was not delivered: the client blocked the bot" in lost
+    assert "отмен" in lost.lower()  # the answer itself, for the admin to pass on
+
+
 async def test_admin_reply_to_an_unrelated_message_is_explained(telegram: Telegram) -> None:
     await telegram.says(ADMIN_ID, "/help", language="en")
     help_id = _message_id(telegram, telegram.api.texts(ADMIN_ID)[0])

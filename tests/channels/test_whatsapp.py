@@ -120,6 +120,32 @@ async def test_free_text_cancellation(wa: WhatsAppSide) -> None:
     assert len(wa.graph.read) == 1  # Anna sees blue ticks on her message
 
 
+async def test_an_answer_refused_once_is_sent_again(wa: WhatsAppSide) -> None:
+    first = await _book(wa)
+    await wa.outbox.drain()
+    wa.graph.fail(130429, "Rate limit hit", message_type="text")
+
+    await wa.post(text(WA_ID, "Lo siento, no podré ir mañana"))
+
+    assert await _status(wa, first) is AppointmentStatus.CANCELLED
+    assert "cancelada" in wa.graph.of_type("text")[-1]["text"]["body"]  # second try went out
+
+
+async def test_an_answer_that_cannot_be_sent_reaches_the_admins(wa: WhatsAppSide) -> None:
+    second = await _book(wa)
+    await wa.outbox.drain()
+    sent = len(wa.graph.sent)
+    wa.graph.fail(131026, "Message undeliverable", message_type="text")
+    await wa.post(text(WA_ID, "Lo siento, no podré ir"))
+
+    assert await _status(wa, second) is AppointmentStatus.CANCELLED
+    assert len(wa.graph.sent) == sent  # refused for good: not retried
+    assert wa.messengers.relay is not None
+    await wa.messengers.relay.relay()
+    [lost] = [t for t in wa.bot_api.texts(ADMIN_ID) if "not delivered" in t]
+    assert "[our answer was not delivered: whatsapp: Message undeliverable" in lost
+
+
 async def test_inside_the_window_reminders_carry_interactive_buttons(wa: WhatsAppSide) -> None:
     appointment_id = await _book(wa)
     await wa.post(text(WA_ID, "Hola, ¿dónde estáis exactamente?"))  # Anna wrote: window open
