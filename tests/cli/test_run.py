@@ -34,11 +34,12 @@ def _free_port() -> int:
         return port
 
 
-def _start(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+def _start(tmp_path: Path, port: int, **settings: str) -> subprocess.Popen[str]:
+    """``showup run`` in ``tmp_path`` on ``port`` with these ``SHOWUP_*`` settings."""
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
-        env=showup_env(tmp_path, api_port=str(port)),
+        env=showup_env(tmp_path, api_port=str(port), **settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -106,6 +107,19 @@ async def _until(check: Callable[[], object], what: str, within: float = 30) -> 
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def _until_healthy(http: httpx.AsyncClient, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, "showup run exited early"
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "showup run did not become healthy within 60 s"
+        await asyncio.sleep(0.2)
+
+
 async def test_run_on_telegram_and_whatsapp(
     tmp_path: Path, api_emulator: BotApiEmulator, graph_emulator: GraphApiEmulator
 ) -> None:
@@ -114,44 +128,26 @@ async def test_run_on_telegram_and_whatsapp(
     assert showup(tmp_path, "db", "upgrade").returncode == 0
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are async
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=showup_env(
-            tmp_path,
-            api_port=str(port),
-            api_token="run-test-token-0123456789",
-            telegram_token=TOKEN,
-            telegram_api_base=api_emulator.base,
-            admin_telegram_ids="900",
-            outbox_tick="1s",
-            chat_min_interval="0s",
-            whatsapp_phone_id=PHONE_ID,
-            whatsapp_token=WA_TOKEN,
-            whatsapp_app_secret=APP_SECRET,
-            whatsapp_verify_token=VERIFY_TOKEN,
-            whatsapp_api_base=graph_emulator.base,
-            whatsapp_pair_interval="0s",
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = _start(  # starting it does not block; the waits below are async
+        tmp_path,
+        port,
+        api_token="run-test-token-0123456789",
+        telegram_token=TOKEN,
+        telegram_api_base=api_emulator.base,
+        admin_telegram_ids="900",
+        outbox_tick="1s",
+        chat_min_interval="0s",
+        whatsapp_phone_id=PHONE_ID,
+        whatsapp_token=WA_TOKEN,
+        whatsapp_app_secret=APP_SECRET,
+        whatsapp_verify_token=VERIFY_TOKEN,
+        whatsapp_api_base=graph_emulator.base,
+        whatsapp_pair_interval="0s",
     )
     headers = {"Authorization": "Bearer run-test-token-0123456789"}
     try:
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=5) as api:
-
-            async def healthy() -> bool:
-                try:
-                    return (await api.get("/healthz")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            deadline = time.monotonic() + 60
-            while not await healthy():
-                assert process.poll() is None, "showup run exited early"
-                assert time.monotonic() < deadline, "showup run did not become healthy"
-                await asyncio.sleep(0.2)
+            await _until_healthy(api, process)
             staff = (await api.post("/api/v1/staff", json={"name": "Vitaly"})).json()
             service = (
                 await api.post(
@@ -225,25 +221,19 @@ async def test_run_in_telegram_webhook_mode(tmp_path: Path, api_emulator: BotApi
     api_emulator.webhook_url = url  # registered by an earlier start, with another secret
     api_emulator.webhook_secret = "an-older-secret-0123456789"
     api_emulator.webhook_error = "Wrong response from the webhook: 401 Unauthorized"
-    process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block; waits are async
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=showup_env(
-            tmp_path,
-            api_port=str(port),
-            telegram_token=TOKEN,
-            telegram_api_base=api_emulator.base,
-            telegram_webhook_url=url,
-            telegram_webhook_secret=secret,
-            admin_telegram_ids="900",
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = _start(  # starting it does not block; the waits below are async
+        tmp_path,
+        port,
+        telegram_token=TOKEN,
+        telegram_api_base=api_emulator.base,
+        telegram_webhook_url=url,
+        telegram_webhook_secret=secret,
+        admin_telegram_ids="900",
     )
     try:
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-            await _until(lambda: api_emulator.webhook_secret == secret, "setWebhook", within=60)
+            await _until_healthy(http, process)
+            assert api_emulator.webhook_secret == secret  # set before the server starts
             update = {"update_id": 1, **api_emulator.message_update(900, "/help", language="en")}
             refused = await http.post("/webhooks/telegram", json=update)
             accepted = await http.post(
