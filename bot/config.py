@@ -179,6 +179,7 @@ class Settings(BaseSettings):
     noshow_reply_deadline: Deadline = None
     strike_late_cancel_weight: float = Field(default=0.5, ge=0, le=1)
     strike_forgive_first: bool = True
+    strike_excuse_emergencies: bool = True
     strike_ladder: Ladder = (1.0, 2.0, 3.0)
     strike_expiry: Duration = timedelta(days=180)
     deposit: Money = Amount(Decimal(30), percent=True)
@@ -370,6 +371,7 @@ class Settings(BaseSettings):
         return AttendanceRules(
             late_cancel_weight=self.strike_late_cancel_weight,
             forgive_first_explained=self.strike_forgive_first,
+            excuse_emergencies=self.strike_excuse_emergencies,
             warning_at=warning,
             deposit_at=deposit,
             block_at=block,

@@ -259,6 +259,7 @@ class _Day:
         console.print(Rule("Monday: the day itself"))
         await self.until(9, 30)
         await self.says("+34600111222", "Lo siento, me he puesto enferma, no podré ir")
+        self.note("Carmen cancels late, but she is ill: excused, no strike (once per period)")
         await self.until(10, 20)
         await self.api.post(f"/api/v1/appointments/{self.ids['Olga']}/no-show")
         self.note("the administrator marks Olga as a no-show; the caring follow-up is planned")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -23,7 +24,10 @@ def scripts_command(
     console.print(f"All scripts in {settings.scripts_dir} are valid.")
     for code in [locale] if locale else SUPPORTED_LOCALES:
         for script in Script:
-            rendered = book.render(script=script, context=sample_context(code))
+            context = sample_context(code)
+            if script is Script.LOYALTY_REWARD:  # as a client who earned it reads it
+                context = dataclasses.replace(context, discount=str(settings.loyalty_discount))
+            rendered = book.render(script=script, context=context)
             buttons = "  ".join(f"[{b.label}]" for b in rendered.buttons)
             console.print(f"\n[bold]{code} · {script.value}[/]\n{rendered.text}")
             if buttons:

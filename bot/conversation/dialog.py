@@ -25,7 +25,12 @@ from bot.domain.locales import supported_locale
 from bot.domain.replies import Intent, Reply, intent_from_button, parse_reply
 from bot.errors import IllegalTransitionError
 from bot.ledger import appointments as ledger
-from bot.ledger.attendance import AttendancePolicy, open_followup, record_answer
+from bot.ledger.attendance import (
+    AttendancePolicy,
+    late_cancel_excused,
+    open_followup,
+    record_answer,
+)
 from bot.ledger.clients import create_client, link_identity
 from db.models import (
     Appointment,
@@ -203,7 +208,14 @@ class Dialog:
                     reason=message.text[:500] or None,
                     policy=self._setup.policy,
                 )
-                return [self._say("ack_cancelled", cancelled, late=cancelled.late_cancel)]
+                excused = cancelled.late_cancel and await late_cancel_excused(
+                    self._session, appointment_id=cancelled.id
+                )
+                return [
+                    self._say(
+                        "ack_cancelled", cancelled, late=cancelled.late_cancel, excused=excused
+                    )
+                ]
         except IllegalTransitionError:
             return [self._say("ack_stale", target)]
         if reply.intent is Intent.LATE:
@@ -305,6 +317,7 @@ class Dialog:
                 "time": "",
                 **self._setup.scripts.policy_variables(self._locale),
                 "late": False,
+                "excused": False,
                 "rescheduled": False,
                 "proposed": None,
             }

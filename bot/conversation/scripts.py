@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from babel.dates import format_date, format_time, format_timedelta
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -26,9 +26,9 @@ from bot.channels.base import Button
 from bot.config import Settings
 from bot.conversation.render import MessageContext, RenderedMessage
 from bot.domain.locales import SUPPORTED_LOCALES
-from bot.domain.policy import AttendanceRules
+from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import Script
-from bot.errors import ConfigError
+from bot.errors import ConfigError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "time": "11:00",
     "late_window": "24 hours",
     "late": True,
+    "excused": False,  # ack_cancelled: a late cancellation excused (illness, an emergency)
     "rescheduled": True,
     "proposed": "Friday 27 November, 17:00",
     "deposit": "15,00 €",
@@ -188,6 +189,7 @@ class ScriptBook:
             "time": format_time(local, format="short", locale=locale),
             "late_window": self.late_window_text(locale),
             "late": False,
+            "excused": False,
             "rescheduled": context.version > 1,
             "proposed": None,
             "deposit": (
@@ -195,7 +197,7 @@ class ScriptBook:
                 if context.deposit_due is not None
                 else ""
             ),
-            "discount": context.discount or "",
+            "discount": self._stored_amount(context.discount, locale),
             "strikes": "",
             **self.policy_variables(locale),
         }
@@ -206,14 +208,26 @@ class ScriptBook:
         deposit = rules.deposit
         return {
             "late_window": self.late_window_text(locale),
-            "deposit_after": f"{rules.deposit_at:g}",
-            "block_after": f"{rules.block_at:g}",
-            "deposit_rule": (
-                str(deposit)
-                if deposit.percent
-                else format_currency(deposit.value, self._currency, locale=locale)
-            ),
+            "deposit_after": format_decimal(rules.deposit_at, locale=locale),
+            "block_after": format_decimal(rules.block_at, locale=locale),
+            "deposit_rule": self.amount_text(deposit, locale),
         }
+
+    def amount_text(self, amount: Amount, locale: str) -> str:
+        """A percentage or an amount as the client's language writes it: "%10" in Turkish,
+        "10 %" in Spanish, "€15.00" or "15,00 €" in the salon's currency."""
+        if amount.percent:
+            return format_percent(amount.value / 100, locale=locale, decimal_quantization=False)
+        return format_currency(amount.value, self._currency, locale=locale)
+
+    def _stored_amount(self, text: str | None, locale: str) -> str:
+        """A discount kept on a client or booking ("10%"), in the client's language."""
+        if not text:
+            return ""
+        try:
+            return self.amount_text(Amount.parse(text), locale)
+        except InvalidInputError:
+            return text  # written by hand into the database: shown as it is
 
     def late_window_text(self, locale: str) -> str:
         """The late-cancellation window in words: "24 hours", "24 часа", "24 horas"…"""

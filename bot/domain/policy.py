@@ -6,6 +6,9 @@ Firm about the salon's time, kind to the client:
 - an unexplained no-show is 1 strike, a late cancellation ``late_cancel_weight`` (0.5);
 - a no-show explained before the reply deadline is forgiven when it is the client's first
   (``forgive_first_explained``), otherwise it is a strike like any other;
+- a late cancellation the client explains by illness or another emergency is excused
+  (``excuse_emergencies``), once per ``strike_expiry`` period: real emergencies happen, and a
+  client who tells us in time is not punished for one;
 - strikes add up until ``strike_expiry`` passes without a new one (a period of good
   attendance), or an admin forgives them; then they start again from zero;
 - the rung follows the active strikes: ``warning_at`` → a friendly warning, ``deposit_at`` → new
@@ -41,6 +44,7 @@ class MarkKind(StrEnum):
     NO_SHOW = "no_show"  # unexplained, or explained but not forgiven
     LATE_CANCEL = "late_cancel"
     FORGIVEN = "forgiven"  # an explained no-show let go (counts 0, but it was a no-show)
+    EXCUSED = "excused"  # a late cancellation for illness or an emergency, let go (counts 0)
     RESET = "reset"  # an admin forgave everything so far
     ATTENDED = "attended"
     REWARDED = "rewarded"  # a loyalty reward was given; the next streak starts
@@ -87,6 +91,7 @@ class Amount:
 class AttendanceRules:
     late_cancel_weight: float = 0.5
     forgive_first_explained: bool = True
+    excuse_emergencies: bool = True
     warning_at: float = 1.0
     deposit_at: float = 2.0
     block_at: float = 3.0
@@ -134,8 +139,26 @@ def forgiven(history: Sequence[Mark], *, explained: bool, rules: AttendanceRules
     return not any(m.kind in {MarkKind.NO_SHOW, MarkKind.FORGIVEN} for m in history)
 
 
+def excused(
+    history: Sequence[Mark], *, reason: Reason, now: datetime, rules: AttendanceRules
+) -> bool:
+    """Is a late cancellation explained by ``reason`` let go? Illness or an emergency is, unless
+    another late cancellation was excused within ``strike_expiry``."""
+    if not rules.excuse_emergencies or reason is not Reason.ILLNESS:
+        return False
+    return not any(
+        m.kind is MarkKind.EXCUSED and now - m.at < rules.strike_expiry for m in history
+    )
+
+
 BREAKS_STREAK = frozenset(
-    {MarkKind.NO_SHOW, MarkKind.FORGIVEN, MarkKind.LATE_CANCEL, MarkKind.REWARDED}
+    {
+        MarkKind.NO_SHOW,
+        MarkKind.FORGIVEN,
+        MarkKind.LATE_CANCEL,
+        MarkKind.EXCUSED,
+        MarkKind.REWARDED,
+    }
 )
 
 

@@ -427,7 +427,9 @@ async def cancel_appointment(
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
     if policy is not None and appointment.late_cancel:
-        await after_late_cancel(session, appointment=appointment, policy=policy, now=now)
+        await after_late_cancel(
+            session, appointment=appointment, policy=policy, now=now, text=reason
+        )
     return appointment
 
 

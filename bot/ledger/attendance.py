@@ -27,6 +27,7 @@ from bot.domain.policy import (
     Rung,
     active_strikes,
     classify_reason,
+    excused,
     forgiven,
     reward_due,
     rung_for,
@@ -348,17 +349,45 @@ async def _decide(
 
 
 async def after_late_cancel(
-    session: AsyncSession, *, appointment: Appointment, policy: AttendancePolicy, now: datetime
-) -> None:
+    session: AsyncSession,
+    *,
+    appointment: Appointment,
+    policy: AttendancePolicy,
+    now: datetime,
+    text: str | None = None,
+) -> MarkKind:
+    """A late cancellation is a strike of ``late_cancel_weight``, unless ``text`` (the client's
+    words) explains it by illness or an emergency and the policy excuses it."""
+    before = f"cancelled {_hours(appointment.starts_at - now)} before the start"
+    reason = classify_reason(text) if text else None
+    history = _marks(await _history(session, appointment.client_id))
+    if reason is not None and excused(history, reason=reason, now=now, rules=policy.rules):
+        kind = MarkKind.EXCUSED
+        why = f"{before}, explained ({reason.value}): excused"
+    else:
+        kind = MarkKind.LATE_CANCEL
+        why = f"{before}, explained ({reason.value})" if reason is not None else before
     await _mark(
         session,
         client_id=appointment.client_id,
         appointment=appointment,
-        kind=MarkKind.LATE_CANCEL,
-        reason=f"cancelled {_hours(appointment.starts_at - now)} before the start",
+        kind=kind,
+        reason=why,
         policy=policy,
         now=now,
     )
+    return kind
+
+
+async def late_cancel_excused(session: AsyncSession, *, appointment_id: int) -> bool:
+    """Was this appointment's late cancellation excused (illness or an emergency)?"""
+    found = await session.scalar(
+        select(ClientEvent.id).where(
+            ClientEvent.appointment_id == appointment_id,
+            ClientEvent.kind == MarkKind.EXCUSED.value,
+        )
+    )
+    return found is not None
 
 
 async def _mark(

@@ -119,10 +119,11 @@ def test_the_scripts_command_checks_and_previews(tmp_path: Path, scripts_copy: P
         "scripts",
         "--locale",
         "tr",
-        env=showup_env(tmp_path, scripts_dir=str(scripts_copy)),
+        env=showup_env(tmp_path, scripts_dir=str(scripts_copy), loyalty_discount="15%"),
     )
     assert ok.returncode == 0, ok.stderr
     assert "Evet, geleceğim" in ok.stdout
+    assert "%15 indirim" in " ".join(ok.stdout.split())  # the reward as a client reads it
     (scripts_copy / "es" / "ack_confirmed.yaml").write_text(
         "text: '{{ fecha }}'\n", encoding="utf-8"
     )

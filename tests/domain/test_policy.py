@@ -18,6 +18,7 @@ from bot.domain.policy import (
     active_strikes,
     attended_in_a_row,
     classify_reason,
+    excused,
     forgiven,
     reward_due,
     rung_for,
@@ -28,13 +29,14 @@ from bot.ledger.attendance import AttendancePolicy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 RULES = AttendanceRules()
-N, L, F, R, A, W = (
+N, L, F, R, A, W, E = (
     MarkKind.NO_SHOW,
     MarkKind.LATE_CANCEL,
     MarkKind.FORGIVEN,
     MarkKind.RESET,
     MarkKind.ATTENDED,
     MarkKind.REWARDED,
+    MarkKind.EXCUSED,
 )
 
 
@@ -51,6 +53,7 @@ def history(*kinds: MarkKind, days_ago: int = 10) -> list[Mark]:
         ((A, A), 0.0, Rung.NONE),
         ((L,), 0.5, Rung.NONE),
         ((F,), 0.0, Rung.NONE),  # forgiven: it was a no-show, but counts nothing
+        ((E, L), 0.5, Rung.NONE),  # an excused late cancellation counts nothing
         ((N,), 1.0, Rung.WARNING),
         ((L, L), 1.0, Rung.WARNING),
         ((N, L), 1.5, Rung.WARNING),
@@ -105,11 +108,33 @@ def test_forgiveness_of_an_explained_first_no_show(
 
 
 @pytest.mark.parametrize(
+    ("previous", "days_ago", "reason", "excuse", "expected"),
+    [
+        ((), 10, Reason.ILLNESS, True, True),  # ill or an emergency: excused
+        ((L, N), 10, Reason.ILLNESS, True, True),  # strikes of other kinds do not matter
+        ((E,), 10, Reason.ILLNESS, True, False),  # once per expiry period…
+        ((E,), 181, Reason.ILLNESS, True, True),  # …and again after it
+        ((), 10, Reason.PLANS_CHANGED, True, False),  # only illness and emergencies
+        ((), 10, Reason.FORGOT, True, False),
+        ((), 10, Reason.OTHER, True, False),
+        ((), 10, Reason.ILLNESS, False, False),  # switched off
+    ],
+)
+def test_excused_late_cancellations(
+    previous: tuple[MarkKind, ...], days_ago: int, reason: Reason, excuse: bool, expected: bool
+) -> None:
+    rules = AttendanceRules(excuse_emergencies=excuse)
+    marks = history(*previous, days_ago=days_ago)
+    assert excused(marks, reason=reason, now=NOW, rules=rules) is expected
+
+
+@pytest.mark.parametrize(
     ("marks", "streak", "due"),
     [
         ((A, A, A, A), 4, False),
         ((A, A, A, A, A), 5, True),
         ((A, A, L, A, A, A, A), 4, False),  # a late cancellation breaks the streak
+        ((A, A, A, E, A), 1, False),  # so does an excused one
         ((A, A, A, A, N, A), 1, False),
         ((A, A, A, A, A, W), 0, False),  # rewarded once; the next streak starts from zero
         ((A, A, A, A, A, W, A, A, A, A, A), 5, True),

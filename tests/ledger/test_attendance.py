@@ -449,6 +449,28 @@ async def test_late_cancellations_weigh_half(salon: Salon_) -> None:
     assert "late cancellations: 2" in report
 
 
+async def test_a_late_cancellation_for_illness_is_excused_once(salon: Salon_) -> None:
+    first = await salon.book(in_minutes=120)
+    [answer] = await salon.client_says("Простите, заболела, не смогу прийти")
+    assert (await salon.appointment(first)).status is AppointmentStatus.CANCELLED
+    assert "this time it does not count as a late cancellation" in answer
+    assert await salon.strikes() == (0.0, Rung.NONE)
+
+    second = await salon.book(in_minutes=120)
+    [answer] = await salon.client_says("Опять заболела, извините, не смогу прийти")
+    assert (await salon.appointment(second)).status is AppointmentStatus.CANCELLED
+    assert "this counts as a late cancellation" in answer  # the second within the period
+    assert await salon.strikes() == (0.5, Rung.NONE)
+
+    third = await salon.book(in_minutes=120)
+    [answer] = await salon.client_says("Планы поменялись, не смогу прийти")
+    assert (await salon.appointment(third)).status is AppointmentStatus.CANCELLED
+    assert "this counts as a late cancellation" in answer
+    kinds = [kind for kind, _ in await salon.events()]
+    assert kinds == ["excused", "late_cancel", "late_cancel", "rung:warned"]
+    assert await salon.strikes() == (1.0, Rung.WARNING)
+
+
 async def test_double_price_after_a_no_show_when_enabled(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock, settings: Settings
 ) -> None:
