@@ -6,6 +6,8 @@ HTTP status; everything below raises them with a message a person can act on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ShowUpError(Exception):
     """Base of every error ShowUp raises on purpose."""
@@ -16,7 +18,18 @@ class ConfigError(ShowUpError):
 
 
 class DomainError(ShowUpError):
-    """A business rule refused the operation; nothing was written."""
+    """A business rule refused the operation; nothing was written.
+
+    ``str(error)`` is the full English wording. ``code`` and ``params``, when given, let an edge
+    word it in its reader's language instead (the admin texts do: ``error.<code>``).
+    """
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
 
 class NotFoundError(DomainError):
@@ -34,8 +47,15 @@ class IllegalTransitionError(ConflictError):
 class InvalidInputError(DomainError):
     """A value is malformed; ``field`` names it when known."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, params=params)
         self.field = field
 
 

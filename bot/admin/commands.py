@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -31,7 +31,7 @@ from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledB
 from bot.domain.phones import normalize_phone
 from bot.domain.policy import AttendanceRules
 from bot.domain.reminders import ReminderRules
-from bot.errors import NotFoundError, ShowUpError
+from bot.errors import DomainError, NotFoundError, ShowUpError
 from bot.ledger import appointments as ledger
 from bot.ledger import attendance
 from bot.ledger.attendance import AttendancePolicy
@@ -131,9 +131,26 @@ class AdminCommands:
                 texts = await handler(session, args.strip(), f"{channel}:{admin}")
             except ShowUpError as exc:
                 await session.rollback()
-                return [f"/{command}: {exc}"]
+                return [f"/{command}: {self._explain(exc)}"]
             await session.commit()
         return texts
+
+    def _explain(self, error: ShowUpError) -> str:
+        """An error in the admins' language when it has a ``code`` worded in the admin texts."""
+        if not isinstance(error, DomainError) or error.code is None:
+            return str(error)
+        code = error.code
+        if not self._t.has(f"error.{code}"):
+            return str(error)
+        values = {name: self._shown(value) for name, value in error.params.items()}
+        return self._t(f"error.{code}", **values)
+
+    def _shown(self, value: object) -> object:
+        if isinstance(value, AppointmentStatus):
+            return self._t.label(STATUS_LABELS[value])
+        if isinstance(value, datetime):
+            return self._t.moment(value.astimezone(self._setup.zone))
+        return self._t("card.no_reason") if value is None else value
 
     def _today(self) -> date:
         return self._clock.now().astimezone(self._setup.zone).date()
@@ -235,11 +252,10 @@ class AdminCommands:
             lines.append(t("card.earlier", n=len(history) - HISTORY))
         return lines
 
-    @staticmethod
-    def _appointment_id(args: str, command: str) -> int:
+    def _appointment_id(self, args: str, command: str) -> int:
         text = args.lstrip("#")
         if not text.isdigit():
-            raise _Usage(f"/{command} needs an appointment number, e.g. /{command} 42")
+            raise _Usage(self._t("usage.id", command=command))
         return int(text)
 
     async def _mark(self, session: AsyncSession, args: str, who: str, action: Action) -> list[str]:
@@ -272,14 +288,10 @@ class AdminCommands:
     async def _book(self, session: AsyncSession, args: str, who: str) -> list[str]:
         match = BOOK_LINE.fullmatch(args)
         if match is None:
-            raise _Usage(
-                "write it on one line: /book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master>"
-                " [/ <new client's name>],"
-                " e.g. /book +79001234567 2026-11-25 14:00 Manicure / Anna"
-            )
+            raise _Usage(self._t("usage.book"))
         parts = [part.strip() for part in match["rest"].split("/")]
         if len(parts) not in (2, 3) or not all(parts):
-            raise _Usage("after the time give the service and the master, separated by /")
+            raise _Usage(self._t("usage.book_parts"))
         service = await find_service(session, ref=parts[0])
         staff = await find_staff(session, ref=parts[1])
         client, created = await find_or_create_by_phone(
@@ -320,7 +332,7 @@ class AdminCommands:
         """The client named by the first word (an id or a phone) and the rest (a reason)."""
         ref, _, rest = args.partition(" ")
         if not ref:
-            raise _Usage(f"/{command} needs a client id or phone, e.g. /{command} 12")
+            raise _Usage(self._t("usage.client", command=command))
         digits = ref.lstrip("+")
         if ref.isdigit() and len(ref) < 6:
             client = await get_client(session, client_id=int(ref))
@@ -329,12 +341,14 @@ class AdminCommands:
                 session, phone=normalize_phone(ref, region=self._setup.phone_region)
             )
             if found is None:
-                raise NotFoundError(f"no client has the phone {ref}")
+                raise NotFoundError(
+                    f"no client has the phone {ref}",
+                    code="no_client_phone",
+                    params={"phone": ref},
+                )
             client = found
         else:
-            raise _Usage(
-                f"/{command} takes the client's id or phone (find it with /client <name>)"
-            )
+            raise _Usage(self._t("usage.client_ref", command=command))
         return client, rest.strip()
 
     async def _strikes(self, session: AsyncSession, args: str, _who: str) -> list[str]:

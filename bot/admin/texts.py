@@ -1,6 +1,6 @@
 """What admins read, in the salon's language (``SHOWUP_LOCALE``): the board, the commands'
-answers, the forwarded inbox, the arrival prompts. Errors raised by the ledger keep their
-(English) wording; everything composed here is translated."""
+answers and refusals, the forwarded inbox, the arrival prompts. A ledger error with a ``code``
+is worded here (``error.<code>``); one without keeps its English wording."""
 
 from __future__ import annotations
 
@@ -108,6 +108,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reply.failed": {"en": "✗ Not delivered to {name} on {channel}: {error}", "ru": "✗ Не доставлено {name} в {channel}: {error}", "es": "✗ No se entregó a {name} por {channel}: {error}", "tr": "✗ {name} kişisine {channel} üzerinden iletilemedi: {error}"},
     "reply.ok": {"en": "✓ Delivered to {name} on {channel}.", "ru": "✓ Доставлено {name} в {channel}.", "es": "✓ Entregado a {name} por {channel}.", "tr": "✓ {name} kişisine {channel} üzerinden iletildi."},
     "none": {"en": "none", "ru": "нет", "es": "ninguna", "tr": "yok"},
+    # how to write a command
+    "usage.id": {"en": "/{command} needs an appointment number, e.g. /{command} 42", "ru": "/{command} ждёт номер записи, например /{command} 42", "es": "/{command} necesita el número de la cita, p. ej. /{command} 42", "tr": "/{command} bir randevu numarası ister, ör. /{command} 42"},
+    "usage.book": {"en": "Write it on one line: /book <phone> <YYYY-MM-DD> <HH:MM> <service> / <master> [/ <new client's name>], e.g. /book +79001234567 2026-11-25 14:00 Manicure / Anna", "ru": "Одной строкой: /book <телефон> <ГГГГ-ММ-ДД> <ЧЧ:ММ> <услуга> / <мастер> [/ <имя нового клиента>], например /book +79001234567 2026-11-25 14:00 Маникюр / Анна", "es": "En una línea: /book <teléfono> <AAAA-MM-DD> <HH:MM> <servicio> / <profesional> [/ <nombre del cliente nuevo>], p. ej. /book +34600111222 2026-11-25 14:00 Manicura / Ana", "tr": "Tek satırda: /book <telefon> <YYYY-AA-GG> <SS:DD> <hizmet> / <usta> [/ <yeni müşterinin adı>], ör. /book +905321234567 2026-11-25 14:00 Manikür / Ayşe"},
+    "usage.book_parts": {"en": "After the time give the service and the master, separated by /", "ru": "После времени укажите услугу и мастера через /", "es": "Después de la hora indica el servicio y el/la profesional, separados por /", "tr": "Saatten sonra hizmeti ve ustayı / ile ayırarak yazın"},
+    "usage.client": {"en": "/{command} needs a client id or phone, e.g. /{command} 12", "ru": "/{command} ждёт id клиента или телефон, например /{command} 12", "es": "/{command} necesita el id o el teléfono del cliente, p. ej. /{command} 12", "tr": "/{command} müşteri kimliği veya telefonu ister, ör. /{command} 12"},
+    "usage.client_ref": {"en": "/{command} takes the client's id or phone (find it with /client <name>)", "ru": "/{command} принимает id клиента или телефон (найдите их через /client <имя>)", "es": "/{command} admite el id o el teléfono del cliente (búscalo con /client <nombre>)", "tr": "/{command} müşterinin kimliğini veya telefonunu alır (/client <ad> ile bulun)"},
+    # refusals of the ledger, in the admins' words
+    "error.illegal": {"en": "#{id} is marked “{state}”: that can no longer be done.", "ru": "Запись #{id} сейчас «{state}»: это действие уже невозможно.", "es": "La cita #{id} está «{state}»: eso ya no se puede hacer.", "tr": "#{id} randevusu şu an «{state}»: bu artık yapılamaz."},
+    "error.noshow_early": {"en": "#{id} starts {starts_at}: a no-show can be marked once it has begun.", "ru": "Запись #{id} начинается {starts_at}: неявку можно отметить только после начала.", "es": "La cita #{id} empieza {starts_at}: la ausencia se marca cuando ya ha empezado.", "tr": "#{id} randevusu {starts_at} başlıyor: gelmedi ancak başladıktan sonra işaretlenebilir."},
+    "error.no_appointment": {"en": "There is no appointment #{id}.", "ru": "Записи #{id} нет.", "es": "No existe la cita #{id}.", "tr": "#{id} numaralı randevu yok."},
+    "error.no_client": {"en": "There is no client with id {id}.", "ru": "Клиента с id {id} нет.", "es": "No hay ningún cliente con id {id}.", "tr": "{id} kimlikli müşteri yok."},
+    "error.no_client_phone": {"en": "No client has the phone {phone}.", "ru": "Нет клиента с телефоном {phone}.", "es": "Ningún cliente tiene el teléfono {phone}.", "tr": "{phone} telefonlu müşteri yok."},
+    "error.phone_taken": {"en": "The phone {phone} already belongs to {name} (id {id}).", "ru": "Телефон {phone} уже есть у клиента {name} (id {id}).", "es": "El teléfono {phone} ya es de {name} (id {id}).", "tr": "{phone} telefonu zaten {name} (id {id}) müşterisine ait."},
+    "error.phone": {"en": "I cannot read {text!r} as a phone number; write it with + and the country code, e.g. +79001234567.", "ru": "Не могу прочитать телефон {text!r}; напишите его с + и кодом страны, например +79001234567.", "es": "No puedo leer {text!r} como teléfono; escríbelo con + y el prefijo del país, p. ej. +34600111222.", "tr": "{text!r} telefonunu okuyamıyorum; + ve ülke koduyla yazın, ör. +905321234567."},
+    "error.when": {"en": "I cannot read {text!r} as a date and time; write it like 2026-11-25 14:00.", "ru": "Не могу прочитать дату и время {text!r}; пишите так: 2026-11-25 14:00.", "es": "No puedo leer {text!r} como fecha y hora; escríbelo así: 2026-11-25 14:00.", "tr": "{text!r} tarih ve saat olarak okunamıyor; şöyle yazın: 2026-11-25 14:00."},
+    "error.busy": {"en": "{master} is busy then: #{id}, {client}, {starts_at}.", "ru": "{master} в это время занят(а): запись #{id}, {client}, {starts_at}.", "es": "{master} está ocupado/a a esa hora: cita #{id}, {client}, {starts_at}.", "tr": "{master} o saatte dolu: #{id}, {client}, {starts_at}."},
+    "error.inactive": {"en": "{master} is not working at the salon now.", "ru": "Мастер {master} сейчас не работает в салоне.", "es": "{master} no trabaja ahora en el salón.", "tr": "{master} şu an salonda çalışmıyor."},
+    "error.no_master": {"en": "There is no master {ref!r}. Masters: {names}.", "ru": "Мастер {ref!r} не найден. Мастера: {names}.", "es": "No hay ningún profesional {ref!r}. Profesionales: {names}.", "tr": "{ref!r} adlı usta yok. Ustalar: {names}."},
+    "error.no_service": {"en": "There is no service {ref!r}. Services: {names}.", "ru": "Услуга {ref!r} не найдена. Услуги: {names}.", "es": "No hay ningún servicio {ref!r}. Servicios: {names}.", "tr": "{ref!r} adlı hizmet yok. Hizmetler: {names}."},
+    "error.blocked": {"en": "{name} is blocked from booking: {reason}. To lift it: /unblock {id} <reason>", "ru": "{name}: запись заблокирована ({reason}). Снять блокировку: /unblock {id} <причина>", "es": "{name} tiene las reservas bloqueadas: {reason}. Para desbloquear: /unblock {id} <motivo>", "tr": "{name} için randevu engelli: {reason}. Kaldırmak için: /unblock {id} <sebep>"},
 }
 # fmt: on
 
@@ -209,6 +229,9 @@ class AdminTexts:
     def __call__(self, key: str, /, **values: object) -> str:
         texts = MESSAGES[key]
         return texts.get(self.locale, texts["en"]).format(**values)
+
+    def has(self, key: str) -> bool:
+        return key in MESSAGES
 
     def label(self, label: str) -> str:
         """A board label ("awaiting answer"…) in this language."""

@@ -118,12 +118,16 @@ def next_status(
         allowed = ", ".join(sorted(_VERB[a] for a in allowed_actions(status))) or "nothing"
         raise IllegalTransitionError(
             f"cannot {_VERB[action]} {subject}: it is {_STATE_WORDS[status]} "
-            f"(possible now: {allowed})"
+            f"(possible now: {allowed})",
+            code="illegal" if appointment_id is not None else None,
+            params={"id": appointment_id, "state": status},
         )
     if action is A.MARK_NO_SHOW and now < starts_at:
         raise IllegalTransitionError(
             f"cannot mark {subject} as a no-show: it starts at {starts_at:%Y-%m-%d %H:%M} UTC, "
-            "which has not come yet"
+            "which has not come yet",
+            code="noshow_early" if appointment_id is not None else None,
+            params={"id": appointment_id, "starts_at": starts_at},
         )
     return target
 

@@ -29,10 +29,17 @@ def normalize_phone(raw: str, *, region: str | None, field: str = "phone") -> st
                 f"phone number {text!r} has no country code: {hint}"
                 + ("" if region else " (or set SHOWUP_PHONE_REGION)"),
                 field=field,
+                code="phone",
+                params={"text": text},
             ) from exc
-        raise InvalidInputError(f"{text!r} is not a phone number", field=field) from exc
+        raise InvalidInputError(
+            f"{text!r} is not a phone number", field=field, code="phone", params={"text": text}
+        ) from exc
     if not phonenumbers.is_possible_number(parsed):
         raise InvalidInputError(
-            f"phone number {text!r} has the wrong number of digits", field=field
+            f"phone number {text!r} has the wrong number of digits",
+            field=field,
+            code="phone",
+            params={"text": text},
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

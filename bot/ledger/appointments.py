@@ -70,7 +70,11 @@ class BookingResult:
 async def get_appointment(session: AsyncSession, *, appointment_id: int) -> Appointment:
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
-        raise NotFoundError(f"no appointment with id {appointment_id}")
+        raise NotFoundError(
+            f"no appointment with id {appointment_id}",
+            code="no_appointment",
+            params={"id": appointment_id},
+        )
     return appointment
 
 
@@ -171,7 +175,14 @@ async def _ensure_free(
     if clash is not None:
         raise ConflictError(
             f"master {clash.staff.name} is busy then: appointment {clash.id} for "
-            f"{clash.client.name}, {clash.starts_at:%Y-%m-%d %H:%M}–{clash.ends_at:%H:%M} UTC"
+            f"{clash.client.name}, {clash.starts_at:%Y-%m-%d %H:%M}–{clash.ends_at:%H:%M} UTC",
+            code="busy",
+            params={
+                "master": clash.staff.name,
+                "id": clash.id,
+                "client": clash.client.name,
+                "starts_at": clash.starts_at,
+            },
         )
 
 
@@ -205,7 +216,12 @@ async def book(
     staff = await get_staff(session, staff_id=request.staff_id)
     service = await get_service(session, service_id=request.service_id)
     if not staff.active:
-        raise InvalidInputError(f"master {staff.name} is not active", field="staff_id")
+        raise InvalidInputError(
+            f"master {staff.name} is not active",
+            field="staff_id",
+            code="inactive",
+            params={"master": staff.name},
+        )
     ends_at = request.ends_at or request.starts_at + timedelta(minutes=service.duration_minutes)
     validate_times(request.starts_at, ends_at)
     await _ensure_free(session, staff_id=staff.id, starts_at=request.starts_at, ends_at=ends_at)

@@ -477,7 +477,9 @@ async def booking_terms(
     if client.blocked:
         raise ConflictError(
             f"{client.name} cannot book: {client.blocked_reason or 'blocked by the salon'}. "
-            "An admin can lift it (/unblock)."
+            "An admin can lift it (/unblock).",
+            code="blocked",
+            params={"name": client.name, "id": client.id, "reason": client.blocked_reason},
         )
     state = await standing(session, client=client, now=now, rules=policy.rules)
     if state.rung >= Rung.DEPOSIT:

@@ -33,7 +33,11 @@ async def find_staff(session: AsyncSession, *, ref: str) -> Staff:
     found = await _by_ref(session, Staff, ref)
     if found is None:
         names = ", ".join(s.name for s in await list_staff(session)) or "none yet"
-        raise NotFoundError(f"unknown master {ref!r} (masters: {names})")
+        raise NotFoundError(
+            f"unknown master {ref!r} (masters: {names})",
+            code="no_master",
+            params={"ref": ref, "names": names},
+        )
     return found
 
 
@@ -79,7 +83,11 @@ async def find_service(session: AsyncSession, *, ref: str) -> Service:
     found = await _by_ref(session, Service, ref)
     if found is None:
         names = ", ".join(s.name for s in await list_services(session)) or "none yet"
-        raise NotFoundError(f"unknown service {ref!r} (services: {names})")
+        raise NotFoundError(
+            f"unknown service {ref!r} (services: {names})",
+            code="no_service",
+            params={"ref": ref, "names": names},
+        )
     return found
 
 

@@ -14,7 +14,9 @@ from db.models import Client, ClientIdentity
 async def get_client(session: AsyncSession, *, client_id: int) -> Client:
     client = await session.get(Client, client_id)
     if client is None:
-        raise NotFoundError(f"no client with id {client_id}")
+        raise NotFoundError(
+            f"no client with id {client_id}", code="no_client", params={"id": client_id}
+        )
     return client
 
 
@@ -54,7 +56,11 @@ async def _check_phone_free(
 ) -> None:
     owner = await find_by_phone(session, phone=phone)
     if owner is not None and owner.id != except_id:
-        raise ConflictError(f"phone {phone} already belongs to client {owner.id} ({owner.name})")
+        raise ConflictError(
+            f"phone {phone} already belongs to client {owner.id} ({owner.name})",
+            code="phone_taken",
+            params={"phone": phone, "id": owner.id, "name": owner.name},
+        )
 
 
 async def create_client(

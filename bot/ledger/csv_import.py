@@ -147,7 +147,10 @@ def _parse_known_formats(value: str) -> datetime:
         except ValueError:
             continue
     raise InvalidInputError(
-        f"cannot read {value!r} as a date and time; write it like 2026-11-23 14:00", field="start"
+        f"cannot read {value!r} as a date and time; write it like 2026-11-23 14:00",
+        field="start",
+        code="when",
+        params={"text": value},
     )
 
 

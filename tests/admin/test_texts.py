@@ -75,6 +75,12 @@ async def test_a_russian_salon_reads_russian(
     # lower case on purpose: SQLite must fold Cyrillic too
     [card] = await commands.run("client", "анна", admin="900", channel="telegram")
     unknown, _help = await commands.run("frobnicate", "", admin="900", channel="telegram")
+    [early] = await commands.run("noshow", "1", admin="900", channel="telegram")
+    [missing] = await commands.run("cancel", "99", admin="900", channel="telegram")
+    [typo] = await commands.run("arrived", "завтра", admin="900", channel="telegram")
+    [nails] = await commands.run(
+        "book", "+34600111222 2026-11-25 17:00 Маникюр / Виталий", admin="900", channel="telegram"
+    )
 
     assert board.startswith("Сегодня, ")
     assert "записей: 1" in board
@@ -82,3 +88,12 @@ async def test_a_russian_salon_reads_russian(
     assert "Телефон: +34600111222" in card
     assert "Посещаемость: 1 ждём ответа" in card
     assert unknown == "Неизвестная команда /frobnicate."
+    # the ledger's refusals, worded for the admin, times in the salon's zone
+    local = (clock.now() + timedelta(hours=3)).astimezone(RULES.zone)
+    assert early == (
+        f"/noshow: Запись #1 начинается {AdminTexts('ru').moment(local)}: "
+        "неявку можно отметить только после начала."
+    )
+    assert missing == "/cancel: Записи #99 нет."
+    assert typo == "/arrived: /arrived ждёт номер записи, например /arrived 42"
+    assert nails == "/book: Услуга 'Маникюр' не найдена. Услуги: Стрижка."
