@@ -433,11 +433,14 @@ class TelegramRuntime:
         every update would be refused with 401). Pending updates are kept.
         """
         allowed = sorted(self.dispatcher.resolve_used_update_types())
-        info = await self.bot.get_webhook_info()
-        changed = info.url != url or sorted(info.allowed_updates or allowed) != allowed
-        await self.bot.set_webhook(
-            url, secret_token=secret, allowed_updates=allowed, drop_pending_updates=False
-        )
+        try:
+            info = await self.bot.get_webhook_info()
+            changed = info.url != url or sorted(info.allowed_updates or allowed) != allowed
+            await self.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=allowed, drop_pending_updates=False
+            )
+        except TelegramAPIError as exc:
+            raise ChannelError(str(exc)) from exc
         return WebhookSetup(
             changed=changed,
             last_error=info.last_error_message if info.url == url else None,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
+import socket
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from bot import __version__
 from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
 from bot.api.auth import resolve_api_token
+from bot.channels.base import ChannelError
 from bot.cli.common import (
     Ledger,
     console,
@@ -32,7 +35,10 @@ from bot.scheduling.factory import create_dispatcher, create_scheduler
 from bot.scheduling.scheduler import OutboxScheduler
 
 if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramRuntime
     from bot.cli.messengers import Messengers
+
+logger = logging.getLogger(__name__)
 
 
 def run_command() -> None:
@@ -63,9 +69,34 @@ class _Server(uvicorn.Server):
     (closing the database) half-way and turn Ctrl+C into a traceback.
     """
 
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.startup_done = asyncio.Event()  # listening, or gave up (``started`` tells which)
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.startup_done.set()
+
+
+async def _register_webhook(telegram: TelegramRuntime, url: str, secret: str) -> None:
+    """Register the webhook, saying what Telegram knows of it; a failure is reported, and
+    ShowUp keeps serving (a registration from an earlier start may still deliver)."""
+    try:
+        hook = await telegram.set_webhook(url, secret)
+    except ChannelError as exc:
+        console.print(f"[red]Could not register the Telegram webhook {url}: {exc}[/]")
+        logger.error("telegram setWebhook failed: %s", exc)
+        return
+    verb = "set to" if hook.changed else "kept at"
+    console.print(f"Telegram webhook {verb} {url}, {hook.pending} updates pending")
+    if hook.last_error:
+        console.print(f"[yellow]Telegram's last delivery error there: {hook.last_error}[/]")
 
 
 def _outbox_scheduler(
@@ -192,17 +223,17 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         if scheduler is not None:
             scheduler.start()
         try:
-            if telegram is not None and webhook and secret:
-                hook = await telegram.set_webhook(webhook, secret)
-                verb = "set to" if hook.changed else "kept at"
-                console.print(f"Telegram webhook {verb} {webhook}, {hook.pending} updates pending")
-                if hook.last_error:
-                    console.print(
-                        f"[yellow]Telegram's last delivery error there: {hook.last_error}[/]"
-                    )
-            elif telegram is not None:
+            if telegram is not None and not webhook:
                 telegram.start_polling()
-            await server.serve()
+            serving = asyncio.create_task(server.serve())
+            if telegram is not None and webhook and secret:
+                # registered once the route answers: Telegram starts delivering at once
+                ready = asyncio.create_task(server.startup_done.wait())
+                await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+                ready.cancel()
+                if server.started:
+                    await _register_webhook(telegram, webhook, secret)
+            await serving
         finally:
             if telegram is not None:
                 await telegram.stop()

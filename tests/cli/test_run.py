@@ -233,7 +233,7 @@ async def test_run_in_telegram_webhook_mode(tmp_path: Path, api_emulator: BotApi
     try:
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
             await _until_healthy(http, process)
-            assert api_emulator.webhook_secret == secret  # set before the server starts
+            await _until(lambda: api_emulator.webhook_secret == secret, "setWebhook")
             update = {"update_id": 1, **api_emulator.message_update(900, "/help", language="en")}
             refused = await http.post("/webhooks/telegram", json=update)
             accepted = await http.post(
@@ -251,6 +251,34 @@ async def test_run_in_telegram_webhook_mode(tmp_path: Path, api_emulator: BotApi
     assert f"Telegram webhook kept at {url}" in output
     assert "last delivery error there: Wrong response from the webhook: 401" in output
     assert secret not in output
+
+
+async def test_a_refused_webhook_registration_is_reported_and_serving_goes_on(
+    tmp_path: Path, api_emulator: BotApiEmulator
+) -> None:
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    port = _free_port()
+    api_emulator.fail(
+        "setWebhook", code=400, description="Bad Request: bad webhook: Failed to resolve host"
+    )
+    process = _start(
+        tmp_path,
+        port,
+        telegram_token=TOKEN,
+        telegram_api_base=api_emulator.base,
+        telegram_webhook_url="https://no-such-host.example/webhooks/telegram",
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            await _until_healthy(http, process)
+            await _until(lambda: api_emulator.sent("setWebhook"), "the setWebhook attempt")
+            await asyncio.sleep(0.5)
+            assert process.poll() is None  # still serving
+    finally:
+        output = await asyncio.to_thread(_stop, process)
+    assert process.returncode == 0, output
+    assert "Could not register the Telegram webhook" in output
+    assert "bad webhook: Failed to resolve host" in output
 
 
 async def test_link_prints_a_single_use_deep_link(
