@@ -11,10 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import AppointmentStatus
+from bot.domain.policy import MarkKind
 from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
-from db.models import Appointment, AppointmentEvent, MessageLog, OutboxStatus, ScheduledMessage
+from db.models import (
+    Appointment,
+    AppointmentEvent,
+    ClientEvent,
+    MessageLog,
+    OutboxStatus,
+    ScheduledMessage,
+)
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: "awaiting answer",
@@ -31,6 +39,7 @@ CANCELLED_LATE = "cancelled late"
 Extra = tuple[str, str]
 DEPOSIT, DOUBLE_PRICE, DISCOUNT = "deposit", "double", "discount"
 READ = "read"  # the client opened our message (WhatsApp read receipt)
+EXCUSED = "excused"  # a late cancellation let go: the client explained an illness or emergency
 #: a mark per label, so a glance at a phone screen tells the day
 MARKS = {
     "awaiting answer": "⏳",
@@ -96,6 +105,13 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
             )
         )
     )
+    excused = set(
+        await session.scalars(
+            select(ClientEvent.appointment_id).where(
+                ClientEvent.appointment_id.in_(ids), ClientEvent.kind == MarkKind.EXCUSED.value
+            )
+        )
+    )
     rows = []
     for appointment in appointments:
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
@@ -110,7 +126,9 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
-                extras=booking_extras(appointment) + ((READ, ""),) * (appointment.id in seen),
+                extras=booking_extras(appointment)
+                + ((READ, ""),) * (appointment.id in seen)
+                + ((EXCUSED, ""),) * (appointment.id in excused),
                 channels=",".join(
                     sorted({i.channel for i in appointment.client.identities if not i.unreachable})
                 ),

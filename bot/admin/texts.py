@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "label.no-show": {"en": "no-show", "ru": "неявка", "es": "no se presentó", "tr": "gelmedi"},
     "extra.deposit": {"en": "💰 deposit {amount}", "ru": "💰 предоплата {amount}", "es": "💰 depósito {amount}", "tr": "💰 kapora {amount}"},
     "extra.double": {"en": "double price (last visit missed)", "ru": "двойная цена (прошлый визит пропущен)", "es": "precio doble (faltó a la última cita)", "tr": "çift ücret (son randevuya gelmedi)"},
+    "extra.excused": {"en": "excused: illness or emergency", "ru": "по уважительной причине: болезнь или форс-мажор", "es": "justificada: enfermedad o imprevisto", "tr": "mazeretli: hastalık veya acil durum"},
     "extra.read": {"en": "👁 read", "ru": "👁 прочитано", "es": "👁 leído", "tr": "👁 okundu"},
     # commands
     "unknown": {"en": "Unknown command /{command}.", "ru": "Неизвестная команда /{command}.", "es": "Comando desconocido /{command}.", "tr": "Bilinmeyen komut /{command}."},

@@ -455,6 +455,9 @@ async def test_a_late_cancellation_for_illness_is_excused_once(salon: Salon_) ->
     assert (await salon.appointment(first)).status is AppointmentStatus.CANCELLED
     assert "this time it does not count as a late cancellation" in answer
     assert await salon.strikes() == (0.0, Rung.NONE)
+    cancelled = await salon.appointment(first)
+    [board] = await salon.admin(f"/day {cancelled.starts_at.astimezone(salon.policy.zone):%F}")
+    assert "cancelled late · excused: illness or emergency" in board
 
     second = await salon.book(in_minutes=120)
     [answer] = await salon.client_says("Опять заболела, извините, не смогу прийти")
