@@ -283,13 +283,20 @@ class WhatsAppReceiver:
                 logger.info("whatsapp message %s delivered again; already handled", message_id)
                 continue
             handled += 1
-            replies = await self._hub.from_client(message)
+            try:  # one message failing must not cost the others of the same body
+                replies = await self._hub.from_client(message)
+            except Exception:
+                logger.exception("whatsapp message %s could not be handled", message_id)
+                continue
             await self._mark_read(message_id)
             await self._answer(message, replies)
         for status in statuses:
-            await self._hub.delivery_status(
-                CHANNEL, status.message_id, status.status, status.error
-            )
+            try:
+                await self._hub.delivery_status(
+                    CHANNEL, status.message_id, status.status, status.error
+                )
+            except Exception:
+                logger.exception("whatsapp status of %s could not be recorded", status.message_id)
         return handled
 
     async def _mark_read(self, message_id: str) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
-from bot.channels.base import InboundMessage
+from bot.channels.base import DialogReply, InboundMessage
 from bot.domain.appointments import AppointmentStatus
+from bot.hub.desk import Desk
 from db.models import (
     Appointment,
     Client,
@@ -300,6 +302,31 @@ async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
     [first] = wa.graph.of_type("text")
     assert "How did you hear about Test Salon" in first["text"]["body"]
     assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
+
+
+async def test_a_message_that_fails_does_not_cost_the_others_of_its_body(
+    wa: WhatsAppSide, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    appointment_id = await _book(wa)
+    handle = Desk.from_client
+
+    async def fragile(self: Desk, message: InboundMessage) -> list[DialogReply]:
+        if message.text == "boom":
+            raise RuntimeError("a bug met an unusual message")
+        return await handle(self, message)
+
+    monkeypatch.setattr(Desk, "from_client", fragile)
+    body = text(WA_ID, "Lo siento, no podré ir")
+    value = body["entry"][0]["changes"][0]["value"]
+    first = text(WA_ID, "boom")["entry"][0]["changes"][0]["value"]["messages"][0]
+    value["messages"] = [first, *value["messages"]]
+
+    response = await wa.post(body)
+
+    assert response.status_code == 200
+    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED  # the second one
+    assert "could not be handled" in caplog.text
+    assert "a bug met an unusual message" in caplog.text
 
 
 async def test_malformed_parts_are_skipped_and_good_messages_next_to_them_kept(
