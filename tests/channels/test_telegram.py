@@ -357,35 +357,40 @@ async def test_deep_link_links_once(
     assert all(external != "223" for external, _ in identities)
 
 
-async def test_webhook_checks_the_secret_and_feeds_updates(
-    telegram: Telegram, tg_settings: object, caplog: pytest.LogCaptureFixture
-) -> None:
-    secret = "s3cret-value-for-the-webhook"
+SECRET = "s3cret-value-for-the-webhook"
+
+
+def _webhook_client(telegram: Telegram, settings: object) -> httpx.AsyncClient:
+    """An HTTP client of an app serving only the Telegram webhook, with ``SECRET``."""
     app = create_app(
-        settings=tg_settings,  # type: ignore[arg-type]
+        settings=settings,  # type: ignore[arg-type]
         session_factory=telegram.sessions,
         api_token=API_TOKEN,
         clock=telegram.clock,
-        webhooks=[telegram_router(telegram.runtime, secret)],
+        webhooks=[telegram_router(telegram.runtime, SECRET)],
     )
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://showup.test")
+
+
+async def test_webhook_checks_the_secret_and_feeds_updates(
+    telegram: Telegram, tg_settings: object, caplog: pytest.LogCaptureFixture
+) -> None:
     update = telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://showup.test"
-    ) as client:
+    async with _webhook_client(telegram, tg_settings) as client:
         wrong = await client.post(
             "/webhooks/telegram", json=update, headers={SECRET_HEADER: "nope"}
         )
         missing = await client.post("/webhooks/telegram", json=update)
         assert telegram.api.sent(chat_id=ADMIN_ID) == []
         garbage = await client.post(
-            "/webhooks/telegram", content=b"{not json", headers={SECRET_HEADER: secret}
+            "/webhooks/telegram", content=b"{not json", headers={SECRET_HEADER: SECRET}
         )
         no_id = {key: value for key, value in update.items() if key != "update_id"}
         incomplete = await client.post(
-            "/webhooks/telegram", json=no_id, headers={SECRET_HEADER: secret}
+            "/webhooks/telegram", json=no_id, headers={SECRET_HEADER: SECRET}
         )
         right = await client.post(
-            "/webhooks/telegram", json=update, headers={SECRET_HEADER: secret}
+            "/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET}
         )
     assert (wrong.status_code, missing.status_code) == (401, 401)
     assert (garbage.status_code, incomplete.status_code) == (400, 400)
@@ -483,21 +488,11 @@ async def test_voice_notes_and_photos_go_to_the_admins(telegram: Telegram) -> No
 async def test_a_webhook_update_delivered_twice_is_handled_once(
     telegram: Telegram, tg_settings: object
 ) -> None:
-    secret = "s3cret-value-for-the-webhook"
-    app = create_app(
-        settings=tg_settings,  # type: ignore[arg-type]
-        session_factory=telegram.sessions,
-        api_token=API_TOKEN,
-        clock=telegram.clock,
-        webhooks=[telegram_router(telegram.runtime, secret)],
-    )
     update = telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://showup.test"
-    ) as client:
+    async with _webhook_client(telegram, tg_settings) as client:
         for _ in range(2):
             posted = await client.post(
-                "/webhooks/telegram", json=update, headers={SECRET_HEADER: secret}
+                "/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET}
             )
             assert posted.status_code == 200
             await telegram.runtime.idle()
