@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.texts import AdminTexts
 from bot.domain.appointments import AppointmentStatus
-from bot.domain.policy import AttendanceRules, Reason
+from bot.domain.policy import AttendanceRules, MarkKind, Reason
 from bot.ledger.appointments import list_appointments
 from bot.ledger.attendance import standing
-from db.models import Appointment, AppointmentEvent, NoShowFollowUp
+from db.models import Appointment, AppointmentEvent, ClientEvent, NoShowFollowUp
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class NoShowReport:
     appointments: int  # that started in the period
     missed: list[MissedVisit]
     late_cancels: int
+    excused: int  # late cancellations let go: illness or an emergency
     reasons: Counter[Reason]
     unexplained: int
 
@@ -82,6 +83,15 @@ async def noshow_report(
             Appointment.late_cancel.is_(True),
         )
     )
+    excused = await session.scalar(
+        select(func.count())
+        .select_from(ClientEvent)
+        .where(
+            ClientEvent.kind == MarkKind.EXCUSED.value,
+            ClientEvent.created_at >= start,
+            ClientEvent.created_at <= now,
+        )
+    )
     followups = {
         f.appointment_id: f
         for f in await session.scalars(
@@ -105,6 +115,7 @@ async def noshow_report(
         appointments=total or 0,
         missed=visits,
         late_cancels=late or 0,
+        excused=excused or 0,
         reasons=reasons,
         unexplained=unexplained,
     )
@@ -121,6 +132,7 @@ def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> lis
             late=report.late_cancels,
             late_rate=f"{report.late_cancel_rate:.0%}",
         )
+        + (texts("report.excused", n=report.excused) if report.excused else "")
     ]
     if report.missed:
         why = [f"{texts(f'reason.{reason}')} {n}" for reason, n in report.reasons.most_common()]

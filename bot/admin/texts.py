@@ -71,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "override.unblock": {"en": "{name} (id {id}): unblocked: bookings are accepted again. Recorded with your name.", "ru": "{name} (id {id}): разблокирован(а), записи снова принимаются. Записано с вашим именем.", "es": "{name} (id {id}): desbloqueado/a, se aceptan reservas de nuevo. Queda registrado a tu nombre.", "tr": "{name} (id {id}): engel kalktı, randevu yeniden alınır. Adınızla kaydedildi."},
     # the no-show report
     "report.head": {"en": "No-shows in the last {days} day(s): {missed} of {total} appointments ({rate}); late cancellations: {late} ({late_rate})", "ru": "Неявки за {days} дн.: {missed} из {total} записей ({rate}); поздние отмены: {late} ({late_rate})", "es": "Ausencias en los últimos {days} día(s): {missed} de {total} citas ({rate}); cancelaciones tardías: {late} ({late_rate})", "tr": "Son {days} günde gelmeyenler: {total} randevudan {missed} ({rate}); geç iptaller: {late} ({late_rate})"},
+    "report.excused": {"en": ", {n} excused (illness or emergency)", "ru": ", из них по уважительной причине: {n}", "es": ", {n} justificada(s) (enfermedad o imprevisto)", "tr": ", {n} mazeretli (hastalık veya acil durum)"},
     "report.why": {"en": "Why: {reasons}", "ru": "Причины: {reasons}", "es": "Motivos: {reasons}", "tr": "Nedenler: {reasons}"},
     "report.unexplained": {"en": "no explanation {n}", "ru": "без объяснения {n}", "es": "sin explicación {n}", "tr": "açıklamasız {n}"},
     "report.strikes": {"en": "strikes {n}", "ru": "нарушений {n}", "es": "faltas {n}", "tr": "ihlal {n}"},

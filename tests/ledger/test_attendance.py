@@ -471,6 +471,9 @@ async def test_a_late_cancellation_for_illness_is_excused_once(salon: Salon_) ->
     assert "this counts as a late cancellation" in answer
     kinds = [kind for kind, _ in await salon.events()]
     assert kinds == ["excused", "late_cancel", "late_cancel", "rung:warned"]
+    [report] = await salon.admin("/noshows")
+    assert "late cancellations: 3 (" in report
+    assert report.endswith("), 1 excused (illness or emergency)")
     assert await salon.strikes() == (1.0, Rung.WARNING)
 
 
