@@ -38,7 +38,7 @@ TEMPLATED = (
     "loyalty_reward",
     "admin_message",
 )
-FLAGS = frozenset({"late", "excused", "rescheduled"})
+FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
 OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes"})
 NAMES_FILE = "whatsapp_templates.yaml"
 _MARK = re.compile("\x00(\\w+)\x00")
