@@ -128,6 +128,10 @@ class Hub(Protocol):
         """True the first time an update id arrives; False for a platform's retry of it."""
         ...
 
+    async def forget_delivery(self, channel: str, update_id: str) -> None:
+        """Withdraw an update's receipt: its handling failed, the platform's retry is welcome."""
+        ...
+
     async def delivery_status(
         self, channel: str, message_id: str, status: str, error: str | None
     ) -> None:

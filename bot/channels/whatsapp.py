@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,6 +58,7 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
 MAX_BUTTONS = 3
+HANDLING_ATTEMPTS = 5  # a message that fails this often is given up (and logged)
 PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
 KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
 
@@ -248,6 +249,14 @@ def _message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
     )
 
 
+@dataclass(slots=True)
+class Received:
+    """What a webhook body brought: messages handled now, and messages to be delivered again."""
+
+    new: int = 0
+    failed: int = 0
+
+
 class WhatsAppReceiver:
     """Hands a verified webhook body to the hub and answers the client on WhatsApp."""
 
@@ -256,40 +265,33 @@ class WhatsAppReceiver:
         self._channel = channel
         self._clock = clock
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._failures: dict[str, int] = {}  # message id → failed handling attempts
 
-    def feed(self, body: dict[str, Any]) -> None:
-        """Handle a body in the background, so the webhook answers Meta at once."""
-        task = asyncio.create_task(self._guarded(body))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def receive(self, body: dict[str, Any]) -> Received:
+        """Take a verified webhook body: each new message goes to the hub now (its answers are
+        sent in the background, so Meta gets its 200 at once).
 
-    async def idle(self) -> None:
-        """Wait until every body fed so far is handled (shutdown, tests)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def _guarded(self, body: dict[str, Any]) -> None:
-        try:
-            await self.handle(body)
-        except Exception:
-            logger.exception("whatsapp webhook body could not be handled")
-
-    async def handle(self, body: dict[str, Any]) -> int:
-        """Process one webhook body; returns how many new messages it held."""
+        A message whose handling fails gets its receipt withdrawn, so that Meta's redelivery
+        (it retries until the webhook answers 200) is handled rather than ignored as a
+        duplicate; after ``HANDLING_ATTEMPTS`` failures it is given up, with an error in the log.
+        The other messages of the body are handled either way, and only once.
+        """
         messages, statuses = parse_update(body)
-        handled = 0
+        received = Received()
         for message_id, message in messages:
             if not await self._hub.first_delivery(CHANNEL, message_id):
                 logger.info("whatsapp message %s delivered again; already handled", message_id)
                 continue
-            handled += 1
-            try:  # one message failing must not cost the others of the same body
+            try:
                 replies = await self._hub.from_client(message)
             except Exception:
                 logger.exception("whatsapp message %s could not be handled", message_id)
+                if await self._retry_later(message_id):
+                    received.failed += 1
                 continue
-            await self._mark_read(message_id)
-            await self._answer(message, replies)
+            received.new += 1
+            self._failures.pop(message_id, None)
+            self._spawn(self._respond(message_id, message, replies))
         for status in statuses:
             try:
                 await self._hub.delivery_status(
@@ -297,7 +299,43 @@ class WhatsAppReceiver:
                 )
             except Exception:
                 logger.exception("whatsapp status of %s could not be recorded", status.message_id)
-        return handled
+        return received
+
+    async def idle(self) -> None:
+        """Wait until every answer started so far is sent (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def _retry_later(self, message_id: str) -> bool:
+        """Withdraw the receipt so Meta's next delivery is handled; False once given up."""
+        attempts = self._failures.get(message_id, 0) + 1
+        if attempts >= HANDLING_ATTEMPTS:
+            self._failures.pop(message_id, None)
+            logger.error(
+                "whatsapp message %s failed %d times; given up", message_id, HANDLING_ATTEMPTS
+            )
+            return False
+        self._failures[message_id] = attempts
+        try:
+            await self._hub.forget_delivery(CHANNEL, message_id)
+        except Exception:
+            logger.exception("whatsapp message %s: receipt not withdrawn; it is lost", message_id)
+            return False
+        return True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respond(
+        self, message_id: str, message: InboundMessage, replies: Sequence[DialogReply]
+    ) -> None:
+        try:
+            await self._mark_read(message_id)
+            await self._answer(message, replies)
+        except Exception:
+            logger.exception("answering whatsapp message %s failed", message_id)
 
     async def _mark_read(self, message_id: str) -> None:
         """Blue ticks for the client: their message reached the salon."""

@@ -319,6 +319,15 @@ class Desk:
                 return False
         return True
 
+    async def forget_delivery(self, channel: str, update_id: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(
+                delete(WebhookReceipt).where(
+                    WebhookReceipt.channel == channel, WebhookReceipt.external_id == update_id
+                )
+            )
+            await session.commit()
+
     async def prune_receipts(self, *, older_than: timedelta = RECEIPTS_KEPT) -> int:
         """Forget update ids old enough that no platform will deliver them again."""
         async with self._sessions() as session:

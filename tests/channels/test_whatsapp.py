@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.channels.base import DialogReply, InboundMessage
+from bot.channels.whatsapp import HANDLING_ATTEMPTS
 from bot.domain.appointments import AppointmentStatus
 from bot.hub.desk import Desk
 from db.models import (
@@ -304,29 +305,54 @@ async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
     assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
 
 
-async def test_a_message_that_fails_does_not_cost_the_others_of_its_body(
+async def test_a_message_that_fails_is_taken_again_when_meta_redelivers(
     wa: WhatsAppSide, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     appointment_id = await _book(wa)
+    await wa.outbox.drain()
     handle = Desk.from_client
+    outages = [RuntimeError("database is locked")]  # the first attempt at "¿hay parking?" fails
 
-    async def fragile(self: Desk, message: InboundMessage) -> list[DialogReply]:
-        if message.text == "boom":
-            raise RuntimeError("a bug met an unusual message")
+    async def flaky(self: Desk, message: InboundMessage) -> list[DialogReply]:
+        if message.text == "¿Hay parking?" and outages:
+            raise outages.pop()
         return await handle(self, message)
 
-    monkeypatch.setattr(Desk, "from_client", fragile)
+    monkeypatch.setattr(Desk, "from_client", flaky)
     body = text(WA_ID, "Lo siento, no podré ir")
     value = body["entry"][0]["changes"][0]["value"]
-    first = text(WA_ID, "boom")["entry"][0]["changes"][0]["value"]["messages"][0]
-    value["messages"] = [first, *value["messages"]]
+    question = text(WA_ID, "¿Hay parking?")["entry"][0]["changes"][0]["value"]["messages"][0]
+    value["messages"] = [*value["messages"], question]
 
-    response = await wa.post(body)
+    first = await wa.post(body)
 
-    assert response.status_code == 200
-    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED  # the second one
+    assert first.status_code == 503  # Meta will deliver the body again
+    assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED  # the other one
     assert "could not be handled" in caplog.text
-    assert "a bug met an unusual message" in caplog.text
+    answers = len(wa.graph.of_type("text"))
+
+    again = await wa.post(body)
+
+    assert again.status_code == 200
+    async with wa.sessions() as session:
+        items = [(i.kind, i.text) for i in await session.scalars(select(InboxItem))]
+    assert items == [("other", "¿Hay parking?")]  # handled now, once
+    assert len(wa.graph.of_type("text")) == answers + 1  # the cancellation is not answered twice
+
+
+async def test_a_message_that_keeps_failing_is_given_up(
+    wa: WhatsAppSide, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(self: Desk, message: InboundMessage) -> list[DialogReply]:
+        raise RuntimeError("a bug met an unusual message")
+
+    monkeypatch.setattr(Desk, "from_client", broken)
+    body = text(WA_ID, "boom")
+
+    codes = [(await wa.post(body)).status_code for _ in range(HANDLING_ATTEMPTS + 1)]
+
+    assert codes == [503] * (HANDLING_ATTEMPTS - 1) + [200, 200]
+    assert f"failed {HANDLING_ATTEMPTS} times; given up" in caplog.text
 
 
 async def test_malformed_parts_are_skipped_and_good_messages_next_to_them_kept(

@@ -52,7 +52,8 @@ def whatsapp_router(
 ) -> APIRouter:
     """``GET /webhooks/whatsapp``: Meta's subscription handshake. ``POST``: updates, each
     checked against ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the app secret)
-    before anything is parsed; 403 and nothing processed otherwise."""
+    before anything is parsed; 403 and nothing processed otherwise. 503 when a message could not
+    be handled: Meta delivers the body again, and only what was not handled is handled then."""
     router = APIRouter(tags=["webhooks"])
     key = app_secret.encode()
 
@@ -83,7 +84,12 @@ def whatsapp_router(
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "body is not JSON") from None
         if not isinstance(body, dict):
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "body is not a JSON object")
-        receiver.feed(body)
+        received = await receiver.receive(body)
+        if received.failed:  # Meta delivers the body again; what was handled is not repeated
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                f"{received.failed} message(s) could not be handled now; deliver them again",
+            )
         return {"ok": True}
 
     return router
