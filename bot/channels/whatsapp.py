@@ -249,14 +249,6 @@ def _message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
     )
 
 
-@dataclass(slots=True)
-class Received:
-    """What a webhook body brought: messages handled now, and messages to be delivered again."""
-
-    new: int = 0
-    failed: int = 0
-
-
 class WhatsAppReceiver:
     """Hands a verified webhook body to the hub and answers the client on WhatsApp."""
 
@@ -267,9 +259,10 @@ class WhatsAppReceiver:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._failures: dict[str, int] = {}  # message id → failed handling attempts
 
-    async def receive(self, body: dict[str, Any]) -> Received:
+    async def receive(self, body: dict[str, Any]) -> int:
         """Take a verified webhook body: each new message goes to the hub now (its answers are
-        sent in the background, so Meta gets its 200 at once).
+        sent in the background, so Meta gets its 200 at once). Returns how many messages must
+        be delivered again.
 
         A message whose handling fails gets its receipt withdrawn, so that Meta's redelivery
         (it retries until the webhook answers 200) is handled rather than ignored as a
@@ -277,7 +270,7 @@ class WhatsAppReceiver:
         The other messages of the body are handled either way, and only once.
         """
         messages, statuses = parse_update(body)
-        received = Received()
+        failed = 0
         for message_id, message in messages:
             if not await self._hub.first_delivery(CHANNEL, message_id):
                 logger.info("whatsapp message %s delivered again; already handled", message_id)
@@ -286,10 +279,8 @@ class WhatsAppReceiver:
                 replies = await self._hub.from_client(message)
             except Exception:
                 logger.exception("whatsapp message %s could not be handled", message_id)
-                if await self._retry_later(message_id):
-                    received.failed += 1
+                failed += await self._retry_later(message_id)
                 continue
-            received.new += 1
             self._failures.pop(message_id, None)
             self._spawn(self._respond(message_id, message, replies))
         for status in statuses:
@@ -299,7 +290,7 @@ class WhatsAppReceiver:
                 )
             except Exception:
                 logger.exception("whatsapp status of %s could not be recorded", status.message_id)
-        return received
+        return failed
 
     async def idle(self) -> None:
         """Wait until every answer started so far is sent (shutdown, tests)."""

@@ -84,11 +84,11 @@ def whatsapp_router(
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "body is not JSON") from None
         if not isinstance(body, dict):
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "body is not a JSON object")
-        received = await receiver.receive(body)
-        if received.failed:  # Meta delivers the body again; what was handled is not repeated
+        failed = await receiver.receive(body)
+        if failed:  # Meta delivers the body again; what was handled is not repeated
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
-                f"{received.failed} message(s) could not be handled now; deliver them again",
+                f"{failed} message(s) could not be handled now; deliver them again",
             )
         return {"ok": True}
 
