@@ -137,13 +137,10 @@ class AdminCommands:
 
     def _explain(self, error: ShowUpError) -> str:
         """An error in the admins' language when it has a ``code`` worded in the admin texts."""
-        if not isinstance(error, DomainError) or error.code is None:
-            return str(error)
-        code = error.code
-        if not self._t.has(f"error.{code}"):
-            return str(error)
+        if not isinstance(error, DomainError) or not self._t.has(f"error.{error.code}"):
+            return str(error)  # no code (or none worded yet): the English message
         values = {name: self._shown(value) for name, value in error.params.items()}
-        return self._t(f"error.{code}", **values)
+        return self._t(f"error.{error.code}", **values)
 
     def _shown(self, value: object) -> object:
         if isinstance(value, AppointmentStatus):

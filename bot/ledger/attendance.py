@@ -355,18 +355,18 @@ async def after_late_cancel(
     policy: AttendancePolicy,
     now: datetime,
     text: str | None = None,
-) -> MarkKind:
+) -> None:
     """A late cancellation is a strike of ``late_cancel_weight``, unless ``text`` (the client's
     words) explains it by illness or an emergency and the policy excuses it."""
     before = f"cancelled {_hours(appointment.starts_at - now)} before the start"
-    reason = classify_reason(text) if text else None
+    reason = classify_reason(text) if text else Reason.OTHER
     history = _marks(await _history(session, appointment.client_id))
-    if reason is not None and excused(history, reason=reason, now=now, rules=policy.rules):
+    if excused(history, reason=reason, now=now, rules=policy.rules):
         kind = MarkKind.EXCUSED
         why = f"{before}, explained ({reason.value}): excused"
     else:
         kind = MarkKind.LATE_CANCEL
-        why = f"{before}, explained ({reason.value})" if reason is not None else before
+        why = before if reason is Reason.OTHER else f"{before}, explained ({reason.value})"
     await _mark(
         session,
         client_id=appointment.client_id,
@@ -376,7 +376,6 @@ async def after_late_cancel(
         policy=policy,
         now=now,
     )
-    return kind
 
 
 async def late_cancel_excused(session: AsyncSession, *, appointment_id: int) -> bool:
