@@ -39,6 +39,7 @@ class TemplateMessage:
     name: str
     language: str
     body: tuple[str, ...]
+    fallback: TemplateMessage | None = None  # a plainer template, if this one is not approved
 
 
 @dataclass(frozen=True, slots=True)

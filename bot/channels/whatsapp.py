@@ -30,6 +30,7 @@ from pywa_async.errors import (
     MessageUndeliverable,
     RecipientNotInAllowedList,
     ReEngagementMessage,
+    TemplateNotExists,
     ThrottlingError,
     TooManyMessages,
     WhatsAppError,
@@ -47,6 +48,7 @@ from bot.channels.base import (
     OutboundMessage,
     PermanentSendError,
     SendReceipt,
+    TemplateMessage,
     TransientSendError,
     retrying,
 )
@@ -158,6 +160,21 @@ class WhatsAppChannel:
                 "the client has not written in the last 24 hours and no approved template "
                 "carries this message"
             )
+        while True:
+            try:
+                return await self._send_template(message, template)
+            except TemplateNotExists:
+                if template.fallback is None:
+                    raise
+                logger.warning(
+                    "whatsapp template %s (%s) is not approved: sent %s instead",
+                    template.name,
+                    template.language,
+                    template.fallback.name,
+                )
+                template = template.fallback
+
+    async def _send_template(self, message: OutboundMessage, template: TemplateMessage) -> str:
         components: list[dict[str, Any]] = []
         if template.body:
             components.append(

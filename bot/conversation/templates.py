@@ -3,15 +3,19 @@
 Outside WhatsApp's 24-hour window a business may only send pre-approved templates: fixed text
 with numbered parameters ``{{1}}``, and quick-reply buttons. Each script ShowUp sends on its own
 (confirmation, reminders, no-show follow-up, policy news, an admin's reply) becomes one template
-per language: the script rendered with every value variable as a parameter. Conditional parts
-(``{% if late %}``, ``{% if deposit %}``…) take their "no" branch, so a template is the plain
-version of its script. ``showup whatsapp templates`` prints them for submission; the names and
-languages can be changed per script and locale in ``<scripts>/whatsapp_templates.yaml``.
+per language: the script rendered with every value variable as a parameter. Yes/no flags
+(``{% if late %}``) take their "no" branch. An optional value that adds text (``{% if deposit %}``
+in the booking confirmation) makes a variant per combination: ``showup_booking_confirmation`` and
+``showup_booking_confirmation_deposit``…; a message uses the variant of the values it has, and
+falls back to the plain template while its variant is not approved. ``showup whatsapp
+templates`` prints them all for submission; the names (a variant adds ``_deposit``…) and languages
+can be changed per script and locale in ``<scripts>/whatsapp_templates.yaml``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,6 +59,7 @@ class TemplateSpec:
     params: tuple[str, ...]  # the variable behind each number
     buttons: tuple[tuple[str, str], ...]  # (intent, label) of each quick reply
     category: str = "UTILITY"
+    optional: frozenset[str] = frozenset()  # the optional parts the script has
 
     def for_meta(self) -> dict[str, Any]:
         """The definition to submit (WhatsApp Manager or POST /message_templates)."""
@@ -90,7 +95,7 @@ class WhatsAppTemplates:
     def __init__(self, book: ScriptBook, names: Mapping[tuple[str, str], tuple[str, str]]) -> None:
         self._book = book
         self._names = dict(names)
-        self._specs: dict[tuple[str, str], TemplateSpec] = {}
+        self._specs: dict[tuple[str, str, frozenset[str]], TemplateSpec] = {}
 
     @classmethod
     def load(cls, book: ScriptBook, directory: Path) -> WhatsAppTemplates:
@@ -121,36 +126,64 @@ class WhatsAppTemplates:
                 templates.spec(script, locale)
         return templates
 
-    def spec(self, script: str, locale: str) -> TemplateSpec:
+    def spec(self, script: str, locale: str, shown: frozenset[str] = frozenset()) -> TemplateSpec:
+        """The template of ``script``; ``shown`` names the optional parts it includes."""
         resolved = self._book.locale_of(script, locale)
-        key = (resolved, script)
+        key = (resolved, script, shown)
         if key not in self._specs:
-            self._specs[key] = self._derive(script, resolved)
+            self._specs[key] = self._derive(script, resolved, shown)
         return self._specs[key]
 
+    def optional_parts(self, script: str, locale: str) -> frozenset[str]:
+        """The optional values (``deposit``, ``discount``…) that add text to ``script``: each
+        combination of them is a template of its own (Meta templates have no conditions)."""
+        return self.spec(script, locale).optional
+
     def all(self) -> list[TemplateSpec]:
-        return [self.spec(script, locale) for locale in SUPPORTED_LOCALES for script in TEMPLATED]
+        specs = []
+        for locale in SUPPORTED_LOCALES:
+            for script in TEMPLATED:
+                parts = sorted(self.optional_parts(script, locale))
+                for size in range(len(parts) + 1):
+                    for shown in itertools.combinations(parts, size):
+                        specs.append(self.spec(script, locale, frozenset(shown)))
+        return specs
 
     def message(
         self, script: str, locale: str, variables: Mapping[str, object]
     ) -> TemplateMessage:
-        spec = self.spec(script, locale)
+        """The template form of a message with these values; one with optional parts carries
+        the plain template as its fallback, for while its own is not approved."""
+        plain = self._message(self.spec(script, locale), variables)
+        shown = frozenset(
+            name for name in self.optional_parts(script, locale) if variables.get(name)
+        )
+        if not shown:
+            return plain
+        full = self._message(self.spec(script, locale, shown), variables)
+        return dataclasses.replace(full, fallback=plain)
+
+    @staticmethod
+    def _message(spec: TemplateSpec, variables: Mapping[str, object]) -> TemplateMessage:
         body = tuple(str(variables.get(name) or "") or EMPTY for name in spec.params)
         return TemplateMessage(name=spec.name, language=spec.language, body=body)
 
-    def _derive(self, script: str, locale: str) -> TemplateSpec:
+    def _derive(self, script: str, locale: str, shown: frozenset[str]) -> TemplateSpec:
         marked: dict[str, object] = {}
         for name in SCRIPT_VARIABLES:
             if name in FLAGS:
                 marked[name] = False
             else:
                 marked[name] = f"\x00{name}\x00"
-        for name in OPTIONAL:  # a value used only to choose a branch takes the "no" branch
+        optional = set()
+        for name in OPTIONAL:  # a value only some messages have: the "no" branch unless shown
             with_value, _ = self._book.render_named(script, locale=locale, variables=marked)
             without = {**marked, name: ""}
             without_value, _ = self._book.render_named(script, locale=locale, variables=without)
             if with_value.replace(f"\x00{name}\x00", "") != without_value:
-                marked = without
+                optional.add(name)
+                if name not in shown:
+                    marked = without
         text, labels = self._book.render_named(script, locale=locale, variables=marked)
         params: list[str] = []
 
@@ -163,11 +196,12 @@ class WhatsAppTemplates:
         return TemplateSpec(
             script=script,
             locale=locale,
-            name=name,
+            name="_".join([name, *sorted(shown & optional)]),
             language=language,
             body=body,
             params=tuple(params),
             buttons=tuple(labels.items()),
+            optional=frozenset(optional),
         )
 
 

@@ -4,6 +4,7 @@ emulator, Meta-shaped signed webhooks into the real app, a real database."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, update
@@ -168,6 +169,43 @@ async def test_inside_the_window_reminders_carry_interactive_buttons(wa: WhatsAp
 
     await wa.post(button_reply(WA_ID, ids[1], titles[1]))
     assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED
+
+
+async def _book_with_deposit(wa: WhatsAppSide) -> None:
+    appointment_id = await _book(wa)
+    async with wa.sessions() as session:  # the policy asked this client for a deposit
+        await session.execute(
+            update(Appointment)
+            .where(Appointment.id == appointment_id)
+            .values(deposit_due=Decimal("15.00"))
+        )
+        await session.commit()
+
+
+async def test_a_deposit_booking_is_confirmed_with_the_deposit_template(wa: WhatsAppSide) -> None:
+    await _book_with_deposit(wa)
+
+    await wa.outbox.drain()
+
+    [confirmation] = wa.graph.of_type("template")
+    assert confirmation["template"]["name"] == "showup_booking_confirmation_deposit"
+    values = [p["text"] for p in confirmation["template"]["components"][0]["parameters"]]
+    assert values[-1] == "15,00\xa0€"  # the deposit, written the Spanish way
+
+
+async def test_an_unapproved_variant_falls_back_to_the_plain_template(
+    wa: WhatsAppSide, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _book_with_deposit(wa)
+    wa.graph.fail(
+        132001, "Template name does not exist in the translation", message_type="template"
+    )
+
+    await wa.outbox.drain()
+
+    [confirmation] = wa.graph.of_type("template")  # the refused call is not recorded
+    assert confirmation["template"]["name"] == "showup_booking_confirmation"
+    assert "showup_booking_confirmation_deposit (es) is not approved" in caplog.text
 
 
 async def test_window_closed_meanwhile_falls_back_to_the_template(wa: WhatsAppSide) -> None:

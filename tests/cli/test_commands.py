@@ -190,6 +190,8 @@ def test_whatsapp_templates_for_submission(tmp_path: Path) -> None:
     assert "¡Hola, {{1}}! Te recordamos tu cita: {{2}} con {{3}}" in readable.stdout
     assert "[quick reply] Sí, iré" in readable.stdout
     assert "showup_reminder_ask · ru" not in readable.stdout
+    for variant in ("", "_deposit", "_discount", "_deposit_discount"):  # optional parts
+        assert f"showup_booking_confirmation{variant} · es · UTILITY" in readable.stdout
 
     as_json = showup(tmp_path, "whatsapp", "templates", "--locale", "ru", "--json")
     first = json.loads(as_json.stdout.split("\n}\n")[0] + "\n}")
