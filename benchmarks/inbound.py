@@ -121,9 +121,9 @@ async def run(count: int) -> None:
         messengers = build_messengers(
             settings=settings, ledger=ledger, scripts=load_scripts(settings), clock=clock
         )
-        runtime, receiver = messengers.telegram, messengers.whatsapp
+        runtime, inbound = messengers.telegram, messengers.inbound
         assert runtime is not None
-        assert receiver is not None
+        assert inbound is not None
 
         started = time.perf_counter()
         for n in range(count):
@@ -137,7 +137,7 @@ async def run(count: int) -> None:
             session_factory=sessions,
             api_token="bench-token-0123456789",  # noqa: S106 - not a secret
             clock=clock,
-            webhooks=[whatsapp_router(receiver, verify_token=VERIFY_TOKEN, app_secret=APP_SECRET)],
+            webhooks=[whatsapp_router(inbound, verify_token=VERIFY_TOKEN, app_secret=APP_SECRET)],
         )
         bodies = [signed(text(f"3460{count + n:07d}", "Sí, allí estaré")) for n in range(count)]
         async with httpx.AsyncClient(
@@ -147,7 +147,7 @@ async def run(count: int) -> None:
             for body, headers in bodies:
                 response = await client.post(WHATSAPP_PATH, content=body, headers=headers)
                 assert response.status_code == 200
-                await receiver.idle()
+                await inbound.idle()
             whatsapp_s = time.perf_counter() - started
         assert len(graph.sent) == count, "every client got an answer"
         await runtime.stop()

@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     outbox_batch: int = Field(default=200, ge=1, le=5000)
     outbox_lease: Duration = timedelta(seconds=60)
     outbox_max_attempts: int = Field(default=5, ge=1, le=50)
+    inbound_lease: Duration = timedelta(seconds=60)
+    inbound_max_attempts: int = Field(default=5, ge=1, le=50)
+    inbound_limit: int = Field(default=10_000, ge=100, le=10_000_000)
     telegram_rate_limit: float = Field(default=25, gt=0, le=1000)
     whatsapp_rate_limit: float = Field(default=80, gt=0, le=1000)
     chat_min_interval: Duration = timedelta(seconds=1)
@@ -334,7 +337,7 @@ class Settings(BaseSettings):
                 raise ValueError("each offset must be between 10m and 14d")
         return tuple(sorted(set(value), reverse=True))
 
-    @field_validator("outbox_tick", "outbox_lease")
+    @field_validator("outbox_tick", "outbox_lease", "inbound_lease")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value < timedelta(seconds=1):

@@ -319,15 +319,41 @@ class LinkToken(Base):
     used_by: Mapped[str | None] = mapped_column(String(64))
 
 
-class WebhookReceipt(Base):
-    """A messenger update already handled (Meta retries deliveries): handled once, across
-    restarts and processes."""
+class InboundStatus(enum.StrEnum):
+    PENDING = "pending"  # stored, waiting to be handled (or for its next attempt)
+    HANDLING = "handling"  # claimed by a worker, under lease
+    DONE = "done"  # handled; kept a week as the receipt that makes a redelivery a no-op
+    PARKED = "parked"  # unusable, or failed every attempt: admins were told; never retried alone
 
-    __tablename__ = "webhook_receipts"
 
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+class InboundUpdate(Base):
+    """Something a messenger delivered (a Telegram update, a WhatsApp message or status),
+    stored before the platform is told it arrived, then handled from here under a lease: the
+    transactional inbox. Unique per (channel, external id): a redelivery is stored once, so it
+    is handled once. Rows of one ``sender`` are handled one at a time, in arrival order."""
+
+    __tablename__ = "inbound_updates"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_inbound_updates_status_due", "status", "due_at"),
+        Index("ix_inbound_updates_sender", "channel", "sender", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    sender: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[InboundStatus] = mapped_column(
+        _enum(InboundStatus), default=InboundStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OnceMarker(Base):

@@ -9,7 +9,7 @@ number is not on the messenger) and marks the client unreachable on that channel
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -85,6 +85,47 @@ class DialogReply:
     request_contact: str | None = None  # label of a "share my phone number" button
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """One update exactly as its platform delivered it (``payload``: its JSON text), with the
+    platform's id for it (a redelivery has the same) and the client it comes from (whose
+    updates are handled in order)."""
+
+    channel: str
+    external_id: str
+    sender: str
+    payload: str
+
+
+class Inbox(Protocol):
+    """Where webhooks and pollers put what arrives, before they acknowledge it."""
+
+    @property
+    def full(self) -> bool:
+        """Too much is waiting: leave new updates with the platform for now."""
+        ...
+
+    async def receive(self, arrivals: Sequence[Arrival]) -> int:
+        """Store the arrivals durably (raises ``ShowUpError`` when it cannot); how many were
+        new. Only after this returns may the platform be told they arrived."""
+        ...
+
+
+def clean_text(text: str) -> str:
+    """What a person wrote, minus what no database stores: NUL characters and lone surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        text = text.encode(errors="replace").decode()
+    return text
+
+
+class UnreadableUpdate(ShowUpError):
+    """A stored update that can never be handled (not shaped as the platform documents)."""
+
+
 class ChannelError(ShowUpError):
     """A message could not be delivered."""
 
@@ -123,14 +164,6 @@ class Hub(Protocol):
 
     async def from_admin(self, message: InboundMessage) -> list[str] | None:
         """A salon admin's command or reply; the texts to show them, None if not an admin."""
-        ...
-
-    async def first_delivery(self, channel: str, update_id: str) -> bool:
-        """True the first time an update id arrives; False for a platform's retry of it."""
-        ...
-
-    async def forget_delivery(self, channel: str, update_id: str) -> None:
-        """Withdraw an update's receipt: its handling failed, the platform's retry is welcome."""
         ...
 
     async def delivery_status(

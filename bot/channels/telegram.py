@@ -15,8 +15,8 @@ the tests' emulator) and installs ``FloodControl``, which waits out short ``Retr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
+import json
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import Any
@@ -52,17 +52,22 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
+from pydantic import ValidationError
 
 from bot.channels.base import (
+    Arrival,
     Button,
     ChannelError,
     DialogReply,
     Hub,
     InboundMessage,
+    Inbox,
     OutboundMessage,
     PermanentSendError,
     SendReceipt,
     TransientSendError,
+    UnreadableUpdate,
+    clean_text,
     retrying,
 )
 
@@ -203,7 +208,7 @@ def inbound(message: Message) -> InboundMessage:
     return InboundMessage(
         channel=CHANNEL,
         sender=str(message.chat.id),
-        text=message.text or message.caption or "",
+        text=clean_text(message.text or message.caption or ""),
         kind=_kind(message),
         reply_to_message=receipt_id(message.chat.id, replied.message_id) if replied else None,
         display_name=user.full_name if user else None,
@@ -384,7 +389,12 @@ class WebhookSetup:
 
 
 class TelegramRuntime:
-    """The running Telegram side: polling task or webhook feeding, and the admin command menu."""
+    """The running Telegram side: the poller or the webhook's handler, and the admin menu.
+
+    Updates reach the dispatcher only from the inbound queue (``handle``): the poller stores each
+    batch in ``inbox`` before asking Telegram for the next one (which confirms the batch), the
+    webhook stores the update before answering 200.
+    """
 
     def __init__(self, bot: Bot, hub: Hub) -> None:
         self.bot = bot
@@ -392,7 +402,7 @@ class TelegramRuntime:
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(build_router(hub))
         self._polling: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.inbox: Inbox | None = None  # set once the inbound queue exists
         self.username: str | None = None
 
     async def prepare(self, *, admins: Sequence[int], menu: Sequence[tuple[str, str]]) -> str:
@@ -413,17 +423,16 @@ class TelegramRuntime:
         return self.username
 
     def start_polling(self, *, timeout: int = 30) -> None:
-        async def poll() -> None:
-            await self.bot.delete_webhook(drop_pending_updates=False)
-            await self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=timeout,
-                handle_signals=False,
-                close_bot_session=False,
-                allowed_updates=self.dispatcher.resolve_used_update_types(),
-            )
+        """Long polling into the inbound queue (``inbox`` must be set)."""
+        if self.inbox is None:
+            raise ChannelError("polling needs the inbound queue")
+        self._polling = asyncio.create_task(
+            poll(self.bot, self.inbox, self.used_updates(), wait=timeout),
+            name="telegram-polling",
+        )
 
-        self._polling = asyncio.create_task(poll(), name="telegram-polling")
+    def used_updates(self) -> list[str]:
+        return sorted(self.dispatcher.resolve_used_update_types())
 
     async def set_webhook(self, url: str, secret: str) -> WebhookSetup:
         """Register ``url`` with ``secret``; safe to call at every start-up.
@@ -432,7 +441,7 @@ class TelegramRuntime:
         the only way a changed ``SHOWUP_TELEGRAM_WEBHOOK_SECRET`` takes effect (with a stale one,
         every update would be refused with 401). Pending updates are kept.
         """
-        allowed = sorted(self.dispatcher.resolve_used_update_types())
+        allowed = self.used_updates()
         try:
             info = await self.bot.get_webhook_info()
             changed = info.url != url or sorted(info.allowed_updates or allowed) != allowed
@@ -448,35 +457,21 @@ class TelegramRuntime:
         )
 
     def parse(self, data: dict[str, Any]) -> Update:
-        """An update from a webhook body (raises pydantic's ValidationError when malformed)."""
+        """An update from its JSON (raises pydantic's ValidationError when malformed)."""
         return Update.model_validate(data, context={"bot": self.bot})
 
-    def feed(self, update: Update) -> None:
-        """Handle a webhook update in the background, so the webhook answers Telegram at once;
-        an update Telegram delivers again is handled once."""
-        task = asyncio.create_task(self._feed(update), name=f"telegram-update-{update.update_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def idle(self) -> None:
-        """Wait until every update fed so far is handled (shutdown, tests)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def _feed(self, update: Update) -> None:
+    async def handle(self, payload: str) -> None:
+        """Handle one stored update (the inbound queue's handler for Telegram). Raises
+        ``UnreadableUpdate`` when it is not an update; other errors mean "try again"."""
         try:
-            if not await self._hub.first_delivery(CHANNEL, str(update.update_id)):
-                logger.info("telegram update %s delivered again; ignored", update.update_id)
-                return
-            await self.dispatcher.feed_update(self.bot, update)
-        except Exception:
-            logger.exception("telegram update %s failed", update.update_id)
+            data = json.loads(payload)
+            update = self.parse(data if isinstance(data, dict) else {})
+        except (ValueError, RecursionError, ValidationError) as exc:
+            raise UnreadableUpdate(describe_invalid(exc)) from None
+        await self.dispatcher.feed_update(self.bot, update)
 
     async def stop(self) -> None:
         if self._polling is not None:
-            if not self._polling.done():
-                with contextlib.suppress(RuntimeError):  # polling never got going
-                    await self.dispatcher.stop_polling()
             self._polling.cancel()
             try:
                 await self._polling
@@ -484,6 +479,81 @@ class TelegramRuntime:
                 pass
             except Exception:
                 logger.exception("telegram polling had stopped with an error")
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)  # let updates in hand finish
         await self.bot.session.close()
+
+
+def update_arrival(data: dict[str, Any], payload: str) -> Arrival | None:
+    """The queue row of a Telegram update (its JSON ``data`` and text ``payload``); None when
+    it has no update id."""
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    return Arrival(CHANNEL, str(update_id), sender_of(data), payload)
+
+
+def sender_of(data: dict[str, Any]) -> str:
+    """The chat (or user) an update comes from, read from its JSON: one person's updates are
+    handled in order. An update with neither stands on its own."""
+    for key, value in data.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        chat = value.get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return str(chat["id"])
+        message = value.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat_id = message["chat"].get("id")
+            if isinstance(chat_id, int):
+                return str(chat_id)
+        user = value.get("from") or value.get("user")
+        if isinstance(user, dict) and isinstance(user.get("id"), int):
+            return str(user["id"])
+    return f"update:{data.get('update_id')}"
+
+
+POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+async def poll(bot: Bot, inbox: Inbox, allowed: list[str], *, wait: int = 30) -> None:
+    """Long polling that loses nothing: each batch of ``getUpdates`` is stored in ``inbox``
+    before the next call confirms it to Telegram (``offset``). While the queue is full, or the
+    database refuses, the updates stay with Telegram."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    offset: int | None = None
+    failures = 0
+    while True:
+        if inbox.full:
+            await asyncio.sleep(1)
+            continue
+        try:
+            updates = await bot.get_updates(offset=offset, timeout=wait, allowed_updates=allowed)
+            arrivals = []
+            for update in updates:
+                payload = update.model_dump_json(by_alias=True, exclude_none=True)
+                arrival = update_arrival(json.loads(payload), payload)
+                if arrival is not None:
+                    arrivals.append(arrival)
+            await inbox.receive(arrivals)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            pause = POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]
+            failures += 1
+            logger.warning("telegram polling: %s; trying again in %ss", exc, pause)
+            await asyncio.sleep(pause)
+            continue
+        failures = 0
+        if updates:
+            offset = updates[-1].update_id + 1
+
+
+def describe_invalid(exc: Exception) -> str:
+    """``update_id: Field required`` rather than pydantic's "1 validation error for Update"."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -6,9 +6,10 @@ contact, it goes as its pre-approved template with quick-reply buttons whose pay
 appointment. A free-form send refused because the window closed meanwhile (131047) is sent
 again as the template. Rate limits (130429 per number, 131056 per user pair) are transient.
 
-Inbound (``WhatsAppReceiver``): Meta's webhook payload, already checked against
-``X-Hub-Signature-256`` by the route, becomes ``InboundMessage``s for the hub (each message id
-handled once, in the database) and delivery statuses for the message log.
+Inbound: a webhook body, already checked against ``X-Hub-Signature-256`` by the route, is split
+into its messages and statuses (``body_arrivals``), which the inbound queue stores before Meta
+gets its 200; ``WhatsAppReceiver.handle`` then turns each into an ``InboundMessage`` for the hub
+(or a delivery status for the message log) and answers the client.
 
 pywa hard-codes https://graph.facebook.com; ``SHOWUP_WHATSAPP_API_BASE`` reroutes its httpx
 client to another server (a local emulator in the tests).
@@ -16,10 +17,10 @@ client to another server (a local emulator in the tests).
 
 from __future__ import annotations
 
-import asyncio
 import functools
+import json
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from pywa_async.types.callback import Button as ReplyButton
 from pywa_async.types.templates import TemplateLanguage
 
 from bot.channels.base import (
+    Arrival,
     Button,
     ChannelError,
     DialogReply,
@@ -50,6 +52,8 @@ from bot.channels.base import (
     SendReceipt,
     TemplateMessage,
     TransientSendError,
+    UnreadableUpdate,
+    clean_text,
     retrying,
 )
 from bot.clock import Clock
@@ -60,7 +64,6 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
 MAX_BUTTONS = 3
-HANDLING_ATTEMPTS = 5  # a message that fails this often is given up (and logged)
 PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
 KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
 
@@ -205,6 +208,47 @@ class WhatsAppChannel:
         return str(sent.id)
 
 
+def body_arrivals(body: Any) -> list[Arrival]:
+    """The queue rows of one webhook body: each message (with the sender's profile name) and
+    each delivery status, as its own JSON. Parts not shaped as Meta documents are skipped."""
+    arrivals: list[Arrival] = []
+    for entry in _dicts(body.get("entry") if isinstance(body, dict) else None):
+        for change in _dicts(entry.get("changes")):
+            value = _field(change, "value")
+            names = {
+                str(contact.get("wa_id")): _field(contact, "profile").get("name")
+                for contact in _dicts(value.get("contacts"))
+            }
+            for raw in _dicts(value.get("messages")):
+                message_id, sender = raw.get("id"), raw.get("from")
+                if not isinstance(message_id, str) or not message_id:
+                    continue
+                name = names.get(str(sender))
+                payload = {"message": raw, "name": name if isinstance(name, str) else None}
+                arrivals.append(Arrival(CHANNEL, message_id, str(sender), _json(payload)))
+            for raw in _dicts(value.get("statuses")):
+                message_id, status = raw.get("id"), raw.get("status")
+                if not isinstance(message_id, str) or not isinstance(status, str):
+                    continue
+                key = f"{status}:{message_id}"
+                sender = f"status:{raw.get('recipient_id')}"
+                arrivals.append(Arrival(CHANNEL, key, sender, _json({"status": raw})))
+    return arrivals
+
+
+def _field(container: Any, key: str) -> dict[str, Any]:
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))  # ASCII: lone surrogates survive storage
+
+
 @dataclass(frozen=True, slots=True)
 class Status:
     message_id: str
@@ -212,31 +256,15 @@ class Status:
     error: str | None
 
 
-def parse_update(body: dict[str, Any]) -> tuple[list[tuple[str, InboundMessage]], list[Status]]:
-    """Messages (with their ids) and statuses of one webhook body; unknown parts are skipped."""
-    messages: list[tuple[str, InboundMessage]] = []
-    statuses: list[Status] = []
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            names = {
-                contact.get("wa_id"): (contact.get("profile") or {}).get("name")
-                for contact in value.get("contacts") or []
-            }
-            for raw in value.get("messages") or []:
-                parsed = _message(raw, names.get(raw.get("from")))
-                if parsed is not None:
-                    messages.append((str(raw["id"]), parsed))
-            for raw in value.get("statuses") or []:
-                errors = raw.get("errors") or []
-                error = "; ".join(
-                    f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in errors
-                )
-                statuses.append(Status(str(raw.get("id")), str(raw.get("status")), error or None))
-    return messages, statuses
+def read_status(raw: dict[str, Any]) -> Status:
+    error = "; ".join(
+        f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in _dicts(raw.get("errors"))
+    )
+    return Status(str(raw.get("id")), str(raw.get("status")), error or None)
 
 
-def _message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
+def read_message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
+    """A WhatsApp message in ShowUp's words; None when it has no usable sender."""
     sender = str(raw.get("from") or "")
     if not sender.isdigit() or not raw.get("id"):
         return None
@@ -244,106 +272,62 @@ def _message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
     text = ""
     button: Button | None = None
     if kind == "text":
-        text = str((raw.get("text") or {}).get("body") or "")
+        text = _text(_field(raw, "text").get("body"))
     elif kind == "interactive":
-        reply = (raw.get("interactive") or {}).get("button_reply") or {}
-        button = button_from(str(reply.get("id") or ""), str(reply.get("title") or ""))
-        text = "" if button else str(reply.get("title") or "")
+        reply = _field(_field(raw, "interactive"), "button_reply")
+        button = button_from(_text(reply.get("id")), _text(reply.get("title")))
+        text = "" if button else _text(reply.get("title"))
     elif kind == "button":  # a template's quick reply
-        quick = raw.get("button") or {}
-        button = button_from(str(quick.get("payload") or ""), str(quick.get("text") or ""))
-        text = "" if button else str(quick.get("text") or "")
-    context = raw.get("context") or {}
+        quick = _field(raw, "button")
+        button = button_from(_text(quick.get("payload")), _text(quick.get("text")))
+        text = "" if button else _text(quick.get("text"))
+    reply_to = _field(raw, "context").get("id")
     return InboundMessage(
         channel=CHANNEL,
         sender=sender,
-        text=text or str((raw.get(kind) or {}).get("caption") or ""),
+        text=text or _text(_field(raw, kind).get("caption")),
         kind="text" if kind in {"text", "interactive", "button"} else KINDS.get(kind, kind),
         button=button,
-        reply_to_message=context.get("id"),
+        reply_to_message=reply_to if isinstance(reply_to, str) else None,
         display_name=name,
         phone=f"+{sender}",
     )
 
 
+def _text(value: Any) -> str:
+    return clean_text(value) if isinstance(value, str) else ""
+
+
 class WhatsAppReceiver:
-    """Hands a verified webhook body to the hub and answers the client on WhatsApp."""
+    """Handles stored WhatsApp messages and statuses (the inbound queue's WhatsApp handler)
+    and answers the client on WhatsApp."""
 
     def __init__(self, hub: Hub, channel: WhatsAppChannel, *, clock: Clock) -> None:
         self._hub = hub
         self._channel = channel
         self._clock = clock
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._failures: dict[str, int] = {}  # message id → failed handling attempts
 
-    async def receive(self, body: dict[str, Any]) -> int:
-        """Take a verified webhook body: each new message goes to the hub now (its answers are
-        sent in the background, so Meta gets its 200 at once). Returns how many messages must
-        be delivered again.
-
-        A message whose handling fails gets its receipt withdrawn, so that Meta's redelivery
-        (it retries until the webhook answers 200) is handled rather than ignored as a
-        duplicate; after ``HANDLING_ATTEMPTS`` failures it is given up, with an error in the log.
-        The other messages of the body are handled either way, and only once.
-        """
-        messages, statuses = parse_update(body)
-        failed = 0
-        for message_id, message in messages:
-            if not await self._hub.first_delivery(CHANNEL, message_id):
-                logger.info("whatsapp message %s delivered again; already handled", message_id)
-                continue
-            try:
-                replies = await self._hub.from_client(message)
-            except Exception:
-                logger.exception("whatsapp message %s could not be handled", message_id)
-                failed += await self._retry_later(message_id)
-                continue
-            self._failures.pop(message_id, None)
-            self._spawn(self._respond(message_id, message, replies))
-        for status in statuses:
-            try:
-                await self._hub.delivery_status(
-                    CHANNEL, status.message_id, status.status, status.error
-                )
-            except Exception:
-                logger.exception("whatsapp status of %s could not be recorded", status.message_id)
-        return failed
-
-    async def idle(self) -> None:
-        """Wait until every answer started so far is sent (shutdown, tests)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def _retry_later(self, message_id: str) -> bool:
-        """Withdraw the receipt so Meta's next delivery is handled; False once given up."""
-        attempts = self._failures.get(message_id, 0) + 1
-        if attempts >= HANDLING_ATTEMPTS:
-            self._failures.pop(message_id, None)
-            logger.error(
-                "whatsapp message %s failed %d times; given up", message_id, HANDLING_ATTEMPTS
+    async def handle(self, payload: str) -> None:
+        """One stored message (handed to the hub, answered, marked read) or status. Raises
+        ``UnreadableUpdate`` for a payload that is neither; other errors mean "try again"."""
+        try:
+            data = json.loads(payload)
+        except (ValueError, RecursionError) as exc:
+            raise UnreadableUpdate(f"not JSON: {type(exc).__name__}") from None
+        if isinstance(data, dict) and isinstance(data.get("status"), dict):
+            status = read_status(data["status"])
+            await self._hub.delivery_status(
+                CHANNEL, status.message_id, status.status, status.error
             )
-            return False
-        self._failures[message_id] = attempts
-        try:
-            await self._hub.forget_delivery(CHANNEL, message_id)
-        except Exception:
-            logger.exception("whatsapp message %s: receipt not withdrawn; it is lost", message_id)
-            return False
-        return True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _respond(
-        self, message_id: str, message: InboundMessage, replies: Sequence[DialogReply]
-    ) -> None:
-        try:
-            await self._mark_read(message_id)
-            await self._answer(message, replies)
-        except Exception:
-            logger.exception("answering whatsapp message %s failed", message_id)
+            return
+        raw = data.get("message") if isinstance(data, dict) else None
+        name = data.get("name") if isinstance(data, dict) else None
+        message = read_message(raw, name if isinstance(name, str) else None) if raw else None
+        if message is None or not isinstance(raw, dict):
+            raise UnreadableUpdate("a message without a sender or an id")
+        replies = await self._hub.from_client(message)
+        await self._mark_read(str(raw["id"]))
+        await self._answer(message, replies)
 
     async def _mark_read(self, message_id: str) -> None:
         """Blue ticks for the client: their message reached the salon."""
@@ -366,8 +350,8 @@ class WhatsAppReceiver:
                 await retrying(functools.partial(self._channel.send, outbound))
             except Exception as exc:
                 if not isinstance(exc, ChannelError):
-                    logger.exception("could not answer whatsapp %s", message.sender)
+                    logger.exception("could not answer a whatsapp client")
                 else:
-                    logger.warning("answer to whatsapp %s not sent: %s", message.sender, exc)
+                    logger.warning("answer to a whatsapp client not sent: %s", exc)
                 await self._hub.undelivered(message, reply, str(exc))
                 return

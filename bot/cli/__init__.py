@@ -12,6 +12,7 @@ from bot.cli import (
     classify,
     database,
     demo,
+    inbox_queue,
     link,
     noshows,
     outbox,
@@ -33,6 +34,7 @@ app.command("book")(booking.book_command)
 app.command("today")(booking.today_command)
 app.command("import")(booking.import_command)
 app.command("outbox")(outbox.outbox_command)
+app.command("inbox-queue")(inbox_queue.inbox_queue_command)
 app.command("classify")(classify.classify_command)
 app.command("scripts")(scripts.scripts_command)
 app.command("chat")(chat.chat_command)

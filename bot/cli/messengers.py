@@ -31,6 +31,7 @@ from bot.hub.admin_side import (
     NoShowWatch,
 )
 from bot.hub.desk import Desk, HubSetup
+from bot.scheduling.inbound_worker import Handler, InboundSettings, InboundWorker
 from bot.scheduling.scheduler import OutboxScheduler
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ WATCH_EVERY = timedelta(minutes=1)
 
 RELAY_JOB = "inbox-relay"
 WATCH_JOB = "noshow-watch"
-PRUNE_JOB = "prune-webhook-receipts"
+PRUNE_JOB = "prune-inbound-receipts"
 DIGEST_JOB = "morning-digest"
 
 
@@ -51,6 +52,7 @@ class Messengers:
     telegram: TelegramRuntime | None = None
     whatsapp: WhatsAppReceiver | None = None
     desk: Desk | None = None
+    inbound: InboundWorker | None = None
     relay: InboxRelay | None = None
     digest: MorningDigest | None = None
     watch: NoShowWatch | None = None
@@ -69,8 +71,8 @@ class Messengers:
             scheduler.every(
                 relay.relay, seconds=settings.outbox_tick.total_seconds(), name=RELAY_JOB
             )
-        if self.desk is not None:
-            scheduler.every(self.desk.prune_receipts, seconds=6 * 3600, name=PRUNE_JOB)
+        if self.inbound is not None:
+            scheduler.every(self.inbound.prune, seconds=6 * 3600, name=PRUNE_JOB)
         if self.watch is not None:
             scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
         digest = self.digest
@@ -149,10 +151,25 @@ def build_messengers(
         templates=templates,
     )
     messengers.desk = desk
+    handlers: dict[str, Handler] = {}
     if bot is not None:
         messengers.telegram = TelegramRuntime(bot, desk)
+        handlers[TELEGRAM] = messengers.telegram.handle
     if whatsapp is not None:
         messengers.whatsapp = WhatsAppReceiver(desk, whatsapp, clock=clock)
+        handlers[WHATSAPP] = messengers.whatsapp.handle
+    messengers.inbound = InboundWorker(
+        sessions=sessions,
+        handlers=handlers,
+        clock=clock,
+        settings=InboundSettings(
+            lease=settings.inbound_lease,
+            max_attempts=settings.inbound_max_attempts,
+            limit=settings.inbound_limit,
+        ),
+    )
+    if messengers.telegram is not None:
+        messengers.telegram.inbox = messengers.inbound
     broadcast = AdminBroadcast(messengers.channels[TELEGRAM], admins) if admins else None
     # deadlines and automatic no-shows apply even with nobody to prompt
     messengers.watch = NoShowWatch(
@@ -166,6 +183,7 @@ def build_messengers(
     )
     if broadcast is not None:
         messengers.alerts = ChannelAlerts(broadcast)
+        messengers.inbound.alerts = messengers.alerts
         messengers.relay = InboxRelay(
             sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone, texts=texts
         )

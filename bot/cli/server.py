@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import uvicorn
+from fastapi import APIRouter
 from rich.panel import Panel
 
 from bot import __version__
@@ -165,13 +166,40 @@ async def _start_telegram(settings: Settings, messengers: Messengers, locale: st
     return username
 
 
-async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
-    # aiogram takes seconds to import: only `showup run` pays for it, not every CLI command
-    from bot.api.routes.webhooks import (  # noqa: PLC0415
+def _webhook_routers(settings: Settings, messengers: Messengers) -> list[APIRouter]:
+    """The webhook routes of the configured messengers; each stores into the inbound queue."""
+    from bot.api.routes.webhooks import (  # noqa: PLC0415 - see _serve
         WHATSAPP_PATH,
         telegram_router,
         whatsapp_router,
     )
+
+    inbound = messengers.inbound
+    if inbound is None:
+        return []
+    routers = []
+    secret = settings.webhook_secret
+    if messengers.telegram is not None and settings.telegram_webhook_url and secret:
+        routers.append(telegram_router(inbound, secret))
+    if messengers.whatsapp is not None:
+        assert settings.whatsapp_verify_token is not None  # noqa: S101 - whatsapp_enabled
+        assert settings.whatsapp_app_secret is not None  # noqa: S101
+        routers.append(
+            whatsapp_router(
+                inbound,
+                verify_token=settings.whatsapp_verify_token.get_secret_value(),
+                app_secret=settings.whatsapp_app_secret.get_secret_value(),
+            )
+        )
+        console.print(
+            f"WhatsApp: number id {settings.whatsapp_phone_id}, webhook "
+            f"{WHATSAPP_PATH} (register https://<your domain>{WHATSAPP_PATH} with Meta)"
+        )
+    return routers
+
+
+async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
+    # aiogram takes seconds to import: only `showup run` pays for it, not every CLI command
     from bot.cli.messengers import build_messengers  # noqa: PLC0415
 
     clock = SystemClock()
@@ -183,21 +211,8 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         telegram = messengers.telegram
         webhook = settings.telegram_webhook_url if telegram is not None else None
         secret = settings.webhook_secret
-        webhooks = [telegram_router(telegram, secret)] if telegram and webhook and secret else []
-        if messengers.whatsapp is not None:
-            assert settings.whatsapp_verify_token is not None  # noqa: S101 - whatsapp_enabled
-            assert settings.whatsapp_app_secret is not None  # noqa: S101
-            webhooks.append(
-                whatsapp_router(
-                    messengers.whatsapp,
-                    verify_token=settings.whatsapp_verify_token.get_secret_value(),
-                    app_secret=settings.whatsapp_app_secret.get_secret_value(),
-                )
-            )
-            console.print(
-                f"WhatsApp: number id {settings.whatsapp_phone_id}, webhook "
-                f"{WHATSAPP_PATH} (register https://<your domain>{WHATSAPP_PATH} with Meta)"
-            )
+        inbound = messengers.inbound
+        webhooks = _webhook_routers(settings, messengers)
         app = create_app(
             settings=settings, session_factory=ledger.sessions, api_token=token, webhooks=webhooks
         )
@@ -222,6 +237,8 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
             loop.add_signal_handler(sig, server.handle_exit, sig, None)
         if scheduler is not None:
             scheduler.start()
+        if inbound is not None:
+            inbound.start()
         try:
             if telegram is not None and not webhook:
                 telegram.start_polling()
@@ -237,8 +254,8 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
         finally:
             if telegram is not None:
                 await telegram.stop()
-            if messengers.whatsapp is not None:
-                await messengers.whatsapp.idle()
+            if inbound is not None:
+                await inbound.stop()
             if scheduler is not None:
                 await scheduler.shutdown()
         console.print("ShowUp stopped.")

@@ -8,8 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import COMMANDS, AdminCommands
@@ -44,13 +43,11 @@ from db.models import (
     MessageLog,
     OutboxStatus,
     ScheduledMessage,
-    WebhookReceipt,
 )
 
 logger = logging.getLogger(__name__)
 
 DELIVERY_RETRIES = 3
-RECEIPTS_KEPT = timedelta(days=7)  # Meta retries for up to 7 days, Telegram for a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,39 +302,6 @@ class Desk:
                 session, client_id=client.id, channel=message.channel, external_id=message.sender
             )
             logger.info("client %s recognised on %s by phone", client.id, message.channel)
-
-    async def first_delivery(self, channel: str, update_id: str) -> bool:
-        async with self._sessions() as session:
-            session.add(
-                WebhookReceipt(
-                    channel=channel, external_id=update_id, created_at=self._clock.now()
-                )
-            )
-            try:
-                await session.commit()
-            except IntegrityError:
-                return False
-        return True
-
-    async def forget_delivery(self, channel: str, update_id: str) -> None:
-        async with self._sessions() as session:
-            await session.execute(
-                delete(WebhookReceipt).where(
-                    WebhookReceipt.channel == channel, WebhookReceipt.external_id == update_id
-                )
-            )
-            await session.commit()
-
-    async def prune_receipts(self, *, older_than: timedelta = RECEIPTS_KEPT) -> int:
-        """Forget update ids old enough that no platform will deliver them again."""
-        async with self._sessions() as session:
-            result = await session.execute(
-                delete(WebhookReceipt).where(
-                    WebhookReceipt.created_at < self._clock.now() - older_than
-                )
-            )
-            await session.commit()
-        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def delivery_status(
         self, channel: str, message_id: str, status: str, error: str | None

@@ -26,6 +26,7 @@ from bot.ledger.clients import link_identity
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.factory import create_dispatcher
+from bot.scheduling.inbound_worker import InboundWorker
 from db.models import Salon
 from tests.factories import make_appointment, make_client, make_service, make_staff
 from tests.fakes.graph_api import (
@@ -93,6 +94,11 @@ class Telegram:
     outbox: Dispatcher
     sessions: async_sessionmaker[AsyncSession]
     clock: ManualClock
+
+    @property
+    def inbound(self) -> InboundWorker:
+        assert self.messengers.inbound is not None
+        return self.messengers.inbound
 
     async def feed(self, update: dict[str, Any]) -> None:
         """Deliver one update as polling or the webhook would, and wait for its handling."""
@@ -177,8 +183,8 @@ class WhatsAppSide:
         """Deliver a webhook body signed like Meta's, and wait until it is handled."""
         body, headers = signed(payload, secret)
         response = await self.http.post(WHATSAPP_PATH, content=body, headers=headers)
-        assert self.messengers.whatsapp is not None
-        await self.messengers.whatsapp.idle()
+        assert self.messengers.inbound is not None
+        await self.messengers.inbound.idle()
         return response
 
 
@@ -206,6 +212,7 @@ async def wa(
         settings=settings, ledger=ledger, scripts=script_book(), clock=clock
     )
     assert messengers.whatsapp is not None
+    assert messengers.inbound is not None
     assert messengers.renderer is not None
     outbox = create_dispatcher(
         settings=settings,
@@ -221,7 +228,7 @@ async def wa(
         api_token="unused-token-0123456789",
         clock=clock,
         webhooks=[
-            whatsapp_router(messengers.whatsapp, verify_token=VERIFY_TOKEN, app_secret=APP_SECRET)
+            whatsapp_router(messengers.inbound, verify_token=VERIFY_TOKEN, app_secret=APP_SECRET)
         ],
     )
     async with httpx.AsyncClient(

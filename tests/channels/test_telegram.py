@@ -20,6 +20,7 @@ from db.models import (
     Appointment,
     Client,
     ClientIdentity,
+    InboundUpdate,
     InboxItem,
     OutboxStatus,
     ScheduledMessage,
@@ -367,7 +368,7 @@ def _webhook_client(telegram: Telegram, settings: object) -> httpx.AsyncClient:
         session_factory=telegram.sessions,
         api_token=API_TOKEN,
         clock=telegram.clock,
-        webhooks=[telegram_router(telegram.runtime, SECRET)],
+        webhooks=[telegram_router(telegram.inbound, SECRET)],
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://showup.test")
 
@@ -394,9 +395,9 @@ async def test_webhook_checks_the_secret_and_feeds_updates(
         )
     assert (wrong.status_code, missing.status_code) == (401, 401)
     assert (garbage.status_code, incomplete.status_code) == (400, 400)
-    assert "malformed telegram update ignored: update_id: Field required" in caplog.text
+    assert "malformed telegram update refused: no integer update_id" in caplog.text
     assert right.status_code == 200
-    await telegram.runtime.idle()
+    await telegram.inbound.idle()
     assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
 
 
@@ -413,13 +414,26 @@ async def test_set_webhook_is_idempotent_and_refreshes_the_secret(telegram: Tele
     assert telegram.api.webhook_secret == "rotated-secret-rotated"  # a new secret takes effect
 
 
-async def test_long_polling_serves_updates(telegram: Telegram) -> None:
+async def test_long_polling_stores_updates_then_serves_them(telegram: Telegram) -> None:
     telegram.runtime.start_polling(timeout=1)
-    telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
+    update = telegram.api.push(telegram.api.message_update(ADMIN_ID, "/help", language="en"))
     for _ in range(200):
-        if telegram.api.texts(ADMIN_ID):
+        if (await telegram.inbound.backlog()).waiting:
             break
         await asyncio.sleep(0.02)
+    async with telegram.sessions() as session:
+        [stored] = await session.scalars(select(InboundUpdate))
+    assert (stored.external_id, stored.sender) == (str(update["update_id"]), str(ADMIN_ID))
+    assert telegram.api.texts(ADMIN_ID) == []  # stored first, handled by the worker
+
+    telegram.inbound.start()
+    try:
+        for _ in range(200):
+            if telegram.api.texts(ADMIN_ID):
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await telegram.inbound.stop()
     assert telegram.api.texts(ADMIN_ID)[0].startswith("ShowUp admin commands")
     assert telegram.api.sent("deleteWebhook")
 
@@ -495,10 +509,9 @@ async def test_a_webhook_update_delivered_twice_is_handled_once(
                 "/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET}
             )
             assert posted.status_code == 200
-            await telegram.runtime.idle()
+            await telegram.inbound.idle()
     assert len(telegram.api.texts(ADMIN_ID)) == 1
 
-    assert telegram.messengers.desk is not None
-    assert await telegram.messengers.desk.prune_receipts() == 0  # kept a week
+    assert await telegram.inbound.prune() == 0  # kept a week
     telegram.clock.advance(timedelta(days=8))
-    assert await telegram.messengers.desk.prune_receipts() == 1
+    assert await telegram.inbound.prune() == 1

@@ -10,18 +10,18 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.channels.base import DialogReply, InboundMessage
-from bot.channels.whatsapp import HANDLING_ATTEMPTS
 from bot.domain.appointments import AppointmentStatus
 from bot.hub.desk import Desk
 from db.models import (
     Appointment,
     Client,
     ClientIdentity,
+    InboundStatus,
+    InboundUpdate,
     InboxItem,
     MessageLog,
     OutboxStatus,
     ScheduledMessage,
-    WebhookReceipt,
 )
 from tests.channels.conftest import ADMIN_ID, WhatsAppSide, book_client
 from tests.fakes.graph_api import (
@@ -269,9 +269,11 @@ async def test_duplicate_deliveries_are_processed_once(wa: WhatsAppSide) -> None
 
     async with wa.sessions() as session:
         kinds = [item.kind for item in await session.scalars(select(InboxItem))]
-        receipts = list(await session.scalars(select(WebhookReceipt)))
+        receipts = list(await session.scalars(select(InboundUpdate)))
     assert kinds == ["other"]  # handed to the admins once
-    assert [r.external_id for r in receipts] == ["wamid.DUPLICATE1"]  # remembered in the DB
+    assert [(r.external_id, r.status) for r in receipts] == [
+        ("wamid.DUPLICATE1", InboundStatus.DONE)
+    ]  # remembered in the DB
     [fallback] = wa.graph.of_type("text")  # answered once
     assert "administrador" in fallback["text"]["body"]
 
@@ -343,7 +345,7 @@ async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
     assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
 
 
-async def test_a_message_that_fails_is_taken_again_when_meta_redelivers(
+async def test_a_message_that_fails_is_retried_from_the_queue(
     wa: WhatsAppSide, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     appointment_id = await _book(wa)
@@ -364,33 +366,53 @@ async def test_a_message_that_fails_is_taken_again_when_meta_redelivers(
 
     first = await wa.post(body)
 
-    assert first.status_code == 503  # Meta will deliver the body again
+    assert first.status_code == 200  # stored: Meta need not deliver it again
     assert await _status(wa, appointment_id) is AppointmentStatus.CANCELLED  # the other one
-    assert "could not be handled" in caplog.text
+    assert "failed (attempt 1 of 5), retried in 5s: RuntimeError: database is locked" in (
+        caplog.text
+    )
     answers = len(wa.graph.of_type("text"))
+    assert await _inbox(wa) == []
 
-    again = await wa.post(body)
+    wa.clock.advance(timedelta(seconds=4))
+    await wa.post(body)  # Meta delivers it again anyway: nothing new, the retry not yet due
+    assert await _inbox(wa) == []
+    wa.clock.advance(timedelta(seconds=1))
+    assert wa.messengers.inbound is not None
+    await wa.messengers.inbound.idle()
 
-    assert again.status_code == 200
-    async with wa.sessions() as session:
-        items = [(i.kind, i.text) for i in await session.scalars(select(InboxItem))]
-    assert items == [("other", "¿Hay parking?")]  # handled now, once
+    assert await _inbox(wa) == [("other", "¿Hay parking?")]  # handled now, once
     assert len(wa.graph.of_type("text")) == answers + 1  # the cancellation is not answered twice
 
 
-async def test_a_message_that_keeps_failing_is_given_up(
+async def _inbox(wa: WhatsAppSide) -> list[tuple[str, str]]:
+    async with wa.sessions() as session:
+        return [(i.kind, i.text) for i in await session.scalars(select(InboxItem))]
+
+
+async def test_a_message_that_keeps_failing_is_parked_and_the_admins_told(
     wa: WhatsAppSide, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     async def broken(self: Desk, message: InboundMessage) -> list[DialogReply]:
         raise RuntimeError("a bug met an unusual message")
 
     monkeypatch.setattr(Desk, "from_client", broken)
-    body = text(WA_ID, "boom")
+    assert wa.messengers.inbound is not None
 
-    codes = [(await wa.post(body)).status_code for _ in range(HANDLING_ATTEMPTS + 1)]
+    assert (await wa.post(text(WA_ID, "boom"))).status_code == 200
+    for _ in range(4):  # retried 5 s, 15 s, 45 s, 135 s later
+        wa.clock.advance(timedelta(minutes=3))
+        await wa.messengers.inbound.idle()
 
-    assert codes == [503] * (HANDLING_ATTEMPTS - 1) + [200, 200]
-    assert f"failed {HANDLING_ATTEMPTS} times; given up" in caplog.text
+    assert "failed 5 times; set aside" in caplog.text
+    async with wa.sessions() as session:
+        [row] = await session.scalars(select(InboundUpdate))
+    assert (row.status, row.attempts) == (InboundStatus.PARKED, 5)
+    assert row.last_error == "RuntimeError: a bug met an unusual message"
+    [alert] = wa.bot_api.texts(ADMIN_ID)
+    assert "could not be handled after 5 attempt(s) and was set aside" in alert
+    backlog = await wa.messengers.inbound.backlog()
+    assert (backlog.waiting, backlog.parked) == (0, 1)
 
 
 async def test_malformed_parts_are_skipped_and_good_messages_next_to_them_kept(

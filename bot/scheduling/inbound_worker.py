@@ -1,0 +1,225 @@
+"""The inbound worker: stores what the messengers deliver, then handles it from the database.
+
+``receive`` is what a webhook or the poller calls before acknowledging anything: the updates are
+in the database when it returns. The worker claims due rows under a lease, hands each to its
+channel's handler (the clients of one batch concurrently, each client's own updates in order),
+and records the outcome: done; failed, retried with back-off; or, after ``max_attempts`` (or at
+once, when the payload can never be read), parked with an alert to the admins. A crash at any
+moment loses nothing: an unfinished row's lease runs out and it is handled again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.alerts import AdminAlerts, LoggingAlerts
+from bot.channels.base import Arrival, UnreadableUpdate
+from bot.clock import Clock
+from bot.errors import ShowUpError
+from bot.scheduling.inbound_queue import (
+    Backlog,
+    Claimed,
+    Outcome,
+    backlog,
+    claim,
+    finish,
+    next_due,
+    prune,
+    store,
+)
+from db.models import InboundStatus
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[str], Awaitable[None]]
+KEPT = timedelta(days=7)  # Meta redelivers for up to 7 days, Telegram for a day
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_RETRY = timedelta(minutes=10)
+
+
+class Backlogged(ShowUpError):
+    """The queue holds as many waiting updates as it may: the platform should retry later."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSettings:
+    lease: timedelta = timedelta(seconds=60)
+    batch: int = 50
+    max_attempts: int = 5
+    tick: timedelta = timedelta(seconds=1)
+    limit: int = 10_000  # waiting updates before webhooks answer 503 and polling pauses
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 s, 15 s, 45 s, … after the 1st, 2nd, 3rd failure; at most 10 minutes."""
+    factor: int = 3 ** max(attempts - 1, 0)
+    return min(FIRST_RETRY * factor, LONGEST_RETRY)
+
+
+class InboundWorker:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: Mapping[str, Handler],
+        clock: Clock,
+        settings: InboundSettings | None = None,
+        alerts: AdminAlerts | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._handlers = handlers
+        self._clock = clock
+        self._settings = settings or InboundSettings()
+        self.alerts: AdminAlerts = alerts or LoggingAlerts()
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:in"
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._waiting = 0  # last known backlog, for back-pressure without a query per call
+
+    @property
+    def full(self) -> bool:
+        return self._waiting >= self._settings.limit
+
+    async def receive(self, arrivals: Sequence[Arrival]) -> int:
+        """Store ``arrivals`` durably (raises ``Backlogged`` when the queue is full); how many
+        were new. Only after this returns may the platform be told they arrived."""
+        if self.full:
+            raise Backlogged(f"{self._waiting} updates are waiting to be handled")
+        async with self._sessions() as session, session.begin():
+            new = await store(session, arrivals, now=self._clock.now())
+        self._waiting += new
+        if new:
+            self._wake.set()
+        return new
+
+    async def backlog(self) -> Backlog:
+        async with self._sessions() as session:
+            found = await backlog(session)
+        self._waiting = found.waiting
+        return found
+
+    async def drain(self) -> int:
+        """Handle every row due now, batch after batch; how many were claimed."""
+        handled = 0
+        while True:
+            async with self._sessions() as session, session.begin():
+                claims = await claim(
+                    session,
+                    owner=self.owner,
+                    now=self._clock.now(),
+                    lease=self._settings.lease,
+                    limit=self._settings.batch,
+                )
+            if not claims:
+                return handled
+            outcomes = await asyncio.gather(*(self._handle(c) for c in claims))
+            async with self._sessions() as session, session.begin():
+                await finish(session, owner=self.owner, outcomes=outcomes, now=self._clock.now())
+            self._waiting = max(0, self._waiting - len(claims))
+            handled += len(claims)
+            for outcome, claimed in zip(outcomes, claims, strict=True):
+                if outcome.status is InboundStatus.PARKED:
+                    await self._tell_parked(claimed, outcome.error or "")
+
+    async def idle(self) -> None:
+        """Handle until nothing is due now (tests, benchmarks, shutdown)."""
+        while await self.drain():
+            pass
+
+    async def _handle(self, claimed: Claimed) -> Outcome:
+        now = self._clock.now
+        try:
+            handler = self._handlers.get(claimed.channel)
+            if handler is None:
+                raise ShowUpError(f"{claimed.channel} is not configured in this process")
+            async with asyncio.timeout(self._settings.lease.total_seconds() / 2):
+                await handler(claimed.payload)
+        except UnreadableUpdate as exc:
+            logger.warning(
+                "%s update %s set aside, it cannot be read: %s",
+                claimed.channel,
+                claimed.external_id,
+                exc,
+            )
+            return Outcome(claimed.id, InboundStatus.PARKED, now(), f"unreadable: {exc}")
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500] if str(exc) else type(exc).__name__
+            if claimed.attempts >= self._settings.max_attempts:
+                logger.exception(
+                    "%s update %s failed %d times; set aside",
+                    claimed.channel,
+                    claimed.external_id,
+                    claimed.attempts,
+                )
+                return Outcome(claimed.id, InboundStatus.PARKED, now(), error)
+            delay = retry_delay(claimed.attempts)
+            logger.warning(
+                "%s update %s failed (attempt %d of %d), retried in %ss: %s",
+                claimed.channel,
+                claimed.external_id,
+                claimed.attempts,
+                self._settings.max_attempts,
+                int(delay.total_seconds()),
+                error,
+            )
+            return Outcome(claimed.id, InboundStatus.PENDING, now() + delay, error)
+        return Outcome(claimed.id, InboundStatus.DONE, now())
+
+    async def _tell_parked(self, claimed: Claimed, error: str) -> None:
+        await self.alerts.alert(
+            f"A {claimed.channel} message from {claimed.sender} (received "
+            f"{claimed.received_at:%Y-%m-%d %H:%M} UTC) could not be handled after "
+            f"{claimed.attempts} attempt(s) and was set aside: {error}. It is kept; "
+            "`showup inbox-queue --retry` tries it again."
+        )
+
+    async def prune(self) -> int:
+        """Forget handled updates older than a week (the receipts of redeliveries)."""
+        async with self._sessions() as session, session.begin():
+            return await prune(session, before=self._clock.now() - KEPT)
+
+    def start(self) -> None:
+        """Work in the background until ``stop``. Call from inside the running loop."""
+        self._task = asyncio.create_task(self._run(), name="inbound-worker")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        logger.info("inbound worker %s started", self.owner)
+        tick = self._settings.tick.total_seconds()
+        while not self._stopping:
+            self._wake.clear()
+            wait = tick
+            try:
+                handled = await self.drain()
+                await self.backlog()
+                async with self._sessions() as session:
+                    upcoming = await next_due(session)
+                ahead = (upcoming - self._clock.now()).total_seconds() if upcoming else tick
+                # rows due now but not claimed wait behind an earlier row of their client
+                if ahead > 0 or handled:
+                    wait = min(tick, max(0.0, ahead))
+            except Exception:
+                logger.exception("inbound worker failed; trying again in %ss", tick)
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+        logger.info("inbound worker %s stopped", self.owner)
