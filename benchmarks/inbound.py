@@ -53,7 +53,11 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 async def _salon(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], count: int
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    count: int,
+    *,
+    start: datetime = START,
 ) -> None:
     async with sessions() as session:
         await ensure_salon(session, settings=settings)
@@ -75,10 +79,10 @@ async def _salon(
                     client_id=client.id,
                     staff_id=staff.id,
                     service_id=service.id,
-                    starts_at=START + timedelta(days=1, hours=2),
+                    starts_at=start + timedelta(days=1, hours=2),
                 ),
                 who=Who(Actor.API),
-                now=START,
+                now=start,
                 rules=settings.reminder_rules(ZoneInfo("Europe/Madrid")),
             )
         await session.commit()
