@@ -53,6 +53,7 @@ from bot.channels.base import (
     retrying,
 )
 from bot.clock import Clock
+from bot.logs import masked
 
 logger = logging.getLogger(__name__)
 
@@ -366,8 +367,9 @@ class WhatsAppReceiver:
                 await retrying(functools.partial(self._channel.send, outbound))
             except Exception as exc:
                 if not isinstance(exc, ChannelError):
-                    logger.exception("could not answer whatsapp %s", message.sender)
+                    logger.exception("could not answer whatsapp %s", masked(message.sender))
                 else:
-                    logger.warning("answer to whatsapp %s not sent: %s", message.sender, exc)
+                    who = masked(message.sender)
+                    logger.warning("answer to whatsapp %s not sent: %s", who, exc)
                 await self._hub.undelivered(message, reply, str(exc))
                 return
