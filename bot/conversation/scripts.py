@@ -2,11 +2,13 @@
 
 Each file holds a ``text`` (or, for intake, ``steps``) and optional ``buttons``, written as
 Jinja2 templates over a fixed set of variables (``SCRIPT_VARIABLES``). Loading compiles and
-renders every template of every locale with sample data; any problem (YAML syntax, template
-syntax, an unknown variable, a missing or over-long button) is reported with its file and line,
-and the book refuses to load. A locale without a script falls back to the salon's default
-locale, with a warning.
-"""
+renders every template of every locale with sample data and with the longest values
+(``script_files``); any problem (YAML syntax, template syntax, an unknown variable, any error
+while rendering, a template too slow or too long, a missing or over-long button) is reported
+with its file and line, and the book refuses to load. In service, values are cut to
+``VARIABLE_LIMITS`` and a render is bounded (``sandbox``); a failure is a ``ScriptRenderError``
+naming the file and line. A locale without a script falls back to the salon's default locale,
+with a warning."""
 
 from __future__ import annotations
 

@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import ManualClock
 from bot.conversation.script_files import LOAD_LIMITS
 from bot.conversation.scripts import (
     SCRIPT_VARIABLES,
@@ -20,8 +22,12 @@ from bot.conversation.scripts import (
     ScriptError,
     ScriptRenderError,
 )
+from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
+from db.models import OutboxStatus
 from tests.cli.helpers import showup, showup_env
+from tests.fakes.channels import RecordingChannel
 from tests.fakes.scripts import SCRIPTS_DIR
+from tests.scheduling.conftest import RecordingAlerts, book_linked, outbox
 
 DAY = timedelta(hours=24)
 NESTED = "".join(f"{{% for {v} in client_name %}}" for v in "abcd") + "{% endfor %}" * 4
@@ -146,3 +152,36 @@ def test_the_scripts_command_refuses_a_slow_template_without_a_traceback(
     assert "Traceback" not in result.stderr
     assert f"{target}:4: too much work" in " ".join(result.stderr.split())
     assert "ack_late.yaml:1: a number over 256 bits" in " ".join(result.stderr.split())
+
+
+async def test_an_outbox_message_whose_script_fails_in_service_fails_alone(
+    scripts_copy: Path,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+) -> None:
+    """A loop only real dates take (the check's sample date and longest date skip it): that
+    message is marked failed and the admins are told, naming the file; the outbox goes on."""
+    target = scripts_copy / "en" / "booking_confirmation.yaml"
+    target.write_text(
+        "text: |-\n  Booked!\n  {% if date != 'Monday, 23 November' and date|length < 64 %}"
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}"
+        "{% endif %}\n",
+        encoding="utf-8",
+    )
+    book = ScriptBook.load(scripts_copy, default_locale="en", late_window=DAY)
+    alerts = RecordingAlerts()
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        channels={"test": (channel := RecordingChannel("test"))},
+        renderer=book,
+        alerts=alerts,
+        clock=clock,
+        config=DispatchConfig(batch=50, lease=timedelta(seconds=60), max_attempts=3),
+        owner="test-worker",
+    )
+    appointment_id = await book_linked(sessions, clock)
+    assert await dispatcher.drain() == 1
+    rows = await outbox(sessions, appointment_id)
+    assert rows["confirmation", 1].status is OutboxStatus.FAILED
+    assert channel.sent == []
+    assert any(f"{target}:3: too much work" in text for text in alerts.texts)
