@@ -67,6 +67,23 @@ CASES = {
         "more than 4096 characters",
     ),
     "padding": ("{{ client_name.center(10 ** 9) }}", "unsafe"),
+    "format": ("{{ '{:>999999999}'.format(client_name) }}", "unsafe"),
+    "captured doubling": (
+        "{% set a %}{{ client_name }}{{ client_name }}{% endset %}"
+        + "".join(
+            f"{{% set {n} %}}{{{{ {p} }}}}{{{{ {p} }}}}{{% endset %}}"
+            for p, n in zip("abcdef", "bcdefg", strict=True)
+        )
+        + "{{ g|length }}",
+        "more than 4096 characters",
+    ),
+    "nested lists": (
+        "{% set a = [client_name, client_name] %}"
+        + "".join(f"{{% set {n} = [{p}, {p}] %}}" for p, n in zip("abcdef", "bcdefg", strict=True))
+        + "{{ g }}",
+        "more than 4096 characters",
+    ),
+    "no loader": ("{% include 'other.yaml' %}", "TypeError"),
 }
 
 
