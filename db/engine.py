@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -43,6 +43,17 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _drop_error_details(context: ExceptionContext) -> None:
+    """PostgreSQL repeats the offending values in an error's DETAIL ("Key (phone)=(+34…)
+    already exists", "Failing row contains (…)"), which a logged traceback would print: drop
+    it, as ``hide_parameters`` drops the statement's values (the message names the constraint)."""
+    error: BaseException | None = context.original_exception
+    while error is not None:
+        if getattr(error, "detail", None):
+            setattr(error, "detail", None)  # noqa: B010 - asyncpg's errors, not typed here
+        error = error.__cause__ or error.__context__
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
     parsed = make_url(url)
@@ -56,12 +67,16 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # hide_parameters: a failing statement's error (and its traceback in the log) shows the
+    # SQL but not the values, which are clients' names, phone numbers and messages
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _prepare_sqlite_connection)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", _drop_error_details)
+    return engine
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

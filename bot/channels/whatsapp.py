@@ -57,6 +57,7 @@ from bot.channels.base import (
     retrying,
 )
 from bot.clock import Clock
+from bot.logs import masked
 
 logger = logging.getLogger(__name__)
 
@@ -350,8 +351,9 @@ class WhatsAppReceiver:
                 await retrying(functools.partial(self._channel.send, outbound))
             except Exception as exc:
                 if not isinstance(exc, ChannelError):
-                    logger.exception("could not answer a whatsapp client")
+                    logger.exception("could not answer whatsapp %s", masked(message.sender))
                 else:
-                    logger.warning("answer to a whatsapp client not sent: %s", exc)
+                    who = masked(message.sender)
+                    logger.warning("answer to whatsapp %s not sent: %s", who, exc)
                 await self._hub.undelivered(message, reply, str(exc))
                 return

@@ -32,6 +32,7 @@ from bot.cli.common import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation.scripts import ScriptBook
+from bot.logs import uvicorn_log_config
 from bot.scheduling.factory import create_dispatcher, create_scheduler
 from bot.scheduling.scheduler import OutboxScheduler
 
@@ -229,6 +230,7 @@ async def _serve(settings: Settings, token: str, scripts: ScriptBook) -> None:
                 host=settings.api_host,
                 port=settings.api_port,
                 log_level=settings.log_level.lower(),
+                log_config=uvicorn_log_config(),  # no query strings (tokens) in the log
                 lifespan="on",
             )
         )

@@ -2,29 +2,41 @@
 
 Each file holds a ``text`` (or, for intake, ``steps``) and optional ``buttons``, written as
 Jinja2 templates over a fixed set of variables (``SCRIPT_VARIABLES``). Loading compiles and
-renders every template of every locale with sample data; any problem (YAML syntax, template
-syntax, an unknown variable, a missing or over-long button) is reported with its file and line,
-and the book refuses to load. A locale without a script falls back to the salon's default
-locale, with a warning.
-"""
+renders every template of every locale with sample data and with the longest values
+(``script_files``); any problem (YAML syntax, template syntax, an unknown variable, any error
+while rendering, a template too slow or too long, a missing or over-long button) is reported
+with its file and line, and the book refuses to load. In service, values are cut to
+``VARIABLE_LIMITS`` and a render is bounded (``sandbox``); a failure is a ``ScriptRenderError``
+naming the file and line. A locale without a script falls back to the salon's default locale,
+with a warning."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_currency, format_decimal, format_percent
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
 
 from bot.channels.base import Button
 from bot.config import Settings
 from bot.conversation.render import MessageContext, RenderedMessage
+from bot.conversation.sandbox import BoundedEnvironment
+from bot.conversation.script_files import (
+    INTAKE_STEPS,
+    MAX_BUTTON_LABEL,
+    RUN_LIMITS,
+    SCRIPT_VARIABLES,
+    SCRIPTS,
+    VARIABLE_LIMITS,
+    Piece,
+    ScriptFile,
+    bounded,
+    describe,
+    load_file,
+)
 from bot.domain.locales import SUPPORTED_LOCALES
 from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import Script
@@ -32,54 +44,19 @@ from bot.errors import ConfigError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 
-#: the variables a script may use, with the sample values every template is rendered with
-SCRIPT_VARIABLES: dict[str, object] = {
-    "client_name": "Anna",
-    "salon_name": "Studio",
-    "service": "Haircut",
-    "master": "Vitaly",
-    "date": "Monday, 23 November",
-    "time": "11:00",
-    "late_window": "24 hours",
-    "late": True,
-    "excused": False,  # ack_cancelled: a late cancellation excused (illness, an emergency)
-    "rescheduled": True,
-    "proposed": "Friday 27 November, 17:00",
-    "deposit": "15,00 €",
-    "discount": "10%",
-    "strikes": "2",
-    "text": "See you tomorrow!",  # admin_message only: what the admin wrote
-    "deposit_after": "2",  # the attendance policy, as the policy script tells it
-    "block_after": "3",
-    "deposit_rule": "30%",
-}
-#: every script, and the buttons it must have (each button's key is the intent it answers)
-SCRIPTS: dict[str, frozenset[str]] = {
-    "booking_confirmation": frozenset(),
-    "reminder_ask": frozenset({"confirm", "cancel", "reschedule"}),
-    "reminder_light": frozenset(),
-    "intake": frozenset(),
-    "policy": frozenset({"agree"}),
-    "ack_confirmed": frozenset(),
-    "ack_cancelled": frozenset(),
-    "ack_reschedule": frozenset(),
-    "ack_late": frozenset(),
-    "ack_stale": frozenset(),
-    "noshow_followup": frozenset(),
-    "noshow_reply": frozenset(),
-    "fallback": frozenset(),
-    "linked": frozenset(),
-    "link_invalid": frozenset(),
-    "share_phone": frozenset({"share"}),
-    "admin_only": frozenset(),
-    "policy_warning": frozenset(),
-    "policy_deposit": frozenset(),
-    "policy_blocked": frozenset(),
-    "loyalty_reward": frozenset(),
-    "admin_message": frozenset(),
-}
-INTAKE_STEPS = ("heard_from", "preferred_master", "experience")
-MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons
+__all__ = [  # the scripts' vocabulary, used by the dialog, the templates and the tests
+    "INTAKE_STEPS",
+    "MAX_BUTTON_LABEL",
+    "SCRIPTS",
+    "SCRIPT_VARIABLES",
+    "VARIABLE_LIMITS",
+    "ScriptBook",
+    "ScriptError",
+    "ScriptRenderError",
+    "load_scripts",
+    "sample_context",
+]
+
 #: how a day is written in each language: "Monday, November 23", "понедельник, 23 ноября"…
 DATE_PATTERNS = {
     "en": "EEEE, MMMM d",
@@ -93,16 +70,8 @@ class ScriptError(ConfigError):
     """One or more scripts cannot be used; the message lists each problem with file and line."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    template: Template
-
-
-@dataclass(slots=True)
-class _Script:
-    text: _Piece | None = None
-    steps: dict[str, _Piece] = field(default_factory=dict)
-    buttons: dict[str, str] = field(default_factory=dict)
+class ScriptRenderError(ScriptError):
+    """A script failed while rendering one message (a limit, or an error in the template)."""
 
 
 class ScriptBook:
@@ -110,7 +79,7 @@ class ScriptBook:
 
     def __init__(
         self,
-        scripts: dict[tuple[str, str], _Script],
+        scripts: dict[tuple[str, str], ScriptFile],
         *,
         default_locale: str,
         late_window: timedelta,
@@ -135,9 +104,9 @@ class ScriptBook:
         currency: str = "EUR",
     ) -> ScriptBook:
         """Read, compile and test-render every script; ScriptError lists all problems."""
-        environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        environment = BoundedEnvironment()
         problems: list[str] = []
-        scripts: dict[tuple[str, str], _Script] = {}
+        scripts: dict[tuple[str, str], ScriptFile] = {}
         if not directory.is_dir():
             raise ScriptError(
                 f"{directory}: the scripts folder does not exist (SHOWUP_SCRIPTS_DIR)"
@@ -149,7 +118,7 @@ class ScriptBook:
                     if locale == default_locale:
                         problems.append(f"{path}: missing (the default locale needs every script)")
                     continue
-                loaded = _load_file(environment, path, name, buttons, problems)
+                loaded = load_file(environment, path, name, buttons, problems)
                 if loaded is not None:
                     scripts[locale, name] = loaded
         if problems:
@@ -162,7 +131,7 @@ class ScriptBook:
             currency=currency,
         )
 
-    def _script(self, name: str, locale: str | None) -> tuple[str, _Script]:
+    def _script(self, name: str, locale: str | None) -> tuple[str, ScriptFile]:
         wanted = locale if locale in SUPPORTED_LOCALES else self._default
         found = self._scripts.get((wanted, name))
         if found is not None:
@@ -257,105 +226,14 @@ class ScriptBook:
         return RenderedMessage(text, buttons)
 
 
-def _render(piece: _Piece, variables: dict[str, object]) -> str:
-    return piece.template.render(**variables).strip()
-
-
-def _load_file(
-    environment: SandboxedEnvironment,
-    path: Path,
-    name: str,
-    buttons: frozenset[str],
-    problems: list[str],
-) -> _Script | None:
+def _render(piece: Piece, variables: dict[str, object]) -> str:
+    """The text, every value cut to its limit; any failure is a ScriptRenderError naming the
+    file and line (a script passed the check at load, so this is rare: a branch only some
+    values take, or a machine so busy that the render ran out of time)."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problems.append(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})")
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        problems.append(f"{path}:1: expected 'text:' (and optionally 'buttons:')")
-        return None
-    script = _Script()
-    for key_node, value in root.value:
-        key = key_node.value
-        if key == "text" and isinstance(value, yaml.ScalarNode) and name != "intake":
-            script.text = _compile(environment, value, path, problems)
-        elif key == "steps" and isinstance(value, yaml.MappingNode) and name == "intake":
-            script.steps = _load_steps(environment, value, path, problems)
-        elif key == "buttons" and isinstance(value, yaml.MappingNode):
-            script.buttons = _load_buttons(value, path, problems)
-        else:
-            where = f"{path}:{key_node.start_mark.line + 1}"
-            problems.append(f"{where}: unexpected key {key!r} in script {name}")
-    if name == "intake":
-        missing = [s for s in INTAKE_STEPS if s not in script.steps]
-        if missing:
-            problems.append(f"{path}: intake steps missing: {', '.join(missing)}")
-    elif script.text is None:
-        problems.append(f"{path}: no 'text:'")
-    if set(script.buttons) != buttons:
-        expected = ", ".join(sorted(buttons)) or "none"
-        problems.append(f"{path}: buttons must be exactly: {expected}")
-    return script
-
-
-def _load_steps(
-    environment: SandboxedEnvironment, node: yaml.MappingNode, path: Path, problems: list[str]
-) -> dict[str, _Piece]:
-    steps: dict[str, _Piece] = {}
-    for key, step in node.value:
-        if key.value not in INTAKE_STEPS:
-            problems.append(f"{path}:{key.start_mark.line + 1}: unknown intake step {key.value!r}")
-        elif isinstance(step, yaml.ScalarNode):
-            piece = _compile(environment, step, path, problems)
-            if piece is not None:
-                steps[key.value] = piece
-    return steps
-
-
-def _load_buttons(node: yaml.MappingNode, path: Path, problems: list[str]) -> dict[str, str]:
-    buttons: dict[str, str] = {}
-    for intent, label in node.value:
-        text = str(label.value)
-        if len(text) > MAX_BUTTON_LABEL:
-            problems.append(
-                f"{path}:{label.start_mark.line + 1}: button {intent.value!r} is "
-                f"{len(text)} characters; messengers allow {MAX_BUTTON_LABEL}"
-            )
-        buttons[intent.value] = text
-    return buttons
-
-
-def _compile(
-    environment: SandboxedEnvironment, node: yaml.ScalarNode, path: Path, problems: list[str]
-) -> _Piece | None:
-    # a block scalar (| or >) starts on the line after its indicator
-    first_line = node.start_mark.line + 1 + (1 if node.style in ("|", ">") else 0)
-    source = str(node.value)
-    try:
-        parsed = environment.parse(source)
-    except TemplateSyntaxError as exc:
-        problems.append(f"{path}:{first_line + (exc.lineno or 1) - 1}: {exc.message}")
-        return None
-    for variable in sorted(meta.find_undeclared_variables(parsed) - set(SCRIPT_VARIABLES)):
-        offset = next((i for i, text in enumerate(source.splitlines()) if variable in text), 0)
-        known = ", ".join(SCRIPT_VARIABLES)
-        problems.append(
-            f"{path}:{first_line + offset}: unknown variable {variable!r} (known: {known})"
-        )
-    try:
-        template = environment.from_string(source)
-        template.render(**SCRIPT_VARIABLES)
-        template.render(
-            **{**SCRIPT_VARIABLES, "late": False, "rescheduled": False, "proposed": None}
-        )
-    except TemplateError as exc:
-        problems.append(f"{path}:{first_line}: {exc}")
-        return None
-    return _Piece(template=template)
+        return piece.render(bounded(variables), RUN_LIMITS).strip()
+    except Exception as exc:
+        raise ScriptRenderError(f"{piece.path}:{piece.line_of(exc)}: {describe(exc)}") from exc
 
 
 def load_scripts(settings: Settings) -> ScriptBook:

@@ -35,6 +35,7 @@ from bot.ledger.clients import (
 )
 from bot.ledger.inbox import find_relayed
 from bot.ledger.links import attach_chat, redeem_link_token
+from bot.logs import sender_for_log
 from db.models import (
     Appointment,
     Client,
@@ -88,7 +89,7 @@ class Desk:
                 "refused admin command /%s from %s user %s (not an admin)",
                 command[0],
                 message.channel,
-                message.sender,
+                sender_for_log(message.channel, message.sender),
             )
             return await self._say_to(message, "admin_only")
         async with self._sessions() as session:
@@ -131,9 +132,8 @@ class Desk:
                 )
             except (NotFoundError, ConflictError) as exc:
                 await session.rollback()
-                logger.info(
-                    "deep link refused for %s %s: %s", message.channel, message.sender, exc
-                )
+                who = sender_for_log(message.channel, message.sender)
+                logger.info("deep link refused for %s %s: %s", message.channel, who, exc)
                 return await self._say_to(message, "link_invalid")
             self._adopt_language(client, message)
             await self._mark_active(session, message)
@@ -325,7 +325,10 @@ class Desk:
             )
             if client is None:
                 logger.warning(
-                    "answer to unknown %s user %s lost: %s", message.channel, message.sender, error
+                    "answer to unknown %s user %s lost: %s",
+                    message.channel,
+                    sender_for_log(message.channel, message.sender),
+                    error,
                 )
                 return
             session.add(

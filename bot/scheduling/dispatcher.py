@@ -32,6 +32,7 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from bot.conversation.render import MessageContext, Renderer
+from bot.conversation.scripts import ScriptRenderError
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
 from bot.ledger.salon import SALON_ID
@@ -136,9 +137,13 @@ class Dispatcher:
         pending: list[Result] = []
         sends: list[_Send] = []
         for claim in claims:
-            decision = self._decide(
-                claim, appointments.get(claim.appointment_id), now, zone, salon_name
-            )
+            try:
+                decision = self._decide(
+                    claim, appointments.get(claim.appointment_id), now, zone, salon_name
+                )
+            except ScriptRenderError as exc:  # this message only fails; the admins are told
+                logger.error("outbox message %s not rendered: %s", claim.id, exc)
+                decision = Result(claim, S.FAILED, claim.due_at, error=str(exc))
             if isinstance(decision, Result):
                 pending.append(decision)
             else:
