@@ -138,7 +138,9 @@ def _header(reader: Iterator[list[str]], lines: _Lines) -> tuple[list[str], Pars
     try:
         header = next(reader)
     except csv.Error as exc:
-        raise CsvFormatError(f"line 1: the header is malformed ({exc}); check its quotes") from None
+        raise CsvFormatError(
+            f"line 1: the header is malformed ({exc}); check its quotes"
+        ) from None
     except StopIteration:
         raise CsvFormatError("the file is empty: expected a header row") from None
     if lines.position > 1:

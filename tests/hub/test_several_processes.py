@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.commands import AdminCommands, AdminSetup
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.hub.admin_side import AdminBroadcast, InboxRelay, MorningDigest, NoShowWatch
+from bot.hub.admin_side import AdminBroadcast, MorningDigest, NoShowWatch
+from bot.hub.relay import InboxRelay
 from bot.ledger.attendance import AttendancePolicy
 from db.engine import create_engine, create_session_factory
 from db.models import Client, InboxItem
