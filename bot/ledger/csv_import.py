@@ -173,7 +173,9 @@ def _reason(exc: Exception, line: int) -> str:
         return str(exc)
     if isinstance(exc, DBAPIError):
         return f"the database refused the row: {_first_line(exc.orig or exc)}"
-    logger.warning("csv line %s failed with %s", line, type(exc).__name__, exc_info=exc)
+    # the message may quote the row's values: the traceback only at DEBUG
+    logger.warning("csv line %s failed with %s", line, type(exc).__name__)
+    logger.debug("csv line %s failed", line, exc_info=exc)
     return f"cannot be imported ({type(exc).__name__}: {_first_line(exc)})"
 
 
