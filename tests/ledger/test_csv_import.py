@@ -229,3 +229,34 @@ async def test_a_row_the_database_refuses_is_that_rows_error(
     else:
         assert (created, rejected) == (3, [])
         assert sorted(kept) == ["1", "3", long_id]
+
+
+async def test_numbers_out_of_range_are_row_errors(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    text = (
+        "id;name;phone;service;master;start;duration_minutes\n"
+        "1;Anna;600111222;Manicure;Olga;2026-11-24 11:00;9999999999\n"
+        "2;Boris;600333444;Manicure;²;2026-11-24 12:00;\n"
+        "3;Carla;600555666;Manicure;Olga;2026-11-24 13:00;45\n"
+    )
+    options = ImportOptions(
+        source="csv",
+        zone=MADRID,
+        phone_region="ES",
+        late_window=timedelta(hours=24),
+        rules=RULES,
+        create_missing=True,
+    )
+    assert await _import(sessions, text, options) == (
+        1,
+        0,
+        0,
+        [
+            (
+                2,
+                "duration_minutes '9999999999' is not a whole number of minutes up to 1440",
+            ),
+            (3, "staff '²' is not a master id ShowUp can have (ids go up to 2147483647)"),
+        ],
+    )
