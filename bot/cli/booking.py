@@ -166,7 +166,7 @@ def import_command(
     except CsvFormatError as exc:
         fail(f"{file}: {exc}", code=EXIT_CONFIG)
     if parsed.ignored:
-        err_console.print(f"Ignoring unknown column(s): {', '.join(parsed.ignored)}")
+        err_console.print(f"Ignoring unknown column(s): {escape(', '.join(parsed.ignored))}")
 
     async def go() -> int:
         async with open_ledger(settings) as ledger, ledger.sessions() as session:

@@ -236,5 +236,5 @@ def _check_cells(record: list[str], columns: list[str]) -> str | None:
 
 
 def _canonical(name: str) -> str:
-    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    key = name.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_")
     return COLUMN_ALIASES.get(key, key)

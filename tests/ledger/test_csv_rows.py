@@ -116,6 +116,10 @@ def test_a_file_in_another_encoding_is_refused_whole_with_the_line_and_byte() ->
         decode_csv(HEADER.encode("utf-16"))
 
 
+def test_a_byte_order_mark_left_in_the_text_is_not_part_of_the_first_column() -> None:
+    assert [row.get("external_id") for row in read_rows("\ufeff" + HEADER + _row(1)).rows] == ["1"]
+
+
 def test_a_malformed_header_refuses_the_file() -> None:
     with pytest.raises(CsvFormatError, match="line 1: the header is malformed"):
         read_rows('external_id,"client_name\n' + _row(1))
