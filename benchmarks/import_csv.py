@@ -51,7 +51,7 @@ async def measure(url: str, rows: int) -> tuple[float, float]:
                 await create_staff(session, name=f"Master {m}")
             await create_service(session, name="Haircut", duration_minutes=60, price=Decimal(30))
             await session.commit()
-        parsed, _ = read_rows(make_csv(rows))
+        parsed = read_rows(make_csv(rows)).rows
         settings = load_settings(_env_file=None, database_url=url)
         options = ImportOptions(
             source="bench",

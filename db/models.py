@@ -241,6 +241,10 @@ class InboxItem(Base):
     relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     relay_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     relay_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # a relay whose every attempt failed: why, when it was given up, when a digest listed it
+    relay_error: Mapped[str | None] = mapped_column(String(300))
+    relay_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    relay_failure_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ClientEvent(Base):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -28,10 +29,13 @@ from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.csv_import import (
     CsvFormatError,
     ImportOptions,
+    decode_csv,
     import_rows,
     parse_start,
     read_rows,
 )
+
+MAX_SOURCE = 32  # the length of appointments.source
 
 STATUS_STYLE = {
     AppointmentStatus.BOOKED: "yellow",
@@ -149,21 +153,20 @@ def import_command(
     Exits 1 when any row was rejected, 2 when the file itself cannot be read.
     """
     settings = settings_or_exit()
+    if not 0 < len(source) <= MAX_SOURCE:
+        fail(f"--source must be 1 to {MAX_SOURCE} characters", code=EXIT_CONFIG)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        data = file.read_bytes()
     except FileNotFoundError:
         fail(f"{file}: no such file", code=EXIT_CONFIG)
-    except UnicodeDecodeError as exc:
-        fail(
-            f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV",
-            code=EXIT_CONFIG,
-        )
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror or exc}", code=EXIT_CONFIG)
     try:
-        rows, ignored = read_rows(text)
+        parsed = read_rows(decode_csv(data))
     except CsvFormatError as exc:
         fail(f"{file}: {exc}", code=EXIT_CONFIG)
-    if ignored:
-        err_console.print(f"Ignoring unknown column(s): {', '.join(ignored)}")
+    if parsed.ignored:
+        err_console.print(f"Ignoring unknown column(s): {escape(', '.join(parsed.ignored))}")
 
     async def go() -> int:
         async with open_ledger(settings) as ledger, ledger.sessions() as session:
@@ -184,16 +187,19 @@ def import_command(
                 console=err_console,
                 transient=True,
             ) as progress:
-                task = progress.add_task("rows", total=len(rows))
+                task = progress.add_task("rows", total=len(parsed.rows))
                 report = await import_rows(
                     session,
-                    rows=rows,
+                    rows=parsed.rows,
+                    rejected=parsed.rejected,
                     options=options,
                     now=SystemClock().now(),
                     on_row=lambda: progress.advance(task),
                 )
         for rejected in report.rejected:
-            err_console.print(f"[red]line {rejected.line}:[/] {rejected.reason}", soft_wrap=True)
+            err_console.print(
+                f"[red]line {rejected.line}:[/] {escape(rejected.reason)}", soft_wrap=True
+            )
         console.print(
             f"{file.name}: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.rejected)} rejected"

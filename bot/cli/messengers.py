@@ -23,14 +23,9 @@ from bot.conversation.dialog import DialogSetup
 from bot.conversation.render import Renderer
 from bot.conversation.scripts import ScriptBook
 from bot.conversation.templates import TemplatedRenderer, WhatsAppTemplates
-from bot.hub.admin_side import (
-    AdminBroadcast,
-    ChannelAlerts,
-    InboxRelay,
-    MorningDigest,
-    NoShowWatch,
-)
+from bot.hub.admin_side import AdminBroadcast, ChannelAlerts, MorningDigest, NoShowWatch
 from bot.hub.desk import Desk, HubSetup
+from bot.hub.relay import InboxRelay
 from bot.scheduling.inbound_worker import Handler, InboundSettings, InboundWorker
 from bot.scheduling.scheduler import OutboxScheduler
 
@@ -185,7 +180,12 @@ def build_messengers(
         messengers.alerts = ChannelAlerts(broadcast)
         messengers.inbound.alerts = messengers.alerts
         messengers.relay = InboxRelay(
-            sessions=sessions, broadcast=broadcast, clock=clock, zone=ledger.zone, texts=texts
+            sessions=sessions,
+            broadcast=broadcast,
+            clock=clock,
+            zone=ledger.zone,
+            texts=texts,
+            alerts=messengers.alerts,
         )
         messengers.digest = MorningDigest(
             sessions=sessions,
@@ -193,5 +193,6 @@ def build_messengers(
             broadcast=broadcast,
             clock=clock,
             zone=ledger.zone,
+            texts=texts,
         )
     return messengers

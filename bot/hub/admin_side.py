@@ -1,9 +1,11 @@
-"""What ShowUp sends to the admins on its own: the inbox relay, alerts and the morning digest."""
+"""What ShowUp sends to the admins on its own: alerts, the morning digest and the arrival prompts
+(the inbox relay is in ``bot.hub.relay``). A text longer than the channel allows goes in parts."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,18 +14,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import AdminCommands
-from bot.admin.texts import MESSAGES, AdminTexts
+from bot.admin.texts import AdminTexts
 from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus
-from bot.ledger.appointments import Who, mark_appointment, next_open_appointment
+from bot.hub.long_text import split_text, text_limit
+from bot.ledger.appointments import Who, mark_appointment
 from bot.ledger.attendance import AttendancePolicy, apply_deadlines, late_by
-from bot.ledger.inbox import claim_unrelayed, record_relay
-from db.models import Appointment, AppointmentEvent, Client, InboxItem, OnceMarker
+from bot.ledger.inbox import mark_failures_reported, unreported_failures
+from db.models import Appointment, AppointmentEvent, Client, OnceMarker
 
 logger = logging.getLogger(__name__)
 
-RELAY_LEASE = timedelta(minutes=2)
+EXCERPT = 120  # characters of an unforwarded message quoted in the digest
 LOOK_BACK = timedelta(hours=12)  # older unmarked appointments are the admin's to tidy up
 OPEN = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
 #: the prompt's buttons: (text key, intent the hub runs as an admin command)
@@ -34,26 +37,48 @@ PROMPT_BUTTONS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where a text went: (admin chat, message id) of every part, for each admin who got all of
+    it; and why it did not reach the others."""
+
+    delivered: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
 class AdminBroadcast:
-    """Sends a text to every admin on one channel; reports which deliveries worked."""
+    """Sends a text to every admin on one channel, in parts when it is longer than the channel
+    allows (the buttons go with the last part); reports which deliveries worked."""
 
     def __init__(self, channel: Channel, admins: Sequence[str]) -> None:
         self.channel = channel
         self.admins = tuple(admins)
 
     async def send(self, text: str, buttons: tuple[Button, ...] = ()) -> list[tuple[str, str]]:
-        """(admin chat, message id) of each delivered copy."""
-        delivered = []
+        """(admin chat, message id) of each delivered part."""
+        return (await self.deliver(text, buttons)).delivered
+
+    async def deliver(self, text: str, buttons: tuple[Button, ...] = ()) -> Delivery:
+        parts = split_text(text, text_limit(self.channel.name))
+        delivery = Delivery()
         for admin in self.admins:
+            sent = []
             try:
-                receipt = await self.channel.send(
-                    OutboundMessage(recipient=admin, text=text, buttons=buttons)
-                )
+                for number, part in enumerate(parts, start=1):
+                    receipt = await self.channel.send(
+                        OutboundMessage(
+                            recipient=admin,
+                            text=part,
+                            buttons=buttons if number == len(parts) else (),
+                        )
+                    )
+                    sent.append((admin, receipt.message_id))
             except ChannelError as exc:
                 logger.warning("could not reach admin %s on %s: %s", admin, self.channel.name, exc)
+                delivery.failures.append(f"admin {admin}: {exc}")
                 continue
-            delivered.append((admin, receipt.message_id))
-        return delivered
+            delivery.delivered.extend(sent)
+        return delivery
 
 
 class ChannelAlerts:
@@ -70,82 +95,6 @@ class ChannelAlerts:
             logger.exception("admin alert not delivered")
 
 
-class InboxRelay:
-    """Forwards new inbox items to the admins, with who wrote, on which messenger, and when
-    their next visit is. Replying to the forwarded copy answers the client (``Desk``)."""
-
-    def __init__(
-        self,
-        *,
-        sessions: async_sessionmaker[AsyncSession],
-        broadcast: AdminBroadcast,
-        clock: Clock,
-        zone: ZoneInfo,
-        texts: AdminTexts | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._broadcast = broadcast
-        self._clock = clock
-        self._zone = zone
-        self._t = texts or AdminTexts()
-
-    async def relay(self) -> int:
-        """Forward everything waiting; returns how many items reached at least one admin."""
-        done = 0
-        while True:
-            async with self._sessions() as session:
-                items = await claim_unrelayed(session, now=self._clock.now(), lease=RELAY_LEASE)
-                await session.commit()
-                texts = [await self._describe(session, item) for item in items]
-            if not items:
-                return done
-            for item, text in zip(items, texts, strict=True):
-                forwarded = await self._broadcast.send(text)
-                if not forwarded:
-                    continue  # the lease runs out and the item is tried again
-                async with self._sessions() as session:
-                    await record_relay(
-                        session,
-                        item=item,
-                        channel=self._broadcast.channel.name,
-                        forwarded=forwarded,
-                        now=self._clock.now(),
-                    )
-                    await session.commit()
-                done += 1
-            if len(items) < 50:
-                return done
-
-    async def _describe(self, session: AsyncSession, item: InboxItem) -> str:
-        client = await session.get(Client, item.client_id)
-        name = client.name if client else f"client {item.client_id}"
-        phone = f" {client.phone}" if client and client.phone else ""
-        t = self._t
-        kind = item.kind if f"kind.{item.kind}" in MESSAGES else "other"
-        title = t(f"kind.{kind}")
-        lines = [t("relay.from", title=title, name=name, phone=phone, channel=item.channel)]
-        upcoming = await next_open_appointment(
-            session, client_id=item.client_id, now=self._clock.now()
-        )
-        if upcoming is not None:
-            lines.append(
-                t(
-                    "relay.next",
-                    when=t.moment(upcoming.starts_at.astimezone(self._zone)),
-                    service=upcoming.service.name,
-                    master=upcoming.staff.name,
-                    id=upcoming.id,
-                )
-            )
-        else:
-            lines.append(t("relay.nothing"))
-        if item.proposed_at is not None:
-            proposed = t.moment(item.proposed_at.astimezone(self._zone))
-            lines.append(t("relay.proposes", when=proposed))
-        lines += ["", item.text, "", t("relay.reply", name=name)]
-        return "\n".join(lines)
-
-
 class MorningDigest:
     """The day's board and who has not confirmed, once a day across all processes."""
 
@@ -157,12 +106,14 @@ class MorningDigest:
         broadcast: AdminBroadcast,
         clock: Clock,
         zone: ZoneInfo,
+        texts: AdminTexts | None = None,
     ) -> None:
         self._sessions = sessions
         self._commands = commands
         self._broadcast = broadcast
         self._clock = clock
         self._zone = zone
+        self._t = texts or AdminTexts()
 
     async def send(self, day: date | None = None) -> bool:
         """Send the digest of ``day`` (default today) unless some process already did."""
@@ -177,7 +128,36 @@ class MorningDigest:
                 return False
         for text in await self._commands.board_texts(wanted):
             await self._broadcast.send(text)
+        await self._unforwarded()
         return True
+
+    async def _unforwarded(self) -> None:
+        """The client messages the inbox relay gave up on since the last digest that listed
+        them; listed again tomorrow if no admin received today's list."""
+        t = self._t
+        async with self._sessions() as session:
+            items = await unreported_failures(session)
+            if not items:
+                return
+            lines = [t("digest.unforwarded", n=len(items))]
+            for item in items:
+                client = await session.get(Client, item.client_id)
+                lines.append(
+                    t(
+                        "digest.unforwarded_item",
+                        when=t.moment(item.created_at.astimezone(self._zone)),
+                        name=client.name if client else f"#{item.client_id}",
+                        channel=item.channel,
+                        excerpt=_excerpt(item.text),
+                    )
+                )
+        if not await self._broadcast.send("\n".join(lines)):
+            return
+        async with self._sessions() as session:
+            await mark_failures_reported(
+                session, item_ids=[item.id for item in items], now=self._clock.now()
+            )
+            await session.commit()
 
 
 class NoShowWatch:
@@ -295,6 +275,11 @@ class NoShowWatch:
                 await self._broadcast.send(
                     self._t("auto_noshow", id=appointment.id, name=appointment.client.name)
                 )
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
 
 
 async def _latest_late_notes(session: AsyncSession, ids: list[int]) -> dict[int, AppointmentEvent]:

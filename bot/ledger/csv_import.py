@@ -7,20 +7,19 @@ because (source, external_id) identifies an appointment.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.reminders import ReminderRules
 from bot.domain.timeutil import localize
-from bot.errors import InvalidInputError, NotFoundError, ShowUpError
+from bot.errors import InvalidInputError, ShowUpError
 from bot.ledger.appointments import (
     BookingRequest,
     Who,
@@ -30,31 +29,41 @@ from bot.ledger.appointments import (
     mark_appointment,
 )
 from bot.ledger.attendance import AttendancePolicy
-from bot.ledger.catalog import create_service, create_staff, find_service, find_staff
 from bot.ledger.clients import find_or_create_by_phone
-from db.models import Service, Staff
+from bot.ledger.csv_catalog import ImportCatalog, duration_minutes
+from bot.ledger.csv_rows import (
+    CsvFormatError,
+    CsvRow,
+    ParsedCsv,
+    RejectedRow,
+    decode_csv,
+    read_rows,
+)
 
-REQUIRED_COLUMNS = ("external_id", "client_name", "client_phone", "service", "staff", "start")
-OPTIONAL_COLUMNS = ("client_locale", "end", "duration_minutes", "status", "notes")
-COLUMN_ALIASES = {
-    "master": "staff",
-    "phone": "client_phone",
-    "name": "client_name",
-    "id": "external_id",
-}
+__all__ = [
+    "CsvFormatError",
+    "CsvRow",
+    "ImportAbortedError",
+    "ImportOptions",
+    "ImportReport",
+    "ParsedCsv",
+    "RejectedRow",
+    "decode_csv",
+    "import_rows",
+    "parse_start",
+    "read_rows",
+]
+
+logger = logging.getLogger(__name__)
+
 STATUSES = ("booked", "confirmed", "cancelled", "cancelled_by_salon")
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S")
 COMMIT_EVERY = 200
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
-class CsvFormatError(ShowUpError):
-    """The file as a whole cannot be imported (no header, a required column missing...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedRow:
-    line: int
-    reason: str
+class ImportAbortedError(ShowUpError):
+    """The database connection failed mid-import: no later row could be written."""
 
 
 @dataclass(slots=True)
@@ -71,15 +80,6 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
-class CsvRow:
-    line: int
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.values.get(column, "").strip()
-
-
-@dataclass(frozen=True, slots=True)
 class ImportOptions:
     source: str
     zone: ZoneInfo
@@ -88,44 +88,6 @@ class ImportOptions:
     rules: ReminderRules
     create_missing: bool = False
     policy: AttendancePolicy | None = None
-
-
-def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
-    """Parse CSV text (comma or semicolon separated) into rows keyed by canonical column names.
-
-    Returns the rows and the header columns that ShowUp does not know (ignored).
-    """
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CsvFormatError("the file is empty: expected a header row") from None
-    columns = [_canonical(name) for name in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise CsvFormatError(
-            f"line 1: missing column(s) {', '.join(missing)}; the header must name "
-            f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})"
-        )
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    ignored = [name for name, col in zip(header, columns, strict=True) if col not in known]
-    rows: list[CsvRow] = []
-    line = reader.line_num + 1
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            values = dict(zip(columns, record, strict=False))
-            if len(record) > len(columns):
-                values["__extra__"] = str(len(record) - len(columns))
-            rows.append(CsvRow(line=line, values=values))
-        line = reader.line_num + 1
-    return rows, ignored
-
-
-def _canonical(name: str) -> str:
-    key = name.strip().lower().replace(" ", "_").replace("-", "_")
-    return COLUMN_ALIASES.get(key, key)
 
 
 def parse_start(text: str, zone: ZoneInfo) -> datetime:
@@ -137,6 +99,10 @@ def parse_start(text: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = _parse_known_formats(value)
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise InvalidInputError(
+            f"{value!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}", field="start"
+        )
     return localize(parsed, zone)
 
 
@@ -161,37 +127,71 @@ async def import_rows(
     options: ImportOptions,
     now: datetime,
     on_row: Callable[[], None] | None = None,
+    rejected: Sequence[RejectedRow] = (),
 ) -> ImportReport:
-    """Import every row; commit in batches; report each rejected row with its reason."""
-    report = ImportReport()
-    catalog = _Catalog()
+    """Import every row; commit in batches; report each rejected row with its reason.
+
+    Whatever makes one row fail (a rule, a malformed value, the database refusing it) rolls back
+    that row's savepoint only. ``rejected`` are the lines already refused while reading; the
+    report lists them with the others, in line order.
+    """
+    report = ImportReport(rejected=list(rejected))
+    catalog = ImportCatalog()
     for index, row in enumerate(rows, start=1):
         savepoint = await session.begin_nested()
         try:
             outcome = await _import_row(
                 session, row=row, options=options, now=now, catalog=catalog
             )
-        except ShowUpError as exc:
-            await savepoint.rollback()
-            report.rejected.append(RejectedRow(line=row.line, reason=str(exc)))
-        else:
             await savepoint.commit()
+        except Exception as exc:  # any failure of one row is that row's error
+            await _roll_back(savepoint, line=row.line)
+            report.rejected.append(RejectedRow(line=row.line, reason=_reason(exc, row.line)))
+        else:
             setattr(report, outcome, getattr(report, outcome) + 1)
         if index % COMMIT_EVERY == 0:
             await session.commit()
         if on_row is not None:
             on_row()
     await session.commit()
+    report.rejected.sort(key=lambda r: r.line)
     return report
 
 
+async def _roll_back(savepoint: AsyncSessionTransaction, *, line: int) -> None:
+    try:
+        await savepoint.rollback()
+    except SQLAlchemyError as exc:  # the connection itself is gone: no later row can succeed
+        raise ImportAbortedError(
+            f"the database stopped answering at line {line} ({_first_line(exc)}); rows before "
+            f"the last {COMMIT_EVERY}-row batch are kept, import the file again for the rest"
+        ) from exc
+
+
+def _reason(exc: Exception, line: int) -> str:
+    if isinstance(exc, ShowUpError):
+        return str(exc)
+    if isinstance(exc, DBAPIError):
+        return f"the database refused the row: {_first_line(exc.orig or exc)}"
+    # the message may quote the row's values: the traceback only at DEBUG
+    logger.warning("csv line %s failed with %s", line, type(exc).__name__)
+    logger.debug("csv line %s failed", line, exc_info=exc)
+    return f"cannot be imported ({type(exc).__name__}: {_first_line(exc)})"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
 async def _import_row(
-    session: AsyncSession, *, row: CsvRow, options: ImportOptions, now: datetime, catalog: _Catalog
+    session: AsyncSession,
+    *,
+    row: CsvRow,
+    options: ImportOptions,
+    now: datetime,
+    catalog: ImportCatalog,
 ) -> str:
-    if "__extra__" in row.values:
-        raise InvalidInputError(
-            f"the row has {row.values['__extra__']} more cells than the header"
-        )
     external_id = row.get("external_id")
     if not external_id:
         raise InvalidInputError(
@@ -201,8 +201,8 @@ async def _import_row(
     if status not in STATUSES:
         raise InvalidInputError(f"status {status!r} is not one of {', '.join(STATUSES)}")
     starts_at = parse_start(row.get("start"), options.zone)
-    staff = await catalog.staff(session, row.get("staff"), options)
-    service = await catalog.service(session, row, options)
+    staff = await catalog.staff(session, row, create_missing=options.create_missing)
+    service = await catalog.service(session, row, create_missing=options.create_missing)
     ends_at = _end(row, starts_at, options.zone)
     client, _ = await find_or_create_by_phone(
         session,
@@ -258,62 +258,15 @@ async def _import_row(
     return "updated" if changed else "unchanged"
 
 
-class _Catalog:
-    """Masters and services found so far in this import, so each name is looked up once.
-
-    Rows roll back to their savepoint on error, so only records that existed before the import
-    (or were created by a row that then succeeded) may be remembered: a record created by a
-    failing row is forgotten with it.
-    """
-
-    def __init__(self) -> None:
-        self._staff: dict[str, int] = {}
-        self._services: dict[str, int] = {}
-
-    async def staff(self, session: AsyncSession, ref: str, options: ImportOptions) -> Staff:
-        if not ref:
-            raise InvalidInputError("staff is empty: name the master")
-        key = ref.strip().lower()
-        if key in self._staff and (found := await session.get(Staff, self._staff[key])):
-            return found
-        try:
-            staff = await find_staff(session, ref=ref)
-        except NotFoundError:
-            if not options.create_missing or ref.isdigit():
-                raise
-            return await create_staff(session, name=ref)
-        self._staff[key] = staff.id
-        return staff
-
-    async def service(self, session: AsyncSession, row: CsvRow, options: ImportOptions) -> Service:
-        ref = row.get("service")
-        if not ref:
-            raise InvalidInputError("service is empty: name the service")
-        key = ref.strip().lower()
-        if key in self._services and (found := await session.get(Service, self._services[key])):
-            return found
-        try:
-            service = await find_service(session, ref=ref)
-        except NotFoundError:
-            if not options.create_missing or ref.isdigit():
-                raise
-            duration = row.get("duration_minutes")
-            minutes = int(duration) if duration.isdigit() and int(duration) > 0 else 60
-            return await create_service(
-                session, name=ref, duration_minutes=minutes, price=Decimal(0)
-            )
-        self._services[key] = service.id
-        return service
-
-
 def _end(row: CsvRow, starts_at: datetime, zone: ZoneInfo) -> datetime | None:
-    end_text, duration_text = row.get("end"), row.get("duration_minutes")
+    end_text = row.get("end")
     if end_text:
         if len(end_text) <= 5 and ":" in end_text:
             end_text = f"{starts_at.astimezone(zone):%Y-%m-%d} {end_text}"
         return parse_start(end_text, zone)
-    if duration_text:
-        if not duration_text.isdigit() or int(duration_text) == 0:
-            raise InvalidInputError(f"duration_minutes {duration_text!r} is not a whole number")
-        return starts_at + timedelta(minutes=int(duration_text))
+    minutes = duration_minutes(row)
+    if minutes is not None:
+        if minutes == 0:
+            raise InvalidInputError("duration_minutes is 0: write the length in minutes")
+        return starts_at + timedelta(minutes=minutes)
     return None

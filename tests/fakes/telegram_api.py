@@ -17,6 +17,7 @@ from aiohttp import web
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
 BOT_ID = 4242
 BOT_USERNAME = "showup_test_bot"
+TEXT_LIMIT = 4096  # Telegram refuses a longer message text
 #: form fields aiogram sends JSON-encoded (or as numbers)
 DECODED = frozenset(
     {
@@ -133,6 +134,8 @@ class BotApiEmulator:
             if failure.chat_id is None or failure.chat_id == params.get("chat_id"):
                 queue.popleft()
                 return _error(failure.code, failure.description, failure.retry_after)
+        if len(str(params.get("text", ""))) > TEXT_LIMIT:
+            return _error(400, "Bad Request: message is too long")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method} is not emulated")

@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.commands import AdminCommands, AdminSetup
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.hub.admin_side import AdminBroadcast, InboxRelay, MorningDigest, NoShowWatch
+from bot.hub.admin_side import AdminBroadcast, ChannelAlerts, MorningDigest, NoShowWatch
+from bot.hub.relay import InboxRelay
 from bot.ledger.attendance import AttendancePolicy
+from bot.ledger.inbox import MAX_RELAY_ATTEMPTS
 from db.engine import create_engine, create_session_factory
 from db.models import Client, InboxItem
 from tests.factories import RULES, make_appointment, make_client, make_service, make_staff
@@ -152,3 +154,41 @@ async def test_the_morning_digest_is_sent_once(
 
     assert sorted(sent) == [False] * (PROCESSES - 1) + [True]
     assert sum(len(chat.sent) for chat in chats) == 1
+
+
+async def test_each_relay_given_up_is_alerted_once(
+    sessions: async_sessionmaker[AsyncSession],
+    factories: list[async_sessionmaker[AsyncSession]],
+    clock: ManualClock,
+) -> None:
+    client_ids = await _clients(sessions, 8)
+    async with sessions() as session:
+        for client_id in client_ids:
+            session.add(
+                InboxItem(
+                    client_id=client_id,
+                    kind="other",
+                    channel="telegram",
+                    text="never forwarded",
+                    created_at=clock.now(),
+                    relay_attempts=MAX_RELAY_ATTEMPTS,
+                    relay_error="telegram: Bad Gateway",
+                )
+            )
+        await session.commit()
+    alert_chats = [RecordingChannel("whatsapp", receipts=f"p{n}") for n in range(PROCESSES)]
+    relays = [
+        InboxRelay(
+            sessions=factory,
+            broadcast=AdminBroadcast(RecordingChannel("telegram"), ["900"]),
+            clock=clock,
+            zone=RULES.zone,
+            alerts=ChannelAlerts(AdminBroadcast(chat, ["admin"])),
+        )
+        for factory, chat in zip(factories, alert_chats, strict=True)
+    ]
+
+    await asyncio.gather(*(relay.relay() for relay in relays))
+    await asyncio.gather(*(relay.relay() for relay in relays))
+
+    assert sum(len(chat.sent) for chat in alert_chats) == 8
