@@ -12,38 +12,47 @@ import re
 from datetime import time, timedelta
 
 from bot.domain.replies.lexicon import Lexicon
+from bot.domain.replies.text import fold
+
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    """A pattern over folded text, itself folded ("noon" is matched as "non")."""
+    return re.compile(fold(source))
+
 
 _MARK = (
     r"am|pm|a\.m\.|p\.m\.|утра|вечера|дня|ночи|de la tarde|de la noche|de la manana|"
     r"en la tarde|por la tarde|h|hs"
 )
-_CLOCK = re.compile(rf"(?<![\d.:/])(\d{{1,2}})[:.](\d{{2}})(?!\d)(?:\s*({_MARK})(?!\w))?")
-_AT_HOUR = re.compile(
-    r"(?:(?<!\w)(?:в|во|к|на|at|by|for|around|a las|a la|las|sobre las|tipo|sat|v|k|"
+_CLOCK = _compile(rf"(?<![\d.:/])(\d{{1,2}})[:.](\d{{2}})(?!\d)(?:\s*({_MARK})(?!\w))?")
+_AT_HOUR = _compile(
+    r"(?:(?<!\w)(?:в|во|к|на|at|by|for|around|to|a las|a la|las|sobre las|tipo|sat|v|k|"
     r"ak?sam|aksam|sabah|ogleden sonra|oglen|вечером|утром|днем)\s+"
     r"|часов в\s+|часам к\s+)(\d{1,2})(?!\s*(?:мин|min|dak|dk|дн|day|dia|gun|час|hour|hora|sat))"
     rf"(?:\s*({_MARK}|gibi|civari))?(?![\d:./])"
 )
-_SUFFIXED = re.compile(
-    r"(?<![\d.:/])(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|h|hs)(?!\w)"
+_SUFFIXED = _compile(
+    r"(?<![\d.:/])(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|h|hs|de la tarde|de la noche|de la manana)"
+    r"(?!\w)"
     r"|(?<![\d.:/])(\d{1,2})'?(?:de|da|te|ta|ye|ya|e|a)(?!\w)"
 )
-_HALF_PAST = re.compile(
+_HALF_PAST = _compile(
     r"(?<!\w)(?:half(?: past)? (\d{1,2})|(\d{1,2}) y media|(\d{1,2}) bucu?k\w*|"
     r"(\d{1,2}) (?:and a half|с половиной))"
 )
-_QUARTER = re.compile(
+_QUARTER = _compile(
     r"(?<!\w)(?:quarter past (\d{1,2})|(\d{1,2}) y cuarto|(\d{1,2})'?\w{0,2} ceyrek gece|"
-    r"четверть (\w+))"
+    r"четверт[ьи] (\w+))"
 )
-_QUARTER_TO = re.compile(
+_QUARTER_TO = _compile(
     r"(?<!\w)(?:quarter to (\d{1,2})|(\d{1,2}) menos cuarto|(\d{1,2})'?\w{0,2} ceyrek kala|"
     r"без четверти (\w+))"
 )
-_Y_MINUTES = re.compile(
+_Y_MINUTES = _compile(
     r"(?<!\w)(?:a las |a la )?(\d{1,2})(?: y |'?\w{0,2} )(\d{1,2})(?: gece)?(?![\d:])"
 )
-_RU_HALF = re.compile(r"(?<!\w)(?:пол|половин[аеу] )(\w+?)(?:го|о)(?!\w)")
+_RU_HALF = _compile(r"(?<!\w)(?:пол|половин[аеу] )(\w+?)(?:го|о)(?!\w)")
 _RU_ORDINAL = {
     "перво": 1, "второ": 2, "трет": 3, "третье": 3, "четверто": 4, "пято": 5, "шесто": 6,
     "седьмо": 7, "восьмо": 8, "девято": 9, "десято": 10, "одинадцато": 11, "двенадцато": 12,
@@ -52,7 +61,7 @@ _RU_CARDINAL = {
     "час": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "четыре": 4, "пять": 5, "шесть": 6,
     "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одинадцать": 11, "двенадцать": 12,
 }
-_NOON = re.compile(r"(?<!\w)(?:noon|midday|mediodia|oglen(?: 12)?|полдень|в обед)(?!\w)")
+_NOON = _compile(r"(?<!\w)(?:noon|midday|mediodia|oglen(?: 12)?|полдень|в обед)(?!\w)")
 _PM = {"pm", "p.m.", "вечера", "дня", "de la tarde", "de la noche", "aksam", "en la tarde"}
 _PM |= {"por la tarde"}
 _AM = {"am", "a.m.", "утра", "de la manana", "sabah", "ночи"}
@@ -139,17 +148,17 @@ def find_duration(text: str, lexicon: Lexicon) -> tuple[timedelta, re.Match[str]
     for match in _durations(lexicon).finditer(text):
         if match.group("half"):
             return timedelta(minutes=30), match
-        number = match.group("n") or match.group("n2") or ""
+        number = match.group("n") or match.group("w") or match.group("n2") or ""
         unit = match.group("unit") or match.group("unit2") or match.group("unit3")
-        amount = int(number) if number.isdigit() else lexicon.words.numbers.get(number, 1)
+        amount = int(number) if number.isdigit() else lexicon.numbers.get(number, 1)
         words = lexicon.words
-        if re.fullmatch(words.minute, unit):
+        if re.fullmatch(lexicon.minute, unit):
             return timedelta(minutes=amount), match
-        if re.fullmatch(words.hour, unit):
+        if re.fullmatch(lexicon.hour, unit):
             return timedelta(minutes=30) if amount == 0 else timedelta(hours=amount), match
-        if re.fullmatch(words.day, unit):
+        if re.fullmatch(lexicon.day, unit):
             return timedelta(days=amount or 1), match
-        if re.fullmatch(words.week, unit):
+        if re.fullmatch(lexicon.week, unit):
             return timedelta(weeks=amount or 1), match
     return None
 
@@ -160,13 +169,14 @@ _CACHE: dict[str, re.Pattern[str]] = {}
 def _durations(lexicon: Lexicon) -> re.Pattern[str]:
     if (found := _CACHE.get(lexicon.code)) is None:
         words = lexicon.words
-        numbers = "|".join(sorted(map(re.escape, words.numbers), key=len, reverse=True))
-        units = f"{words.minute}|{words.hour}|{words.day}|{words.week}"
+        numbers = "|".join(sorted(map(fold, words.numbers), key=len, reverse=True))
+        units = f"{lexicon.minute}|{lexicon.hour}|{lexicon.day}|{lexicon.week}"
         found = re.compile(
             r"(?<!\w)(?:(?P<half>полчаса|полчасика|half an hour|half hour|media hora|yarim sat)"
-            rf"|(?P<n>\d{{1,3}}|{numbers or '(?!)'})(?:\s*-?\s*|ish\s*)(?P<unit>{units})"
-            rf"|(?P<unit2>{words.minute})\s+(?:на\s+|na\s+|через\s+)?(?P<n2>\d{{1,3}})(?![\d:])"
-            rf"|(?:{words.in_}|на|na|a|an|una|un|bir|one|the)\s+(?P<unit3>{units}))(?!\w)"
+            rf"|(?:(?P<n>\d{{1,3}})(?:\s*-?\s*|ish\s*)|(?P<w>{numbers or '(?!)'})\s+)(?P<unit>{units})"
+            rf"|(?P<unit2>{lexicon.minute})\s+(?:на\s+|na\s+|через\s+)?"
+            rf"(?P<n2>\d{{1,3}}|{numbers or '(?!)'})(?![\d:])"
+            rf"|(?:{lexicon.in_}|на|na|a|an|una|un|bir|one)\s+(?P<unit3>{units}))(?!\w)"
         )
         _CACHE[lexicon.code] = found
     return found

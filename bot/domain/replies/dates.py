@@ -85,7 +85,7 @@ def find_day(text: str, lexicon: Lexicon, today: date) -> tuple[date | None, str
             if lexicon.next_week_day.search(before) or lexicon.next_week_day.search(after):
                 ahead = 7 - today.weekday() + weekday
             return today + timedelta(days=ahead), text
-    if match := re.search(rf"(?<!\w){lexicon.words.ordinal}(?!\w)", text):
+    if match := lexicon.ordinal.search(text):
         return _day_of_month(today, int(match.group(1))), _cut(text, match)
     if lexicon.after_tomorrow.search(text):
         return today + timedelta(days=2), text
@@ -110,7 +110,7 @@ def _shift(text: str, lexicon: Lexicon) -> tuple[timedelta, bool] | None:
     amount, match = found
     before = text[max(0, match.start() - 12) : match.start()]
     after = text[match.end() : match.end() + 24]
-    in_ = rf"(?<!\w)(?:{lexicon.words.in_})"
+    in_ = rf"(?<!\w)(?:{lexicon.in_})"
     if lexicon.later.match(after.lstrip()):  # "через 15 минут после начала"
         return amount, False
     if re.search(rf"{in_}\s*$", before) or re.match(in_, match.group(0)):
@@ -122,7 +122,7 @@ def _shift(text: str, lexicon: Lexicon) -> tuple[timedelta, bool] | None:
         return -amount, False
     if lexicon.later.search(window):
         return amount, False
-    if amount >= timedelta(days=1) and re.match(rf"\s*(?:{lexicon.words.after})", after):
+    if amount >= timedelta(days=1) and re.match(rf"\s*(?:{lexicon.after})", after):
         return amount, True
     return amount, False
 

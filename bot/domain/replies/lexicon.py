@@ -29,11 +29,14 @@ class Words:
     later_period: tuple[str, ...] = ()  # "next week"
     doubt: tuple[str, ...] = ()
     cancel: tuple[str, ...] = ()  # refusals and cancel verbs
-    cancel_request: tuple[str, ...] = ()  # "please cancel", "can you cancel": an answer even asked
+    cancel_request: tuple[str, ...] = ()  # "please cancel", "I need to cancel"
+    cancel_ask: tuple[str, ...] = ()  # "can you cancel it?": a request even as a question
     no: tuple[str, ...] = ()  # a bare no, at the start of the message
     confirm_strong: tuple[str, ...] = ()  # "I'll come": with a refusal, a contradiction
     confirm_weak: tuple[str, ...] = ()  # "yes", "ok": with a refusal, it just acknowledges
     question: tuple[str, ...] = ()  # at a clause's start, makes it a question without "?"
+    ask_slots: tuple[str, ...] = ()  # "what other times do you have?": a wish to move
+    confused: tuple[str, ...] = ()  # "I thought it was another day": never an answer
     wh: tuple[str, ...] = ()  # question words that only ask ("how do I reschedule?")
     surely_late: tuple[str, ...] = ()  # "no way I won't be late": read before the negations
     question_anywhere: tuple[str, ...] = ()  # particles: "ли", Turkish "mi"
@@ -64,7 +67,7 @@ class Words:
 
 
 _ROLES = (
-    "noise not_reschedule surely_late positive late reschedule proposal later_period doubt cancel cancel_request confirm_strong "
+    "noise cancel_ask not_reschedule surely_late ask_slots confused positive late reschedule proposal later_period doubt cancel cancel_request confirm_strong "
     "confirm_weak question_anywhere conditional complaint today tomorrow after_tomorrow next_week_day "
     "same_time next_day from_today replaced later earlier instead common"
 ).split()
@@ -91,7 +94,22 @@ class Lexicon:
         )
         self.weekdays = [pattern(*names) for names in words.weekdays]
         self.months = [pattern(name) for name in words.months]
-        self.month_alternation = "|".join(f"(?:{name})" for name in words.months)
+        self.month_alternation = "|".join(f"(?:{fold(name)})" for name in words.months)
+        #: the units of durations, folded ("weeks?" is "weks?")
+        self.hour, self.minute = fold(words.hour), fold(words.minute)
+        self.day, self.week = fold(words.day), fold(words.week)
+        self.in_, self.after = fold(words.in_), fold(words.after)
+        #: whether a message may name a day or a time at all (dates are read only then)
+        self.date_cue = pattern(
+            *words.today, *words.tomorrow, *words.after_tomorrow, *words.next_day,
+            *words.same_time, *words.later, *words.earlier, *words.next_week_day,
+            *words.months, *(name for names in words.weekdays for name in names),
+            rf"(?:{words.hour}|{words.minute}|{words.day}|{words.week})",
+            *words.numbers, r"\w*\d\w*", r"noon|midday|mediodia|oglen|полдень|пол\w+го",
+            r"четверт\w*", r"media hora|yarim|half",
+        )
+        self.numbers = {fold(word): value for word, value in words.numbers.items()}
+        self.ordinal = re.compile(rf"(?<!\w){fold(words.ordinal)}(?!\w)")
         every = [
             phrase
             for role in fields(words)
@@ -100,7 +118,7 @@ class Lexicon:
         ]
         #: every phrase of the language that is not a date word: how much of it a message has
         self.signal = pattern(
-            *every,
+            *sorted(every, key=len, reverse=True),
             *words.no,
             *words.question,
             *words.wh,
@@ -122,9 +140,12 @@ class Lexicon:
     doubt: re.Pattern[str]
     cancel: re.Pattern[str]
     cancel_request: re.Pattern[str]
+    cancel_ask: re.Pattern[str]
     confirm_strong: re.Pattern[str]
     confirm_weak: re.Pattern[str]
     question: re.Pattern[str]
+    ask_slots: re.Pattern[str]
+    confused: re.Pattern[str]
     wh: re.Pattern[str]
     surely_late: re.Pattern[str]
     question_anywhere: re.Pattern[str]

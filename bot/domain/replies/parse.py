@@ -64,14 +64,18 @@ def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each
     reading = read(folded, raw, lexicon)
     long = len(folded.split()) > _LONG
 
+    if reading.confused:
+        return Reply(Intent.OTHER, None, 0.4, language)
     agreed = reading.positive or reading.strong or reading.weak
     if reading.late and not (reading.refused and not agreed):
         arrival = late_when(folded, lexicon, now=now, tz=tz, booked_at=booked_at)
         return Reply(Intent.LATE, arrival, 0.9, language)
-    proposed = find_when(
-        " , ".join(reading.proposing), lexicon, now=now, tz=tz, booked_at=booked_at
-    )
-    if proposed is None and reading.refusals:
+    proposed = None
+    if lexicon.date_cue.search(folded):
+        proposed = find_when(
+            " , ".join(reading.proposing), lexicon, now=now, tz=tz, booked_at=booked_at
+        )
+    if proposed is None and reading.refusals and lexicon.date_cue.search(folded):
         refused_day = " , ".join(reading.refusals)
         for day_word in (lexicon.today, lexicon.tomorrow):
             refused_day = day_word.sub(" ", refused_day)
@@ -88,7 +92,7 @@ def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each
         return Reply(Intent.RESCHEDULE, proposed, 0.7, language)
     if reading.doubt:
         return Reply(Intent.OTHER, None, 0.4, language)
-    refused = reading.refused or (reading.bare_no and not agreed)
+    refused = reading.refused or reading.requested_cancel or (reading.bare_no and not agreed)
     if refused and (reading.strong or reading.positive):
         return Reply(Intent.OTHER, None, 0.3, language)
     if reading.complaint and not (refused or reading.strong or reading.positive):
@@ -113,8 +117,9 @@ def _differs(
         if isinstance(proposed, datetime):
             return proposed != booked
         return proposed != booked.date()
-    day = proposed.date() if isinstance(proposed, datetime) else proposed
-    return day != now.astimezone(tz).date()
+    if isinstance(proposed, datetime):
+        return True
+    return proposed != now.astimezone(tz).date()
 
 
 def _soon_after(proposed: datetime | date | None, booked_at: datetime) -> bool:

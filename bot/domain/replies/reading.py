@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.replies.lexicon import Lexicon
 
-_SENTENCES = re.compile(r"(?<=[.!?;…\n])\s*|\s+(?:but|pero|но|ama|fakat|however)\s+")
+_SENTENCES = re.compile(r"(?<=[.!?;…])\s+|\n+|(?<=[?!])(?=\w)|\s+(?:but|pero|но|ama|fakat|however)\s+")
 _PARTS = re.compile(r"\s*,\s*|\s+-\s+")
 YES_EMOJI = re.compile("[\U0001f44d\U0001f44c\u2705\u2714\U0001f197\U0001f64c\U0001f91d\U0001f4af]")
 NO_EMOJI = re.compile("[\u274c\U0001f44e\U0001f6ab\u26d4\U0001f645\u2716]")
@@ -37,6 +37,7 @@ class Reading:
     strong: bool = False
     weak: bool = False
     complaint: bool = False
+    confused: bool = False  # "I thought it was another day"
     asked: bool = False  # some part asks something
     supposed: bool = False  # some sentence is a hypothetical
     refusals: list[str] = field(default_factory=list)  # the parts that refuse
@@ -53,6 +54,9 @@ def read(folded: str, raw: str, lexicon: Lexicon) -> Reading:
         reading.bare_no = True
     if lexicon.no.match(lexicon.positive.sub(" ", folded).lstrip(" ,.!")):
         reading.bare_no = True
+    if lexicon.confused.search(folded):
+        reading.confused = True
+        return reading
     for sentence in _SENTENCES.split(folded):
         if not sentence or not sentence.strip(" .!?"):
             continue
@@ -67,7 +71,7 @@ def read(folded: str, raw: str, lexicon: Lexicon) -> Reading:
         parts = [p for p in _PARTS.split(sentence) if p.strip(" .!?")]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            if (last and "?" in sentence) or _asks(part, lexicon):
+            if (last and "?" in sentence) or _asks(part, lexicon, first=index == 0):
                 reading.asked = True
                 _asked_part(part, lexicon, reading)
             else:
@@ -75,28 +79,32 @@ def read(folded: str, raw: str, lexicon: Lexicon) -> Reading:
     return reading
 
 
-def _asks(part: str, lexicon: Lexicon) -> bool:
+def _asks(part: str, lexicon: Lexicon, *, first: bool) -> bool:
+    """Whether a part asks: a "?" or "¿", a question particle, or a question word opening the
+    sentence ("как отменить, если что"); later in a sentence such a word is a conjunction
+    ("no lo cambiéis, que voy")."""
     return (
         "?" in part
         or part.lstrip().startswith("¿")
-        or bool(lexicon.question.match(part) or lexicon.wh.match(part))
         or bool(lexicon.question_anywhere.search(part))
+        or (first and bool(lexicon.question.match(part) or lexicon.wh.match(part)))
     )
 
 
 def _asked_part(part: str, lexicon: Lexicon, reading: Reading) -> None:
     """A question can still ask to move the booking, or ask the salon to cancel it; one that
     starts with a question word ("how do I reschedule?") only asks."""
-    if lexicon.wh.match(part):
-        return
     reading.proposing.append(part)
+    if lexicon.wh.match(part):
+        reading.reschedule |= bool(lexicon.ask_slots.search(part))
+        return
     _, part = _take(lexicon.not_reschedule, part)
     positive, part = _take(lexicon.positive, part)
     reading.positive |= positive and not lexicon.conditional.search(part)
     reading.reschedule |= bool(lexicon.reschedule.search(part))
     reading.proposal |= bool(lexicon.proposal.search(part))
     reading.later_period |= bool(lexicon.later_period.search(part))
-    if lexicon.cancel_request.search(part) and not lexicon.conditional.search(part):
+    if lexicon.cancel_ask.search(part) and not lexicon.conditional.search(part):
         reading.requested_cancel = True
 
 

@@ -29,14 +29,14 @@ class Reply:
 
 
 _ELONGATED = re.compile(r"([^\W\d_])\1+")
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def normalize(text: str) -> str:
     """Lower case, diacritics folded (ğ→g, ñ→n, й→и, ё→е), apostrophes unified, one space."""
     lowered = text.replace("İ", "i").replace("I", "i").lower().replace("ı", "i")
     lowered = lowered.replace("’", "'").replace("`", "'").replace("´", "'").replace("ʼ", "'")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
     return " ".join(folded.split())
 
 

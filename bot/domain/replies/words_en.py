@@ -25,7 +25,7 @@ ENGLISH = Words(
         r"(?:no need|don'?t (?:need|want)|do not (?:need|want)) to reschedul\w*",
         r"don'?t bother reschedul\w*", r"no reschedul\w*", r"i'?ll (?:re-?book|book again)\w*",
         r"(?:will|i'?ll) re-?book later", r"no need to (?:change|move)\w*",
-        r"changed my mind",
+        r"changed my mind", r"change (?:my )?(?:stylist|hairdresser|master|barber)",
     ),
     positive=(
         r"can'?t wait", r"no problem", r"no worries", r"won'?t forget", r"will not forget",
@@ -75,6 +75,10 @@ ENGLISH = Words(
         r"i'?d like to cancel", r"cancel please", r"pls cancel", r"plz cancel",
         r"please (?:just )?cancel", r"(?:have|need) to cancel", r"take me off",
     ),
+    cancel_ask=(
+        r"(?:can|could|would) you (?:please |pls |just )?cancel", r"please cancel",
+        r"cancel (?:it|my \w+|me|this),? please",
+    ),
     no=(r"no", r"nope", r"nah", r"n"),
     confirm_strong=(
         r"i'?ll be there", r"will be there", r"i'?ll come", r"i will come", r"see you",
@@ -96,8 +100,14 @@ ENGLISH = Words(
         r"what if", r"how much", r"can i ask", r"am i",
     ),
     wh=(
-        r"how", r"what", r"when", r"where", r"who", r"why", r"which", r"how much",
-        r"how long",
+        r"how(?! about)", r"what(?! about)", r"when", r"where", r"who", r"why", r"which",
+    ),
+    ask_slots=(
+        r"other (?:slots|times|days|dates)", r"(?:slots|times|availability) do you have",
+    ),
+    confused=(
+        r"i thought (?:it|my appointment) was", r"i (?:didn'?t|did not) book",
+        r"don'?t remember booking", r"wrong number",
     ),
     surely_late=(r"(?:there'?s )?no way i won'?t be late", r"i can'?t not be late"),
     conditional=(r"if", r"in case", r"incase", r"unless", r"should i need", r"in the event"),
@@ -122,9 +132,12 @@ ENGLISH = Words(
     same_time=(r"(?:at )?(?:the )?same time", r"same hour"),
     next_day=(r"(?:the )?next day", r"(?:the )?following day", r"(?:the )?day after(?! tomorrow)"),
     from_today=(r"from (?:today|now)",),
-    replaced=(r"instead of (?:the )?\w+", r"from \d{1,2}(?::\d\d)?(?= to)", r"not at \d{1,2}"),
+    replaced=(
+        r"instead of (?:the )?\w+", r"from \d{1,2}(?::\d\d)?(?= to)", r"not at \d{1,2}",
+        r"(?:another|a different|other) (?:day|time|date)", r"keep the day",
+    ),
     later=(r"later", r"latr", r"back", r"push\w*", r"after"),
-    earlier=(r"earlier", r"forward", r"sooner", r"before"),
+    earlier=(r"earlier", r"early", r"forward", r"sooner", r"before"),
     instead=(r"instead",),
     hour=r"hours?|hrs?|h",
     minute=r"minutes?|mins?|m",

@@ -19,11 +19,12 @@ SPANISH = Words(
         r"responder tarde|contestar tarde)", r"si es posible", r"si se puede", r"si puede",
         r"si no es molestia", r"si hay (?:lugar|hueco|espacio|turno)",
         r"(?:perdon|perdona|disculpa)? ?por avisar tan tarde", r"si te parece",
+        r"no,? no se me olvido", r"hola,? que tal",
     ),
     not_reschedule=(
         r"no hace falta (?:cambiar|reprogramar|buscar otro dia|mover)\w*",
         r"no (?:quiero|necesito) (?:cambiar|reprogramar)\w*", r"no lo cambieis",
-        r"cambie de (?:opinion|idea)",
+        r"cambie de (?:opinion|idea)", r"cambiar de (?:estilista|peluquer\w*|profesional)",
         r"no la cambies", r"ya (?:te )?(?:llamo|escribo) (?:yo )?para (?:otra|pedir)",
         r"(?:ya )?pido otra (?:cita|hora) (?:mas adelante|luego|despues)",
     ),
@@ -32,8 +33,8 @@ SPANISH = Words(
         r"no (?:lo |la )?(?:cancele\w*|cancel\w*|anul\w*)", r"no hace falta cancelar",
         r"no me lo pierdo", r"no me la pierdo", r"no faltare", r"no voy a faltar",
         r"no puedo no ir", r"no (?:voy a )?lleg\w* tarde", r"no (?:me )?olvid\w*",
-        r"no se me olvido", r"ni loca?", r"por nada del mundo", r"no hay forma de que falte",
-        r"de ninguna manera (?:voy a )?falt\w*", r"no lo cambieis,? que voy",
+        r"ni loca?", r"por nada del mundo", r"no hay forma de que falte",
+        r"de ninguna manera (?:voy a )?falt\w*", r"no lo cambieis",
     ),
     late=(
         r"(?:lego|legare|legar|voy|ire|vamos|legamos|estare)\b(?:\s+\w+){0,4}\s+(?:tarde|tadre)",
@@ -47,7 +48,7 @@ SPANISH = Words(
         r"otros horarios", r"pasarla", r"pasarlo", r"(?:me )?la pasas", r"mover\w*", r"moverla",
         r"posponer\w*", r"aplazar\w*", r"atrasar\w*", r"adelantar\w*", r"cambias",
         r"correr (?:la|el) (?:cita|turno)",
-        r"(?:una|media|\d+|dos) (?:hora|horas|minutos|dias?) (?:mas tarde|despues|antes)",
+        r"(?:una|media|\d+|dos) (?:hora|horas|minutos|dias?) (?:mas tarde|despues)",
         r"un dia despues", r"esa hora no me va", r"prefiero otro",
     ),
     proposal=(
@@ -61,7 +62,7 @@ SPANISH = Words(
         r"quizas?", r"tal vez", r"no se", r"no lo se", r"no estoy segur\w*", r"ya vere\w*",
         r"a lo mejor", r"capaz", r"intentare", r"lo intento", r"creo que si", r"no creo",
         r"probablemente", r"lo pienso", r"ya (?:os|te) digo", r"te (?:digo|aviso|confirmo)",
-        r"(?:luego|despues|manana) te confirmo", r"no me acuerdo", r"pensaba que",
+        r"(?:luego|despues|manana) te confirmo", r"no me acuerdo",
         r"en principio", r"salvo que",
     ),
     cancel=(
@@ -75,6 +76,11 @@ SPANISH = Words(
         r"cancel(?:a|e|en|ar|arla|ala|elo|enla|ame|ela)(?: mi| la| el)?",
         r"(?:puede|pueden|podria|podrian|puedes) (?:cancelar|anular)", r"quiero cancelar",
         r"necesito cancelar", r"anula(?:la|lo|r)?", r"tengo que cancelar",
+    ),
+    cancel_ask=(
+        r"(?:puede|pueden|podria|podrian|puedes|podrias|me puedes|me podrias) "
+        r"(?:cancelar|anular)\w*",
+        r"cancel(?:a|e|en|ela|enla|ala|ame|amela)(?: mi| la| el)?",
     ),
     no=(r"no", r"nop", r"nel", r"n"),
     confirm_strong=(
@@ -94,17 +100,21 @@ SPANISH = Words(
         r"hay", r"se cobra", r"cobran", r"que pasa si",
     ),
     wh=(
-        r"como", r"que", r"cuanto", r"cuanta", r"donde", r"cuando", r"quien", r"por que",
-        r"cual",
+        r"como", r"que(?! tal)", r"cuanto", r"cuanta", r"donde", r"cuando", r"quien",
+        r"por que", r"cual",
+    ),
+    ask_slots=(r"otros horarios", r"otro (?:dia|horario)", r"(?:horarios|huecos) (?:libres|tienen)"),
+    confused=(
+        r"pensaba que (?:era|la cita)", r"no me acuerdo de haber", r"yo no (?:pedi|reserve)",
     ),
     surely_late=(r"no hay (?:manera|forma) de no legar tarde",),
     conditional=(
-        r"si (?=\w)(?!(?:claro|vale|gracias|perfecto|ok|okey|obvio|seguro|por supuesto|"
-        r"de acuerdo|ali|ahi|confirmo|nos vemos|voy(?: a ir)?[ .!]*$|ire|puedo ir[ .!]*$)\b)",
+        r"si (?!(?:claro|vale|gracias|perfecto|ok|okey|obvio|seguro|por supuesto|"
+        r"de acuerdo|ali|ahi|confirmo|nos vemos)\b)\w+(?:[^,.!?]*,|(?: \w+){2,})",
         r"en caso de", r"por si", r"por si acaso", r"en caso", r"suponiendo", r"salvo que",
     ),
     complaint=(
-        r"la ultima vez", r"la vez pasada", r"no esta bien", r"inaceptable", r"una verguenza",
+        r"la ultima vez", r"la vez pasada", r"como la ultima", r"no esta bien", r"inaceptable", r"una verguenza",
         r"queja\w*", r"espere \d+ minutos",
     ),
     today=(r"hoy",),
@@ -124,6 +134,7 @@ SPANISH = Words(
     from_today=(r"desde hoy", r"a partir de hoy"),
     replaced=(
         r"en (?:vez|lugar) de (?:el |la |las |los )?\w+", r"de las \d{1,2}(?= a las)",
+        r"otro dia", r"otra hora",
         r"no a las \d{1,2}",
     ),
     later=(r"mas tarde", r"despues", r"atras\w*", r"retras\w*", r"mover\w*", r"tadre"),

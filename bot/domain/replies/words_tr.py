@@ -18,6 +18,7 @@ TURKISH = Words(
         r"son dakika haber verdigim icin",
     ),
     not_reschedule=(
+        r"fikrimi degistirdim", r"kuaforu degistir\w*",
         r"(?:ertelemeye|degistirmeye|baska gune almaya?) gerek yok",
         r"baska gune almayin", r"baska gun bakmaniza gerek yok",
         r"(?:sonra|daha sonra) (?:yeniden|tekrar) randevu alirim",
@@ -36,9 +37,9 @@ TURKISH = Words(
     reschedule=(
         r"ertele\w*", r"kaydirsak", r"baska (?:bir )?(?:gun|sat|zaman|tarih)\w*", r"degistir\w*",
         r"degisik\w*", r"kaydir\w*", r"sonraya al\w*", r"one al\w*", r"ileri al\w*",
-        r"(?:bir|bi|yarim|\d+|iki) (?:sat|gun|dakika|dk) (?:sonra|sonraya|once|oneye|ileri|"
-        r"erken)\w*", r"yerine", r"randevu(?:mu|yu)? (?:tasi|kaydir|al)\w*",
-        r"baska hangi (?:sat|gun)\w*", r"\w+(?:e|a|ye|ya) alabilir\w*", r"sonrya",
+        r"(?:bir|bi|yarim|\d+|iki) (?:sat|gun|dakika|dk) (?:sonraya|sonrasi|ileri)\w*",
+        r"randevu(?:mu|yu)? (?:tasi|kaydir|al)\w*",
+        r"baska hangi (?:sat|gun)\w*", r"\w{2,}(?:e|a|ye|ya) alabilir\w*", r"sonrya",
         r"ileri at\w*",
     ),
     proposal=(
@@ -52,7 +53,7 @@ TURKISH = Words(
         r"belki", r"bilmiyorum", r"emin degil\w*", r"bakaca\w*", r"galiba", r"sanirim",
         r"insallah", r"deneyece\w*", r"bilemiyorum", r"kesin degil", r"donerim",
         r"haber veririm", r"hatirlamiyorum", r"saniyordum", r"randevu almadim",
-        r"sonra onaylar\w*", r"dusunece\w*", r"fikrimi degistirdim",
+        r"sonra onaylar\w*", r"dusunece\w*",
     ),
     cancel=(
         rf"{_VERB}(?:e|a)m(?:e|a|i|ı)\w*", rf"{_VERB}me(?:y|m\b|z)\w*",
@@ -64,6 +65,9 @@ TURKISH = Words(
         r"iptal (?:edin|ediniz|eder misiniz|edebilir misiniz|et|etmek istiyorum|edelim|"
         r"ettirmek|edebilirsiniz|lutfen|etmem (?:gerek|lazim)\w*|olsun|ediyorum)",
         r"randevumu iptal", r"iptal ede?r misin\w*", r"iptl edin", r"iptla edin",
+    ),
+    cancel_ask=(
+        r"iptal (?:eder misiniz|edebilir misiniz|edin|eder misin|edebilir misin|edermisiniz)",
     ),
     no=(r"hayir", r"yok", r"h", r"yo"),
     confirm_strong=(
@@ -82,18 +86,22 @@ TURKISH = Words(
     ),
     wh=(
         r"nasil", r"ne zaman", r"nerede", r"nerde", r"kac", r"neden", r"niye", r"hangi",
-        r"ne kadar", r"ne",
+        r"ne kadar", r"ne yapmam",
+    ),
+    ask_slots=(r"baska hangi", r"bos (?:sat|gun)\w*", r"musait (?:sat|gun)\w*"),
+    confused=(
+        r"randevu almadim", r"randevu aldigimi hatirlamiyorum", r"\w+ saniyordum",
     ),
     question_anywhere=(
         r"m[iu](?:yim|yiz|sin|siniz|sunuz|yum|yuz|dir|ydi|ymis|yd[iu]k)?[ .!]*$",
         r"m[iu] acaba", r"acaba",
     ),
     conditional=(
-        r"eger", r"\w+(?:rsam|rsem|zsam|zsem|rsa|rse|ysam|ysem|ysa|yse|zsa|zse)",
+        r"eger", r"\w{3,}(?:rsam|rsem|zsam|zsem|rsa|rse|ysam|ysem|ysa|yse|zsa|zse)",
         r"durumunda", r"halinde", r"olursa", r"gerekirse",
     ),
     complaint=(
-        r"gecen sefer", r"gecen (?:sefer|kez)", r"hic hos degil", r"kabul edilemez",
+        r"gecen sefer\w*", r"gecen (?:sefer|kez)", r"hic hos degil", r"kabul edilemez",
         r"sikayet\w*", r"\d+ (?:dk|dakika) bekledim",
     ),
     today=(r"bugun\w*",),
@@ -111,18 +119,18 @@ TURKISH = Words(
     same_time=(r"ayni sat\w*", r"ayni zamanda", r"konustugumuz sat\w*"),
     next_day=(r"ertesi gun\w*", r"bir gun sonra\w*"),
     from_today=(r"bugunden (?:itibaren|sonra)",),
-    replaced=(r"\w+ yerine", r"\d{1,2}'?(?:te|ta|de|da) degil", r"\d{1,2}'?(?:den|dan|ten|tan)(?= \d)"),
-    later=(r"sonra\w*", r"ileri\w*", r"sonrya", r"kaydir\w*"),
+    replaced=(r"\w+ yerine", r"baska (?:bir )?(?:gun|sat|zaman)\w*", r"\d{1,2}'?(?:te|ta|de|da) degil", r"\d{1,2}'?(?:den|dan|ten|tan)(?= \d)"),
+    later=(r"sonraya", r"sonrasi\w*", r"ileri\w*", r"sonrya", r"kaydir\w*"),
     earlier=(r"once\w*", r"erken\w*", r"one\w*"),
     instead=(r"yerine",),
     hour=r"sat\w*",
     minute=r"dakika\w*|dk",
     day=r"gun\w*",
     week=r"hafta\w*",
-    after=r"sonra\w*",
+    after=r"sonra(?!ya|si)",
     numbers={
         "bir": 1, "bi": 1, "iki": 2, "uc": 3, "dort": 4, "bes": 5, "on": 10, "on bes": 15,
         "yirmi": 20, "otuz": 30, "yarim": 0,
     },
-    ordinal=r"(?:ayin )?(\d{1,2})'?(?:si|sinde|inde|sine|ine|sin[ae]|une|ine|una|ina)",
+    ordinal=r"(?:ayin )?(\d{1,2})'?(?:si|sinde|inde|sine|ine|sin[ae]|une|una|ina|i|u)",
 )
