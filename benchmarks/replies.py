@@ -1,12 +1,14 @@
 """Reply understanding: accuracy on a labelled corpus and messages per second on one core.
 
-python -m benchmarks.replies [--corpus PATH] [--rounds N] [--show-wrong]
+python -m benchmarks.replies [--corpus PATH] [--reasons PATH] [--rounds N] [--show-wrong]
 
 PATH is a JSONL corpus (tests/domain/corpus/FORMAT.md); the default is the tuned corpus in
 tests/domain/corpus/replies.jsonl. Prints accuracy per language and per intent, the confusion
 matrix, how often the proposed/arrival time is right, confirm↔cancel mix-ups, questions acted
 on, how sure the cancellations were, and the throughput (language detection and dates included)
-in CPU time of this one process, so a busy machine does not distort it.
+in CPU time of this one process, so a busy machine does not distort it. ``--reasons PATH``
+also scores the no-show reason classifier on a JSONL file of {"text", "language", "reason"}
+(default: tests/domain/corpus/noshow_reasons.jsonl).
 """
 
 from __future__ import annotations
@@ -16,9 +18,18 @@ import time
 from pathlib import Path
 
 from bot.domain.replies import CANCEL_AT_ONCE, Intent
-from bot.domain.replies.evaluation import Score, load_cases, read_case, score
+from bot.domain.replies.evaluation import (
+    ReasonScore,
+    Score,
+    load_cases,
+    read_case,
+    score,
+    score_reasons,
+)
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "domain" / "corpus" / "replies.jsonl"
+CORPORA = Path(__file__).resolve().parents[1] / "tests" / "domain" / "corpus"
+CORPUS = CORPORA / "replies.jsonl"
+REASONS = CORPORA / "noshow_reasons.jsonl"
 
 
 def _report(result: Score, *, show_wrong: bool) -> None:
@@ -59,15 +70,33 @@ def _report(result: Score, *, show_wrong: bool) -> None:
         print("wrong when:\n  " + "\n  ".join(result.wrong_when))
 
 
+def _report_reasons(result: ReasonScore, *, show_wrong: bool) -> None:
+    print(f"no-show reasons: {result.total} answers, accuracy {result.accuracy:.1%}")
+    print("per language: " + ", ".join(
+        f"{code} {result.right_by_language[code] / n:.1%} ({n})"
+        for code, n in sorted(result.by_language.items())
+    ))
+    reasons = sorted({expected for expected, _ in result.confusion})
+    print(" " * 14 + "".join(f"{r:>14}" for r in reasons))
+    for expected in reasons:
+        cells = "".join(f"{result.confusion[expected, got]:>14}" for got in reasons)
+        print(f"{expected:>14}{cells}")
+    if show_wrong:
+        print("misread:\n  " + "\n  ".join(result.wrong))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--reasons", type=Path, default=REASONS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--show-wrong", action="store_true")
     args = parser.parse_args()
     cases = load_cases(args.corpus.read_text(encoding="utf-8"), source=str(args.corpus))
     assert cases, f"{args.corpus} holds no replies"
     _report(score(cases), show_wrong=args.show_wrong)
+    reasons = args.reasons.read_text(encoding="utf-8")
+    _report_reasons(score_reasons(reasons, source=str(args.reasons)), show_wrong=args.show_wrong)
     began, began_cpu = time.perf_counter(), time.process_time()
     for _ in range(args.rounds):
         for case in cases:

@@ -154,10 +154,10 @@ def find_when(  # noqa: PLR0911 - one return per kind of proposal
                 return None  # "can I come 10 minutes early?" is not another time
             return booked + amount if booked is not None else None
         if from_now:
-            day = today + amount
-            if same_time and booked is not None:
-                return datetime.combine(day, booked.time(), tzinfo=tz)
-            return _at(day, find_time(text), tz)
+            if same_time and booked is not None:  # "через неделю в это же время"
+                start = today if lexicon.from_today.search(text) else booked.date()
+                return datetime.combine(start + amount, booked.time(), tzinfo=tz)
+            return _at(today + amount, find_time(text), tz)
         if booked is None:
             return None
         return _at(booked.date() + amount, find_time(text) or booked.time(), tz)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.replies.parse import parse_reply
+from bot.domain.replies.reasons import reason_of
 from bot.domain.replies.text import Intent, Reply
 from bot.errors import InvalidInputError
 
@@ -136,4 +137,43 @@ def score(cases: list[Case]) -> Score:
                 result.timed_right += 1
             else:
                 result.wrong_when.append(f"{where}: expected {case.when}, got {shown}")
+    return result
+
+
+@dataclass
+class ReasonScore:
+    """How a corpus of no-show explanations was read."""
+
+    total: int = 0
+    right: int = 0
+    by_language: Counter[str] = field(default_factory=Counter)
+    right_by_language: Counter[str] = field(default_factory=Counter)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def score_reasons(text: str, *, source: str) -> ReasonScore:
+    """Score ``reason_of`` on a JSONL corpus of ``{"text", "language", "reason"}`` lines."""
+    result = ReasonScore()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            words, language, expected = str(row["text"]), str(row["language"]), row["reason"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInputError(f"{source}, line {number}: {exc!r}") from exc
+        got = reason_of(words)
+        result.total += 1
+        result.by_language[language] += 1
+        result.confusion[expected, got] += 1
+        if got == expected:
+            result.right += 1
+            result.right_by_language[language] += 1
+        else:
+            result.wrong.append(f"line {number} [{language}] {words!r}: {expected}, got {got}")
     return result
