@@ -70,6 +70,6 @@ def detect_language(raw: str, folded: str, *, hint: str | None = None) -> str | 
             return str(code)
     if best > second:
         return ranked[0]
-    if hint in LEXICONS and (votes[hint] == best or best == 0):
-        return hint
-    return ranked[0] if best > 0 else hint
+    if hint in LEXICONS and votes[hint] < best:
+        return ranked[0]
+    return hint
