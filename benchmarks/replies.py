@@ -34,14 +34,20 @@ REASONS = CORPORA / "noshow_reasons.jsonl"
 
 def _report(result: Score, *, show_wrong: bool) -> None:
     print(f"{result.total} replies, accuracy {result.accuracy:.1%}")
-    print("per language: " + ", ".join(
-        f"{code} {result.right_by_language[code] / n:.1%} ({n})"
-        for code, n in sorted(result.by_language.items())
-    ))
-    print("per intent:   " + ", ".join(
-        f"{intent} {result.right_by_intent[intent] / n:.1%} ({n})"
-        for intent, n in sorted(result.by_intent.items())
-    ))
+    print(
+        "per language: "
+        + ", ".join(
+            f"{code} {result.right_by_language[code] / n:.1%} ({n})"
+            for code, n in sorted(result.by_language.items())
+        )
+    )
+    print(
+        "per intent:   "
+        + ", ".join(
+            f"{intent} {result.right_by_intent[intent] / n:.1%} ({n})"
+            for intent, n in sorted(result.by_intent.items())
+        )
+    )
     intents = list(Intent)
     print("confusion (rows: labelled, columns: read)")
     print(" " * 12 + "".join(f"{i.value:>11}" for i in intents))
@@ -54,8 +60,9 @@ def _report(result: Score, *, show_wrong: bool) -> None:
     print(f"confirm<->cancel mix-ups: {len(result.mixups)}")
     for line in result.mixups:
         print(f"  {line}")
-    print(f"questions read as confirm/cancel against their label: "
-          f"{len(result.acted_on_questions)}")
+    print(
+        f"questions read as confirm/cancel against their label: {len(result.acted_on_questions)}"
+    )
     for line in result.acted_on_questions:
         print(f"  {line}")
     applied = [right for confidence, right in result.cancels if confidence >= CANCEL_AT_ONCE]
@@ -72,10 +79,13 @@ def _report(result: Score, *, show_wrong: bool) -> None:
 
 def _report_reasons(result: ReasonScore, *, show_wrong: bool) -> None:
     print(f"no-show reasons: {result.total} answers, accuracy {result.accuracy:.1%}")
-    print("per language: " + ", ".join(
-        f"{code} {result.right_by_language[code] / n:.1%} ({n})"
-        for code, n in sorted(result.by_language.items())
-    ))
+    print(
+        "per language: "
+        + ", ".join(
+            f"{code} {result.right_by_language[code] / n:.1%} ({n})"
+            for code, n in sorted(result.by_language.items())
+        )
+    )
     reasons = sorted({expected for expected, _ in result.confusion})
     print(" " * 14 + "".join(f"{r:>14}" for r in reasons))
     for expected in reasons:

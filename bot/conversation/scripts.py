@@ -65,6 +65,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "ack_reschedule": frozenset(),
     "ack_late": frozenset(),
     "ack_stale": frozenset(),
+    "confirm_cancel": frozenset({"cancel", "confirm"}),  # a cancellation read unsure, asked back
     "noshow_followup": frozenset(),
     "noshow_reply": frozenset(),
     "fallback": frozenset(),

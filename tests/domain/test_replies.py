@@ -136,9 +136,7 @@ def test_the_cases_named_in_the_issue(text: str, intent: Intent) -> None:
         ("can't tomorrow, how about today at 6?", Intent.RESCHEDULE, "2026-11-23T18:00"),
     ],
 )
-def test_dates_are_read_against_now_and_the_booking(
-    text: str, intent: Intent, when: str
-) -> None:
+def test_dates_are_read_against_now_and_the_booking(text: str, intent: Intent, when: str) -> None:
     reply = parse_reply(text, now=NOW, tz=MADRID, booked_at=BOOKED)
     assert reply.intent is intent
     assert reply.when is not None

@@ -15,7 +15,6 @@ from bot.domain.replies.lexicon import Lexicon
 from bot.domain.replies.text import fold
 
 
-
 def _compile(source: str) -> re.Pattern[str]:
     """A pattern over folded text, itself folded ("noon" is matched as "non")."""
     return re.compile(fold(source))
@@ -54,12 +53,35 @@ _Y_MINUTES = _compile(
 )
 _RU_HALF = _compile(r"(?<!\w)(?:пол|половин[аеу] )(\w+?)(?:го|о)(?!\w)")
 _RU_ORDINAL = {
-    "перво": 1, "второ": 2, "трет": 3, "третье": 3, "четверто": 4, "пято": 5, "шесто": 6,
-    "седьмо": 7, "восьмо": 8, "девято": 9, "десято": 10, "одинадцато": 11, "двенадцато": 12,
+    "перво": 1,
+    "второ": 2,
+    "трет": 3,
+    "третье": 3,
+    "четверто": 4,
+    "пято": 5,
+    "шесто": 6,
+    "седьмо": 7,
+    "восьмо": 8,
+    "девято": 9,
+    "десято": 10,
+    "одинадцато": 11,
+    "двенадцато": 12,
 }
 _RU_CARDINAL = {
-    "час": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "четыре": 4, "пять": 5, "шесть": 6,
-    "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одинадцать": 11, "двенадцать": 12,
+    "час": 1,
+    "два": 2,
+    "двух": 2,
+    "три": 3,
+    "трех": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "одинадцать": 11,
+    "двенадцать": 12,
 }
 _NOON = _compile(r"(?<!\w)(?:noon|midday|mediodia|oglen(?: 12)?|полдень|в обед)(?!\w)")
 _PM = {"pm", "p.m.", "вечера", "дня", "de la tarde", "de la noche", "aksam", "en la tarde"}
@@ -80,7 +102,7 @@ def hour_of(number: int, marker: str | None = None) -> int | None:
     return number
 
 
-def _spoken(text: str) -> time | None:  # noqa: PLR0911 - one return per spoken form
+def _spoken(text: str) -> time | None:
     """Half and quarter hours as they are said."""
     if (match := _HALF_PAST.search(text)) and (at := hour_of(int(_first(match)))) is not None:
         return time(at, 30)
@@ -151,7 +173,6 @@ def find_duration(text: str, lexicon: Lexicon) -> tuple[timedelta, re.Match[str]
         number = match.group("n") or match.group("w") or match.group("n2") or ""
         unit = match.group("unit") or match.group("unit2") or match.group("unit3")
         amount = int(number) if number.isdigit() else lexicon.numbers.get(number, 1)
-        words = lexicon.words
         if re.fullmatch(lexicon.minute, unit):
             return timedelta(minutes=amount), match
         if re.fullmatch(lexicon.hour, unit):
@@ -169,13 +190,13 @@ _CACHE: dict[str, re.Pattern[str]] = {}
 def _durations(lexicon: Lexicon) -> re.Pattern[str]:
     if (found := _CACHE.get(lexicon.code)) is None:
         words = lexicon.words
-        numbers = "|".join(sorted(map(fold, words.numbers), key=len, reverse=True))
+        numbers = "|".join(sorted(map(fold, words.numbers), key=len, reverse=True)) or "(?!)"
         units = f"{lexicon.minute}|{lexicon.hour}|{lexicon.day}|{lexicon.week}"
         found = re.compile(
             r"(?<!\w)(?:(?P<half>полчаса|полчасика|half an hour|half hour|media hora|yarim sat)"
-            rf"|(?:(?P<n>\d{{1,3}})(?:\s*-?\s*|ish\s*)|(?P<w>{numbers or '(?!)'})\s+)(?P<unit>{units})"
+            rf"|(?:(?P<n>\d{{1,3}})(?:\s*-?\s*|ish\s*)|(?P<w>{numbers})\s+)(?P<unit>{units})"
             rf"|(?P<unit2>{lexicon.minute})\s+(?:на\s+|na\s+|через\s+)?"
-            rf"(?P<n2>\d{{1,3}}|{numbers or '(?!)'})(?![\d:])"
+            rf"(?P<n2>\d{{1,3}}|{numbers})(?![\d:])"
             rf"|(?:{lexicon.in_}|на|na|a|an|una|un|bir|one)\s+(?P<unit3>{units}))(?!\w)"
         )
         _CACHE[lexicon.code] = found

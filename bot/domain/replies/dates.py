@@ -23,7 +23,7 @@ _MONTH_CACHE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def _month_patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """"12 марта" / "el 3 de diciembre" / "5 ocak", and "March 12th"."""
+    """ "12 марта" / "el 3 de diciembre" / "5 ocak", and "March 12th"."""
     if (found := _MONTH_CACHE.get(lexicon.code)) is None:
         months = lexicon.month_alternation or "(?!)"
         found = (
@@ -63,7 +63,9 @@ def _day_of_month(today: date, day: int) -> date | None:
     return None
 
 
-def find_day(text: str, lexicon: Lexicon, today: date) -> tuple[date | None, str]:
+def find_day(  # noqa: PLR0911 - one return per way of naming a day
+    text: str, lexicon: Lexicon, today: date
+) -> tuple[date | None, str]:
     """The most specific day named, and the text without it (so its numbers are not read as
     a time): a date beats a weekday, which beats "tomorrow", which beats "today"."""
     day_first, month_first = _month_patterns(lexicon)
@@ -100,7 +102,9 @@ def _cut(text: str, match: re.Match[str]) -> str:
     return f"{text[: match.start()]} {text[match.end() :]}"
 
 
-def _shift(text: str, lexicon: Lexicon) -> tuple[timedelta, bool] | None:
+def _shift(  # noqa: PLR0911 - one return per way a duration is anchored
+    text: str, lexicon: Lexicon
+) -> tuple[timedelta, bool] | None:
     """A duration and whether it counts from now ("in two days", "через неделю", "a week from
     today") rather than from the booking ("two days later", "на час позже", "push it back 30
     minutes", "move it 2 days"). Hours and minutes with no direction are later."""
@@ -127,7 +131,7 @@ def _shift(text: str, lexicon: Lexicon) -> tuple[timedelta, bool] | None:
     return amount, False
 
 
-def find_when(  # noqa: PLR0911 - one return per kind of proposal
+def find_when(  # noqa: PLR0911, PLR0912 - one return per kind of proposal
     text: str,
     lexicon: Lexicon,
     *,
@@ -141,11 +145,11 @@ def find_when(  # noqa: PLR0911 - one return per kind of proposal
     booked = booked_at.astimezone(tz) if booked_at is not None else None
     same_time = bool(lexicon.same_time.search(text))
     if booked is not None and lexicon.next_day.search(text):
-        day = booked.date() + timedelta(days=1)
+        next_day = booked.date() + timedelta(days=1)
         shift = _shift(text, lexicon)
         if shift is not None and abs(shift[0]) < timedelta(days=1):
             return booked + timedelta(days=1) + shift[0]
-        return _at(day, find_time(text) or booked.time(), tz)
+        return _at(next_day, find_time(text) or booked.time(), tz)
     shift = _shift(text, lexicon)
     if shift is not None:
         amount, from_now = shift

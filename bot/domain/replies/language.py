@@ -46,7 +46,9 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
-def detect_language(raw: str, folded: str, *, hint: str | None = None) -> str | None:
+def detect_language(  # noqa: PLR0911 - the evidence in order, each with its verdict
+    raw: str, folded: str, *, hint: str | None = None
+) -> str | None:
     """The language of ``raw`` (``folded`` is its folded form), or ``hint`` when it cannot be
     told."""
     if _CYRILLIC.search(raw):

@@ -66,11 +66,39 @@ class Words:
     ordinal: str = "(?!)"  # a day of the month on its own ("17-го", "the 19th"), one group
 
 
-_ROLES = (
-    "noise cancel_ask not_reschedule surely_late ask_slots confused positive late reschedule proposal later_period doubt cancel cancel_request confirm_strong "
-    "confirm_weak question_anywhere conditional complaint today tomorrow after_tomorrow next_week_day "
-    "same_time next_day from_today replaced later earlier instead common"
-).split()
+_ROLES = [
+    "noise",
+    "cancel_ask",
+    "not_reschedule",
+    "surely_late",
+    "ask_slots",
+    "confused",
+    "positive",
+    "late",
+    "reschedule",
+    "proposal",
+    "later_period",
+    "doubt",
+    "cancel",
+    "cancel_request",
+    "confirm_strong",
+    "confirm_weak",
+    "question_anywhere",
+    "conditional",
+    "complaint",
+    "today",
+    "tomorrow",
+    "after_tomorrow",
+    "next_week_day",
+    "same_time",
+    "next_day",
+    "from_today",
+    "replaced",
+    "later",
+    "earlier",
+    "instead",
+    "common",
+]
 
 
 class Lexicon:
@@ -101,12 +129,22 @@ class Lexicon:
         self.in_, self.after = fold(words.in_), fold(words.after)
         #: whether a message may name a day or a time at all (dates are read only then)
         self.date_cue = pattern(
-            *words.today, *words.tomorrow, *words.after_tomorrow, *words.next_day,
-            *words.same_time, *words.later, *words.earlier, *words.next_week_day,
-            *words.months, *(name for names in words.weekdays for name in names),
+            *words.today,
+            *words.tomorrow,
+            *words.after_tomorrow,
+            *words.next_day,
+            *words.same_time,
+            *words.later,
+            *words.earlier,
+            *words.next_week_day,
+            *words.months,
+            *(name for names in words.weekdays for name in names),
             rf"(?:{words.hour}|{words.minute}|{words.day}|{words.week})",
-            *words.numbers, r"\w*\d\w*", r"noon|midday|mediodia|oglen|полдень|пол\w+го",
-            r"четверт\w*", r"media hora|yarim|half",
+            *words.numbers,
+            r"\w*\d\w*",
+            r"noon|midday|mediodia|oglen|полдень|пол\w+го",
+            r"четверт\w*",
+            r"media hora|yarim|half",
         )
         self.numbers = {fold(word): value for word, value in words.numbers.items()}
         self.ordinal = re.compile(rf"(?<!\w){fold(words.ordinal)}(?!\w)")

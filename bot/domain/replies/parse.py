@@ -108,6 +108,23 @@ def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each
     return Reply(Intent.OTHER, None, 0.5, language)
 
 
+def answers_yes(text: str, *, locale_hint: str | None = None) -> bool | None:
+    """The answer to a yes/no question ShowUp asked ("Cancel your visit?"): True for a plain
+    yes ("да", "yes", "👍"), False for a plain no, None for anything else."""
+    raw = text.strip()
+    folded = fold(raw)
+    lexicon = LEXICONS[detect_language(raw, folded, hint=locale_hint) or "en"]
+    reading = read(folded, raw, lexicon)
+    if reading.asked or reading.supposed or reading.doubt or reading.reschedule:
+        return None
+    plain_yes = reading.weak and not (reading.strong or reading.positive)
+    if plain_yes and not (reading.bare_no or reading.refused):
+        return True
+    if reading.bare_no and not (reading.weak or reading.refused):
+        return False
+    return None
+
+
 def _differs(
     proposed: datetime | date, now: datetime, tz: ZoneInfo, booked_at: datetime | None
 ) -> bool:

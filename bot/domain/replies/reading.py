@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 
 from bot.domain.replies.lexicon import Lexicon
 
-_SENTENCES = re.compile(r"(?<=[.!?;…])\s+|\n+|(?<=[?!])(?=\w)|\s+(?:but|pero|но|ama|fakat|however)\s+")
+_SENTENCES = re.compile(
+    r"(?<=[.!?;…])\s+|\n+|(?<=[?!])(?=\w)|\s+(?:but|pero|но|ama|fakat|however)\s+"
+)
 _PARTS = re.compile(r"\s*,\s*|\s+-\s+")
-YES_EMOJI = re.compile("[\U0001f44d\U0001f44c\u2705\u2714\U0001f197\U0001f64c\U0001f91d\U0001f4af]")
+YES_EMOJI = re.compile(
+    "[\U0001f44d\U0001f44c\u2705\u2714\U0001f197\U0001f64c\U0001f91d\U0001f4af]"
+)
 NO_EMOJI = re.compile("[\u274c\U0001f44e\U0001f6ab\u26d4\U0001f645\u2716]")
 
 
@@ -57,10 +61,10 @@ def read(folded: str, raw: str, lexicon: Lexicon) -> Reading:
     if lexicon.confused.search(folded):
         reading.confused = True
         return reading
-    for sentence in _SENTENCES.split(folded):
-        if not sentence or not sentence.strip(" .!?"):
+    for said in _SENTENCES.split(folded):
+        if not said or not said.strip(" .!?"):
             continue
-        sentence = lexicon.noise.sub(" ", sentence)
+        sentence = lexicon.noise.sub(" ", said)
         if lexicon.conditional.search(sentence):
             reading.supposed = True
             continue
