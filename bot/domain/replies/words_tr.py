@@ -12,7 +12,7 @@ TURKISH = Words(
     common=(
         r"merhaba", r"tesekkur\w*", r"sagol\w*", r"lutfen", r"kusura bakma\w*", r"ozur\w*",
         r"randevu\w*", r"sat\w*", r"abla", r"hocam", r"pardon", r"kimsiniz", r"nerede\w*", r"bir",
-        r"ve", r"icin", r"cok", r"ama", r"ben", r"bu", r"de", r"da", r"ki", r"gibi",
+        r"ve", r"icin", r"cok", r"ama", r"ben", r"bu", r"ki", r"gibi",
     ),
     noise=(
         r"gec (?:cevap|donus|yazdigim) (?:icin|verdigim icin)[^.!?]*", r"mumkunse", r"mumkun ise",
@@ -56,7 +56,7 @@ TURKISH = Words(
     ),
     cancel=(
         rf"{_VERB}(?:e|a)m(?:e|a|i|ı)\w*",
-        rf"{_VERB}me(?:y|m\b|z)\w*",
+        rf"{_VERB}me(?:ye|yiz|m\b|z)\w*",
         rf"{_VERB}mi(?:yor|yo|ycem|cem)\w*",
         rf"{_VERB}mem",
         r"iptal\w*", r"iptl\w*", r"iptla\w*", r"olmayacak", r"olmuyor", r"musait degil\w*",
