@@ -179,6 +179,21 @@ def test_the_language_is_detected_and_short_messages_keep_the_hint(
     assert parse_reply(text, now=NOW, tz=MADRID, locale_hint=hint).language == language
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I need to reschdule", Intent.RESCHEDULE),
+        ("Cofirmed", Intent.CONFIRM),
+        ("перинесите на пятницу", Intent.RESCHEDULE),
+        ("canel it", Intent.CANCEL),
+    ],
+)
+def test_a_typo_in_the_word_that_matters_is_read_less_sure(text: str, intent: Intent) -> None:
+    reply = parse_reply(text, now=NOW, tz=MADRID, booked_at=BOOKED)
+    assert reply.intent is intent
+    assert reply.confidence < CANCEL_AT_ONCE
+
+
 def test_a_bare_no_is_a_cancellation_to_ask_back() -> None:
     bare = parse_reply("нет", now=NOW, tz=MADRID)
     clear = parse_reply("Отмените, пожалуйста, не смогу", now=NOW, tz=MADRID)

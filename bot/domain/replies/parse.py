@@ -23,18 +23,22 @@ and goes to a human. The order of the rules is the design:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.replies.dates import find_when, late_when
 from bot.domain.replies.language import LEXICONS, detect_language
-from bot.domain.replies.reading import read
+from bot.domain.replies.lexicon import Lexicon
+from bot.domain.replies.reading import Reading, read
 from bot.domain.replies.text import Intent, Reply, fold
+from bot.domain.replies.typos import correct
 
 #: a cancellation read from text at least this sure is applied at once; below, it is asked back
 CANCEL_AT_ONCE = 0.9
 _LATE_AT_MOST = timedelta(minutes=50)  # an arrival later than this is another time
 _LONG = 30  # words: a longer message is read with less confidence
+_TYPO_DOUBT = 0.9  # a reading that needed a typo fixed: a cancellation is then asked back
 
 
 def intent_from_button(intent: str) -> Reply:
@@ -42,7 +46,7 @@ def intent_from_button(intent: str) -> Reply:
     return Reply(Intent(intent), None, 1.0)
 
 
-def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each with its verdict
+def parse_reply(
     text: str,
     *,
     now: datetime,
@@ -62,6 +66,29 @@ def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each
         return Reply(Intent.OTHER, None, 0.0, language)
     lexicon = LEXICONS[language or "en"]
     reading = read(folded, raw, lexicon)
+    reply = _decide(raw, folded, lexicon, reading, now=now, tz=tz, booked_at=booked_at)
+    if reply.intent is Intent.OTHER and reading.silent:
+        corrected = correct(folded, lexicon)
+        if corrected != folded:  # read again with typos fixed, and less sure
+            again = read(corrected, raw, lexicon)
+            second = _decide(raw, corrected, lexicon, again, now=now, tz=tz, booked_at=booked_at)
+            doubted = round(second.confidence * _TYPO_DOUBT, 2)
+            return replace(second, confidence=doubted, language=language)
+    return replace(reply, language=language)
+
+
+def _decide(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each with its verdict
+    raw: str,
+    folded: str,
+    lexicon: Lexicon,
+    reading: Reading,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    booked_at: datetime | None,
+) -> Reply:
+    """The verdict on one reading; see the module docstring for the order of the rules."""
+    language = lexicon.code
     long = len(folded.split()) > _LONG
 
     if reading.confused:
@@ -84,8 +111,9 @@ def parse_reply(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each
         return Reply(Intent.LATE, proposed, 0.8, language)
     offers_day = proposed is not None and _differs(proposed, now, tz, booked_at)
     proposes = reading.proposal or reading.later_period
-    if reading.reschedule or (
-        reading.refused and proposes and (reading.asked or offers_day or reading.later_period)
+    later = reading.later_period and (reading.asked or reading.refused or reading.proposal)
+    if reading.reschedule or (later and not reading.strong) or (
+        reading.refused and proposes and (reading.asked or offers_day)
     ):
         return Reply(Intent.RESCHEDULE, proposed, 0.85, language)
     if offers_day and not (reading.positive or reading.strong) and not reading.supposed:

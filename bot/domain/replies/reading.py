@@ -47,6 +47,15 @@ class Reading:
     refusals: list[str] = field(default_factory=list)  # the parts that refuse
     proposing: list[str] = field(default_factory=list)  # the other parts that may propose
 
+    @property
+    def silent(self) -> bool:
+        """Nothing was recognised at all: no answer, no question, no doubt."""
+        return not any(
+            (self.positive, self.late, self.reschedule, self.proposal, self.later_period,
+             self.doubt, self.refused, self.requested_cancel, self.bare_no, self.strong,
+             self.weak, self.complaint, self.confused, self.asked, self.supposed)
+        )  # fmt: skip
+
 
 def read(folded: str, raw: str, lexicon: Lexicon) -> Reading:
     """Collect the signals of ``folded`` (the message, folded) part by part."""
