@@ -112,8 +112,10 @@ def _decide(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each wit
     offers_day = proposed is not None and _differs(proposed, now, tz, booked_at)
     proposes = reading.proposal or reading.later_period
     later = reading.later_period and (reading.asked or reading.refused or reading.proposal)
-    if reading.reschedule or (later and not reading.strong) or (
-        reading.refused and proposes and (reading.asked or offers_day)
+    if (
+        reading.reschedule
+        or (later and not reading.strong)
+        or (reading.refused and proposes and (reading.asked or offers_day))
     ):
         return Reply(Intent.RESCHEDULE, proposed, 0.85, language)
     if offers_day and not (reading.positive or reading.strong) and not reading.supposed:
