@@ -194,6 +194,16 @@ def test_a_typo_in_the_word_that_matters_is_read_less_sure(text: str, intent: In
     assert reply.confidence < CANCEL_AT_ONCE
 
 
+def test_a_message_too_short_to_tell_stands_only_when_every_language_agrees() -> None:
+    def read(text: str) -> tuple[Intent, str | None]:
+        reply = parse_reply(text, now=NOW, tz=MADRID)
+        return reply.intent, reply.language
+
+    assert read("no") == (Intent.CANCEL, None)  # no in English and in Spanish
+    assert read("ok") == (Intent.CONFIRM, None)
+    assert read("hasta") == (Intent.OTHER, None)  # Spanish "until", Turkish "ill"
+
+
 def test_a_bare_no_is_a_cancellation_to_ask_back() -> None:
     bare = parse_reply("нет", now=NOW, tz=MADRID)
     clear = parse_reply("Отмените, пожалуйста, не смогу", now=NOW, tz=MADRID)

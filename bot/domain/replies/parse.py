@@ -64,17 +64,49 @@ def parse_reply(
     language = detect_language(raw, folded, hint=locale_hint)
     if not folded:
         return Reply(Intent.OTHER, None, 0.0, language)
-    lexicon = LEXICONS[language or "en"]
+    if language is None:
+        return replace(_unknown_language(raw, folded, now, tz, booked_at), language=None)
+    return replace(
+        _read_in(LEXICONS[language], raw, folded, now, tz, booked_at), language=language
+    )
+
+
+def _read_in(
+    lexicon: Lexicon,
+    raw: str,
+    folded: str,
+    now: datetime,
+    tz: ZoneInfo,
+    booked_at: datetime | None,
+) -> Reply:
+    """The reading with one language's words; a message that says nothing recognisable is read
+    again with its typos fixed, less sure."""
     reading = read(folded, raw, lexicon)
     reply = _decide(raw, folded, lexicon, reading, now=now, tz=tz, booked_at=booked_at)
     if reply.intent is Intent.OTHER and reading.silent:
         corrected = correct(folded, lexicon)
-        if corrected != folded:  # read again with typos fixed, and less sure
+        if corrected != folded:
             again = read(corrected, raw, lexicon)
             second = _decide(raw, corrected, lexicon, again, now=now, tz=tz, booked_at=booked_at)
-            doubted = round(second.confidence * _TYPO_DOUBT, 2)
-            return replace(second, confidence=doubted, language=language)
-    return replace(reply, language=language)
+            return replace(second, confidence=round(second.confidence * _TYPO_DOUBT, 2))
+    return reply
+
+
+def _unknown_language(
+    raw: str, folded: str, now: datetime, tz: ZoneInfo, booked_at: datetime | None
+) -> Reply:
+    """A message too short to tell the language of, with no hint ("k", "si", "Evt"): read in
+    each language; the answer stands only when every language that understands it agrees."""
+    readings = [
+        _read_in(lexicon, raw, folded, now, tz, booked_at) for lexicon in LEXICONS.values()
+    ]
+    answers = {reply.intent for reply in readings} - {Intent.OTHER}
+    if len(answers) != 1:
+        return Reply(Intent.OTHER, None, 0.4)
+    return min(
+        (reply for reply in readings if reply.intent is not Intent.OTHER),
+        key=lambda reply: reply.confidence,
+    )
 
 
 def _decide(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each with its verdict
