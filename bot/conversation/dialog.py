@@ -4,7 +4,9 @@ State lives in ``dialog_states`` (one row per client), so any process can take a
 restart forgets nothing. A reply is applied to the appointment its button or replied-to reminder
 is about, else to the client's next open appointment; a button of an appointment that changed
 since gets an honest answer and changes nothing. Whatever needs a human (unclear text, voice,
-photos, reschedule requests, running late) is stored in the admin inbox.
+photos, reschedule requests, running late) is stored in the admin inbox. A cancellation read
+from free text with less than ``CANCEL_AT_ONCE`` confidence is asked back with two buttons
+("Yes, cancel" / "No, I'll come") before anything changes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from bot.conversation.render import MessageContext
 from bot.conversation.scripts import INTAKE_STEPS, ScriptBook
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.locales import supported_locale
-from bot.domain.replies import Intent, Reply, intent_from_button, parse_reply
+from bot.domain.replies import (
+    CANCEL_AT_ONCE,
+    Intent,
+    Reply,
+    answers_yes,
+    intent_from_button,
+    language_of,
+    parse_reply,
+)
 from bot.errors import IllegalTransitionError
 from bot.ledger import appointments as ledger
 from bot.ledger.attendance import (
@@ -44,6 +54,7 @@ from db.models import (
 
 IDLE = "idle"
 POLICY = "policy"
+ASKED_CANCEL = "asked_cancel"  # waiting for the answer to "cancel your visit?"
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
 
 
@@ -70,6 +81,7 @@ class Dialog:
     async def handle(self, message: InboundMessage) -> list[DialogReply]:
         client, is_new = await self._client(message)
         self.client_id, self.is_new = client.id, is_new
+        client.locale = client.locale or language_of(message.text)
         self._locale = client.locale or self._setup.default_locale
         self._client_name = client.name
         self._log("in", message, client.id, None, message.text or f"[{message.kind}]")
@@ -141,12 +153,16 @@ class Dialog:
     def _agrees(self, message: InboundMessage) -> bool:
         if message.button is not None:
             return message.button.intent in {"agree", "confirm"}
-        reply = parse_reply(message.text, now=self._now, tz=self._setup.zone)
+        reply = parse_reply(
+            message.text, now=self._now, tz=self._setup.zone, locale_hint=self._locale
+        )
         return reply.intent is Intent.CONFIRM
 
-    async def _reply(
+    async def _reply(  # noqa: PLR0911 - one return per way a message is handled
         self, client: Client, state: DialogState, message: InboundMessage
     ) -> list[DialogReply]:
+        asked = state.state == ASKED_CANCEL
+        state.state = IDLE if asked else state.state
         if message.kind != "text":
             return await self._to_admin(client, None, message, "other")
         if message.button is None and self._setup.policy is not None:
@@ -161,12 +177,37 @@ class Dialog:
             if target.version != message.button.version or not self._open(target):
                 return [self._say("ack_stale", target)]
         else:
-            reply = parse_reply(message.text, now=self._now, tz=self._setup.zone)
             target = await self._target(client, state, message)
+            reply = self._read(message.text, target, asked=asked)
         if target is None or reply.intent is Intent.OTHER:
             return await self._to_admin(client, target, message, "other")
         state.appointment_id = target.id
+        if reply.intent is Intent.CANCEL and reply.confidence < CANCEL_AT_ONCE:
+            state.state = ASKED_CANCEL
+            return [self._ask_cancel(target)]
         return await self._apply(client, target, reply, message)
+
+    def _read(self, text: str, target: Appointment | None, *, asked: bool) -> Reply:
+        """A free-text reply about ``target``; after "cancel your visit?", a plain yes cancels
+        and a plain no keeps the visit."""
+        if asked:
+            answer = answers_yes(text, locale_hint=self._locale)
+            if answer is not None:
+                return Reply(Intent.CANCEL if answer else Intent.CONFIRM, None, 1.0)
+        booked_at = target.starts_at if target is not None else None
+        reply = parse_reply(
+            text, now=self._now, tz=self._setup.zone, booked_at=booked_at, locale_hint=self._locale
+        )
+        if asked and reply.intent is Intent.CANCEL:
+            return Reply(Intent.CANCEL, reply.when, 1.0, reply.language)
+        return reply
+
+    def _ask_cancel(self, target: Appointment) -> DialogReply:
+        text, labels = self._setup.scripts.render_named(
+            "confirm_cancel", locale=self._locale, variables=self._variables(target)
+        )
+        buttons = tuple(Button(v, k, target.id, target.version) for k, v in labels.items())
+        return DialogReply(text, buttons, outcome="confirm_cancel")
 
     async def _target(
         self, client: Client, state: DialogState, message: InboundMessage
@@ -260,7 +301,9 @@ class Dialog:
                 created_at=self._now,
             )
         )
-        wish = parse_reply(message.text, now=self._now, tz=self._setup.zone)
+        wish = parse_reply(
+            message.text, now=self._now, tz=self._setup.zone, locale_hint=self._locale
+        )
         if wish.when is not None or wish.intent is Intent.RESCHEDULE:
             proposed = wish.when if isinstance(wish.when, datetime) else None
             await self._to_admin(

@@ -20,14 +20,13 @@ Firm about the salon's time, kind to the client:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
 
-from bot.domain.replies import normalize
+from bot.domain.replies.reasons import reason_of
 from bot.errors import InvalidInputError
 
 
@@ -187,138 +186,7 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
-_REASON_WORDS: dict[Reason, tuple[str, ...]] = {
-    Reason.ILLNESS: (
-        "заболел",
-        "болел",
-        "болею",
-        "болезн",
-        "температур",
-        "врач",
-        "больниц",
-        "скорая",
-        "ребенок забол",
-        "ребенка",
-        "экстрен",
-        "срочн",
-        "авари",
-        "похорон",
-        "умер",
-        "sick",
-        "ill=",
-        "fever",
-        "doctor",
-        "hospital",
-        "emergency",
-        "accident",
-        "flu",
-        "funeral",
-        "enferm",
-        "medico",
-        "hospital",
-        "urgencia",
-        "emergencia",
-        "fiebre",
-        "accidente",
-        "hasta",
-        "hastane",
-        "doktor",
-        "ates",
-        "acil",
-        "kaza",
-        "cenaze",
-    ),
-    Reason.FORGOT: (
-        "забыл",
-        "забыла",
-        "вылетело из головы",
-        "перепутал",
-        "перепутала",
-        "forgot",
-        "forget",
-        "slipped my mind",
-        "mixed up",
-        "confused the",
-        "olvid",
-        "se me paso",
-        "me confundi",
-        "unuttum",
-        "unutmusum",
-        "aklimdan cikti",
-        "karistirdim",
-    ),
-    Reason.TRANSPORT: (
-        "пробк",
-        "автобус",
-        "метро",
-        "такси",
-        "машин",
-        "электричк",
-        "не довез",
-        "traffic",
-        "bus=",
-        "train",
-        "metro",
-        "taxi",
-        "car broke",
-        "flat tire",
-        "stuck",
-        "trafico",
-        "atasco",
-        "autobus",
-        "tren",
-        "coche",
-        "averi",
-        "trafik",
-        "otobus",
-        "metrobus",
-        "arabam",
-        "yol kapali",
-    ),
-    Reason.PLANS_CHANGED: (
-        "планы",
-        "работ",
-        "задержал",
-        "не смог",
-        "не смогла",
-        "обстоятельств",
-        "командировк",
-        "plans changed",
-        "work",
-        "meeting",
-        "something came up",
-        "couldn't make",
-        "planes",
-        "trabajo",
-        "reunion",
-        "surgio",
-        "no pude",
-        "planim",
-        "isim",
-        "isten",
-        "is yerinde",
-        "toplanti",
-        "gelemedim",
-    ),
-}
-
-
-def _word(word: str) -> str:
-    """A word's start (``"забыл"`` also finds "забыла"); ``"bus="`` only the whole word."""
-    whole = word.endswith("=")
-    return re.escape(normalize(word.rstrip("="))) + (r"\b" if whole else "")
-
-
-_REASON_PATTERNS = [
-    (reason, re.compile(r"\b(?:" + "|".join(_word(w) for w in words) + ")"))
-    for reason, words in _REASON_WORDS.items()
-]
-
-
-def classify_reason(text: str) -> Reason:
-    """The first reason whose words appear; illness and emergencies are checked first."""
-    folded = normalize(text)
-    for reason, pattern in _REASON_PATTERNS:
-        if pattern.search(folded):
-            return reason
-    return Reason.OTHER
+def classify_reason(text: str, *, language: str | None = None) -> Reason:
+    """What a no-show's explanation was about, read with the words of its language (detected
+    when not given); see ``bot.domain.replies.reasons``."""
+    return Reason(reason_of(text, language=language))

@@ -26,6 +26,7 @@ from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.templates import WhatsAppTemplates
 from bot.domain.locales import supported_locale
 from bot.domain.phones import normalize_phone
+from bot.domain.replies import language_of
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.clients import (
     find_by_phone,
@@ -390,7 +391,10 @@ class Desk:
             identity.last_inbound_at = self._clock.now()
 
     def _adopt_language(self, client: Client, message: InboundMessage) -> None:
-        client.locale = client.locale or supported_locale(message.language_code)
+        """A client with no language takes their messenger's, else the one they wrote in."""
+        client.locale = (
+            client.locale or supported_locale(message.language_code) or language_of(message.text)
+        )
 
     async def _say_to(self, message: InboundMessage, script: str) -> list[DialogReply]:
         async with self._sessions() as session:

@@ -99,24 +99,38 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
 
 
 def test_classify_reads_stdin_and_prints_json_lines(tmp_path: Path) -> None:
-    messages = "Сегодня не смогу, можно в четверг?\n\nyes\nQuiero cancelar\nsaat kaçta?\n"
+    messages = "Сегодня не смогу, можно в четверг?\n\nyes\nQuiero cancelar\nsaat kaçta?\nok\n"
     result = showup(
         tmp_path, "classify", "--now", "2026-11-23T10:00", "--tz", "Europe/Madrid", stdin=messages
     )
     assert result.returncode == 0, result.stderr
-    assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {
-            "text": "Сегодня не смогу, можно в четверг?",
-            "intent": "reschedule",
-            "when": "2026-11-26",
-        },
-        {"text": "yes", "intent": "confirm", "when": None},
-        {"text": "Quiero cancelar", "intent": "cancel", "when": None},
-        {"text": "saat kaçta?", "intent": "other", "when": None},
+    read = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["text"], r["intent"], r["when"], r["language"]) for r in read] == [
+        ("Сегодня не смогу, можно в четверг?", "reschedule", "2026-11-26", "ru"),
+        ("yes", "confirm", None, "en"),
+        ("Quiero cancelar", "cancel", None, "es"),
+        ("saat kaçta?", "other", None, "tr"),
+        ("ok", "confirm", None, None),
     ]
+    assert all(0 < r["confidence"] <= 1 for r in read)
     bad = showup(tmp_path, "classify", "--tz", "Mars/Base")
     assert bad.returncode == 2
     assert "not a time zone" in bad.stderr
+
+
+def test_classify_reads_times_relative_to_the_booking(tmp_path: Path) -> None:
+    args = ["classify", "--now", "2026-11-23T10:00", "--tz", "Europe/Madrid", "--locale", "tr"]
+    booked = [*args, "--booked-at", "2026-11-24T14:00"]
+    result = showup(tmp_path, *booked, stdin="an hour later?\nok\n")
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert (first["intent"], first["when"]) == ("reschedule", "2026-11-24T15:00")
+    assert second["language"] == "tr"  # too short to tell: --locale
+    unbooked = json.loads(showup(tmp_path, *args, stdin="an hour later?\n").stdout)
+    assert unbooked["when"] is None
+    bad = showup(tmp_path, *args, "--booked-at", "tomorrow")
+    assert bad.returncode == 2
+    assert "--booked-at 'tomorrow'" in bad.stderr
 
 
 def test_chat_as_a_client_confirms_with_a_button(tmp_path: Path) -> None:

@@ -215,3 +215,80 @@ async def test_what_needs_a_human_goes_to_the_inbox(
     replies = await say(sessions, setup, clock, message)
     assert replies[0].text.startswith(script_start)
     assert [i.kind for i in await inbox(sessions)] == [kind]
+
+
+async def test_an_unsure_cancellation_is_asked_back_and_one_tap_cancels(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    asked = await say(
+        sessions, setup, clock, InboundMessage(channel="test", sender="42", text="нет")
+    )
+    assert asked[0].outcome == "confirm_cancel"
+    assert asked[0].text.startswith("Отменить вашу запись")
+    assert [(b.label, b.intent, b.appointment_id) for b in asked[0].buttons] == [
+        ("Да, отменить", "cancel", appointment_id),
+        ("Нет, я приду", "confirm", appointment_id),
+    ]
+    assert (await stored(sessions, appointment_id)).status.value == "booked"
+    tap = InboundMessage(channel="test", sender="42", button=asked[0].buttons[0])
+    cancelled = await say(sessions, setup, clock, tap)
+    assert cancelled[0].outcome == "ack_cancelled"
+    assert (await stored(sessions, appointment_id)).status.value == "cancelled"
+
+
+@pytest.mark.parametrize(("answer", "status"), [("да", "cancelled"), ("нет", "confirmed")])
+async def test_a_typed_answer_to_the_question_back_is_understood(
+    sessions: async_sessionmaker[AsyncSession],
+    setup: DialogSetup,
+    clock: ManualClock,
+    answer: str,
+    status: str,
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    first = InboundMessage(channel="test", sender="42", text="👎")
+    assert (await say(sessions, setup, clock, first))[0].outcome == "confirm_cancel"
+    await say(sessions, setup, clock, InboundMessage(channel="test", sender="42", text=answer))
+    assert (await stored(sessions, appointment_id)).status.value == status
+
+
+async def test_a_question_about_cancelling_cancels_nothing(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    question = InboundMessage(channel="test", sender="42", text="как отменить если что?")
+    replies = await say(sessions, setup, clock, question)
+    assert replies[0].outcome == "fallback"
+    assert (await stored(sessions, appointment_id)).status.value == "booked"
+    assert [(i.kind, i.appointment_id) for i in await inbox(sessions)] == [
+        ("other", appointment_id)
+    ]
+
+
+async def test_a_time_relative_to_the_booking_is_proposed_to_the_admins(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    appointment_id = await booked_client(sessions, clock)
+    later = InboundMessage(channel="test", sender="42", text="А можно на час позже?")
+    await say(sessions, setup, clock, later)
+    [item] = await inbox(sessions)
+    start = (await stored(sessions, appointment_id)).starts_at
+    assert item.kind == "reschedule_request"
+    assert item.proposed_at is not None
+    assert item.proposed_at == start + timedelta(hours=1)
+
+
+async def test_a_stranger_with_no_language_code_is_answered_in_the_language_they_wrote(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    stranger = InboundMessage(
+        channel="whatsapp", sender="905551112233", text="Merhaba, randevu almak istiyorum"
+    )
+    replies = await say(sessions, setup, clock, stranger)
+    async with sessions() as session:
+        client = await session.scalar(select(Client))
+        assert client is not None
+        assert client.locale == "tr"
+    assert replies[0].text == setup.scripts.render_step(
+        "heard_from", locale="tr", variables={"client_name": "New client", "salon_name": "Studio"}
+    )
