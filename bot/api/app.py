@@ -8,11 +8,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import bot
 from bot.api.auth import require_token
-from bot.api.errors import COMMON_RESPONSES, SafeJSONResponse, domain_error, validation_error
+from bot.api.errors import (
+    COMMON_RESPONSES,
+    SafeJSONResponse,
+    domain_error,
+    integrity_error,
+    validation_error,
+)
 from bot.api.routes import appointments, catalog, clients, health, salon
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -55,6 +62,7 @@ def create_app(
     app.state.telegram_username = None  # set by `showup run` once the bot answered getMe
     app.add_exception_handler(ShowUpError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
 
     api = APIRouter(
         prefix="/api/v1", dependencies=[Depends(require_token)], responses=COMMON_RESPONSES

@@ -11,6 +11,7 @@ Two shapes, both under ``detail``:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import Request, status
@@ -18,6 +19,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from bot.errors import (
     ConflictError,
@@ -25,6 +27,8 @@ from bot.errors import (
     InvalidInputError,
     NotFoundError,
 )
+
+logger = logging.getLogger(__name__)
 
 _STATUS = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
@@ -103,4 +107,31 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return SafeJSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": jsonable_encoder(exc.errors())},
+    )
+
+
+def _broken_unique_constraint(exc: IntegrityError) -> str | None:
+    """The unique constraint ``exc`` reports, or None for any other integrity error."""
+    cause = exc.orig.__cause__ if exc.orig is not None else None
+    if getattr(cause, "sqlstate", None) == "23505":  # asyncpg's unique_violation
+        return str(getattr(cause, "constraint_name", None) or "unique")
+    if getattr(exc.orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
+        return str(exc.orig).removeprefix("UNIQUE constraint failed: ")
+    return None
+
+
+async def integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A unique value taken by a request that ran at the same time as this one: ``409``.
+
+    The ledger checks uniqueness before writing; only a concurrent write gets past that check.
+    Any other integrity error is a bug and stays a 500.
+    """
+    assert isinstance(exc, IntegrityError)  # noqa: S101 - registered for that type only
+    constraint = _broken_unique_constraint(exc)
+    if constraint is None:
+        raise exc
+    logger.warning("a concurrent write took a unique value first (%s)", constraint)
+    return SafeJSONResponse(
+        status_code=status.HTTP_409_CONFLICT,
+        content={"detail": f"that value was just taken by another change ({constraint})"},
     )

@@ -6,8 +6,13 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import Request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.errors import integrity_error
 from bot.api.fields import ID_MAX
+from db.models import Client, Staff
 
 Json = dict[str, Any]
 TOO_BIG = 2**63  # one past the largest SQLite integer
@@ -211,3 +216,33 @@ async def test_every_id_a_request_can_carry_is_bounded(api: httpx.AsyncClient) -
         for variant in schema.get("anyOf", [schema]):
             if variant.get("type") == "integer":
                 assert (variant.get("minimum"), variant.get("maximum")) == (1, ID_MAX), name
+
+
+async def test_a_name_is_taken_whatever_the_database_folds(api: httpx.AsyncClient) -> None:
+    """PostgreSQL's lower() and Python's disagree on İ: the check asks the database only."""
+    for name in ("İlkay", "Ärzte"):
+        assert (await api.post("/api/v1/staff", json={"name": name})).status_code == 201
+        again = await api.post("/api/v1/staff", json={"name": name})
+        assert again.status_code == 409, again.text
+        assert f"already a master named {name!r}" in again.json()["detail"]
+
+
+async def test_a_unique_value_taken_concurrently_is_409_and_other_integrity_errors_are_not(
+    session: AsyncSession,
+) -> None:
+    """Only a concurrent write gets past the ledger's checks; the database's refusal is a 409."""
+    session.add(Staff(name="Vitaly", active=True))
+    await session.commit()
+    session.add(Staff(name="Vitaly", active=True))
+    with pytest.raises(IntegrityError) as taken:
+        await session.flush()
+    await session.rollback()
+    response = await integrity_error(Request({"type": "http"}), taken.value)
+    assert response.status_code == 409
+    assert b"that value was just taken by another change" in bytes(response.body)
+    session.add(Client(name="Anna", preferred_staff_id=999, blocked=False))
+    with pytest.raises(IntegrityError) as dangling:
+        await session.flush()
+    await session.rollback()
+    with pytest.raises(IntegrityError):
+        await integrity_error(Request({"type": "http"}), dangling.value)
