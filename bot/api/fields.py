@@ -4,7 +4,8 @@ Each one refuses, with a 422 naming the field, what the database or the date ari
 the API could not hold, so bad input never reaches a layer that would fail with a 500:
 
 - ``Id``: every record id in a path, a query or a body (1 … 2**31 - 1);
-- ``PlainText``: every string (no NUL character, no lone UTF-16 surrogate);
+- ``PlainText``: a string in a query: no NUL character, no lone UTF-16 surrogate (every string
+  of every body is held to the same by ``schemas.Body``);
 - ``When`` / ``Day``: every datetime and date (years 1900 … 2999);
 - ``Omittable[T]``: a PATCH field that may be left out (kept as it is) but is never ``null``.
 """
