@@ -6,39 +6,26 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import bot
 from bot.api.auth import require_token
+from bot.api.errors import (
+    COMMON_RESPONSES,
+    SafeJSONResponse,
+    domain_error,
+    integrity_error,
+    validation_error,
+)
 from bot.api.routes import appointments, catalog, clients, health, salon
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.errors import (
-    ConflictError,
-    DatabaseNotReadyError,
-    InvalidInputError,
-    NotFoundError,
-    ShowUpError,
-)
+from bot.errors import ShowUpError
 
 logger = logging.getLogger(__name__)
-
-_STATUS = (
-    (NotFoundError, status.HTTP_404_NOT_FOUND),
-    (ConflictError, status.HTTP_409_CONFLICT),
-    (InvalidInputError, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (DatabaseNotReadyError, status.HTTP_503_SERVICE_UNAVAILABLE),
-)
-
-
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    code = next((c for kind, c in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    body: dict[str, object] = {"detail": str(exc)}
-    if isinstance(exc, InvalidInputError) and exc.field:
-        body["field"] = exc.field
-    return JSONResponse(status_code=code, content=body)
 
 
 def create_app(
@@ -66,15 +53,20 @@ def create_app(
         version=bot.__version__,
         description="Booking ledger of ShowUp. Every /api/v1 call needs `Authorization: Bearer`.",
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.api_token = api_token
     app.state.clock = clock or SystemClock()
     app.state.telegram_username = None  # set by `showup run` once the bot answered getMe
-    app.add_exception_handler(ShowUpError, _domain_error)
+    app.add_exception_handler(ShowUpError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
 
-    api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
+    api = APIRouter(
+        prefix="/api/v1", dependencies=[Depends(require_token)], responses=COMMON_RESPONSES
+    )
     for module in (salon, catalog, clients, appointments):
         api.include_router(module.router)
     app.include_router(api)

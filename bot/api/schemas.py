@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.api.fields import Id, Omittable, When, storable_text
 from bot.domain.appointments import AppointmentStatus, CancelledBy
 from bot.domain.locales import Locale
 from bot.domain.salon import WorkingHours
@@ -16,10 +17,22 @@ from db.models import Appointment, AppointmentEvent
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=2000)]
+Phone = Annotated[str, Field(max_length=64, description="E.164 (+79001234567) or local format")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
 
 class Body(BaseModel):
+    """A request body: unknown fields are refused, and so is every string (of any field, in
+    any body) that holds a character the database cannot store."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            storable_text(value)
+        return value
 
 
 class Out(BaseModel):
@@ -35,11 +48,11 @@ class SalonOut(Out):
 
 
 class SalonPatch(Body):
-    name: Name | None = None
-    timezone: str | None = None
-    locale: Locale | None = None
-    currency: str | None = None
-    working_hours: WorkingHours | None = None
+    name: Omittable[Name] = None
+    timezone: Omittable[Annotated[str, Field(max_length=64)]] = None
+    locale: Omittable[Locale] = None
+    currency: Omittable[Annotated[str, Field(min_length=3, max_length=3)]] = None
+    working_hours: Omittable[WorkingHours] = None
 
 
 class StaffIn(Body):
@@ -47,8 +60,8 @@ class StaffIn(Body):
 
 
 class StaffPatch(Body):
-    name: Name | None = None
-    active: bool | None = None
+    name: Omittable[Name] = None
+    active: Omittable[bool] = None
 
 
 class StaffOut(Out):
@@ -60,16 +73,16 @@ class StaffOut(Out):
 class ServiceIn(Body):
     name: Name
     duration_minutes: int = Field(ge=5, le=1440)
-    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    deposit: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    price: Money
+    deposit: Money | None = None
 
 
 class ServicePatch(Body):
-    name: Name | None = None
-    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
-    price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
-    deposit: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
-    active: bool | None = None
+    name: Omittable[Name] = None
+    duration_minutes: Omittable[Annotated[int, Field(ge=5, le=1440)]] = None
+    price: Omittable[Money] = None
+    deposit: Money | None = Field(default=None, description="null removes the deposit")
+    active: Omittable[bool] = None
 
 
 class ServiceOut(Out):
@@ -83,21 +96,23 @@ class ServiceOut(Out):
 
 class ClientIn(Body):
     name: Name
-    phone: str | None = Field(default=None, description="E.164 (+79001234567) or local format")
+    phone: Phone | None = None
     locale: Locale | None = None
     heard_from: Text | None = None
-    preferred_staff_id: int | None = None
+    preferred_staff_id: Id | None = None
     notes: Text | None = None
 
 
 class ClientPatch(Body):
-    name: Name | None = None
-    phone: str | None = None
+    """Fields left out keep their value; ``null`` clears a field that may be empty."""
+
+    name: Omittable[Name] = None
+    phone: Phone | None = None
     locale: Locale | None = None
     heard_from: Text | None = None
-    preferred_staff_id: int | None = None
+    preferred_staff_id: Id | None = None
     notes: Text | None = None
-    blocked: bool | None = None
+    blocked: Omittable[bool] = None
     blocked_reason: Text | None = None
 
 
@@ -142,19 +157,19 @@ class ClientEventOut(Out):
 
 class NewClient(Body):
     name: Name
-    phone: str
+    phone: Phone
     locale: Locale | None = None
 
 
 class AppointmentIn(Body):
-    client_id: int | None = Field(default=None, description="an existing client…")
+    client_id: Id | None = Field(default=None, description="an existing client…")
     client: NewClient | None = Field(
         default=None, description="…or a client found (or created) by phone"
     )
-    staff_id: int
-    service_id: int
-    starts_at: datetime = Field(description="ISO 8601; without an offset it is salon time")
-    ends_at: datetime | None = Field(
+    staff_id: Id
+    service_id: Id
+    starts_at: When = Field(description="ISO 8601; without an offset it is salon time")
+    ends_at: When | None = Field(
         default=None, description="defaults to the start plus the service's duration"
     )
     source: str = Field(default="api", min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")
@@ -174,9 +189,9 @@ class AppointmentIn(Body):
 
 
 class RescheduleIn(Body):
-    starts_at: datetime
-    ends_at: datetime | None = None
-    staff_id: int | None = None
+    starts_at: When
+    ends_at: When | None = None
+    staff_id: Id | None = None
     reason: Text | None = None
 
 

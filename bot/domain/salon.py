@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import time
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give a time of day in the salon's zone, without an offset (09:00)")
+    return value
+
+
+#: a time of day on the salon's wall clock: 09:00 or 09:00:00, never with an offset
+WallClock = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"}),
+]
 
 
 class DayHours(BaseModel):
@@ -15,8 +29,8 @@ class DayHours(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    open: time
-    close: time
+    open: WallClock
+    close: WallClock
 
     @model_validator(mode="after")
     def _close_after_open(self) -> DayHours:

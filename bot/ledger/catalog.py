@@ -164,7 +164,10 @@ def _check_service_numbers(duration: int, price: Decimal, deposit: Decimal | Non
 async def _unique_name(
     session: AsyncSession, model: type[Staff] | type[Service], name: str, *, what: str
 ) -> None:
-    existing = await session.scalar(select(model.id).where(func.lower(model.name) == name.lower()))
+    # both sides through the database's lower(): Python's folds some letters (İ) differently
+    existing = await session.scalar(
+        select(model.id).where(func.lower(model.name) == func.lower(name))
+    )
     if existing is not None:
         raise ConflictError(f"there is already {what} named {name!r} (id {existing})")
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.locales import SUPPORTED_LOCALES
 from bot.domain.phones import normalize_phone
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.ledger.catalog import get_staff
 from db.models import Client, ClientIdentity
 
 
@@ -80,6 +81,8 @@ async def create_client(
     e164 = normalize_phone(phone, region=phone_region) if phone else None
     if e164 is not None:
         await _check_phone_free(session, e164)
+    if preferred_staff_id is not None:
+        await get_staff(session, staff_id=preferred_staff_id)
     client = Client(
         name=clean_name,
         phone=e164,
@@ -118,6 +121,9 @@ async def update_client(
     if "locale" in changes:
         value = changes["locale"]
         client.locale = _clean_locale(str(value) if value is not None else None)
+    preferred = changes.get("preferred_staff_id")
+    if isinstance(preferred, int):
+        await get_staff(session, staff_id=preferred)
     for field in ("heard_from", "notes", "preferred_staff_id", "blocked", "blocked_reason"):
         if field in changes:
             setattr(client, field, changes[field])

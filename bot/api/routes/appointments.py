@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from bot.api.deps import ClockDep, PolicyDep, RulesDep, SessionDep, SettingsDep, ZoneDep
+from bot.api.errors import RECORD_RESPONSES
+from bot.api.fields import Day, Id, When
 from bot.api.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -24,7 +25,7 @@ from bot.ledger import appointments as ledger
 from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.outbox import outbox_for
 
-router = APIRouter(prefix="/appointments", tags=["appointments"])
+router = APIRouter(prefix="/appointments", tags=["appointments"], responses=RECORD_RESPONSES)
 
 API = ledger.Who(actor=Actor.API, channel="api")
 
@@ -89,12 +90,12 @@ async def create_appointment(
 async def list_appointments(
     session: SessionDep,
     zone: ZoneDep,
-    day: Annotated[date | None, Query(alias="date", description="a day in salon time")] = None,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    day: Annotated[Day | None, Query(alias="date", description="a day in salon time")] = None,
+    start: Annotated[When | None, Query(alias="from")] = None,
+    end: Annotated[When | None, Query(alias="to")] = None,
     status_filter: Annotated[list[AppointmentStatus] | None, Query(alias="status")] = None,
-    staff_id: int | None = None,
-    client_id: int | None = None,
+    staff_id: Id | None = None,
+    client_id: Id | None = None,
 ) -> list[AppointmentOut]:
     """Appointments of one day (``date``) or of a range (``from``/``to``), earliest first."""
     if day is not None and (start is not None or end is not None):
@@ -120,21 +121,21 @@ async def list_appointments(
 
 @router.get("/{appointment_id}")
 async def get_appointment(
-    appointment_id: int, session: SessionDep, zone: ZoneDep
+    appointment_id: Id, session: SessionDep, zone: ZoneDep
 ) -> AppointmentOut:
     found = await ledger.get_appointment(session, appointment_id=appointment_id)
     return AppointmentOut.build(found, zone)
 
 
 @router.get("/{appointment_id}/events")
-async def list_events(appointment_id: int, session: SessionDep) -> list[EventOut]:
+async def list_events(appointment_id: Id, session: SessionDep) -> list[EventOut]:
     """The appointment's history: every change, by whom, through which channel, and why."""
     events = await ledger.list_events(session, appointment_id=appointment_id)
     return [EventOut.build(e) for e in events]
 
 
 @router.get("/{appointment_id}/messages")
-async def list_messages(appointment_id: int, session: SessionDep) -> list[ScheduledMessageOut]:
+async def list_messages(appointment_id: Id, session: SessionDep) -> list[ScheduledMessageOut]:
     """The appointment's planned, sent, void and failed messages (confirmation, reminders)."""
     rows = await outbox_for(session, appointment_id=appointment_id)
     return [ScheduledMessageOut.model_validate(row) for row in rows]
@@ -142,7 +143,7 @@ async def list_messages(appointment_id: int, session: SessionDep) -> list[Schedu
 
 @router.post("/{appointment_id}/reschedule")
 async def reschedule(
-    appointment_id: int,
+    appointment_id: Id,
     body: RescheduleIn,
     session: SessionDep,
     clock: ClockDep,
@@ -166,7 +167,7 @@ async def reschedule(
 
 @router.post("/{appointment_id}/cancel")
 async def cancel(
-    appointment_id: int,
+    appointment_id: Id,
     body: CancelIn,
     session: SessionDep,
     settings: SettingsDep,
@@ -191,7 +192,7 @@ async def cancel(
 
 def _register_mark(path: str, action: Action, summary: str) -> None:
     async def mark(
-        appointment_id: int,
+        appointment_id: Id,
         session: SessionDep,
         clock: ClockDep,
         zone: ZoneDep,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from bot.api.deps import SessionDep
+from bot.api.errors import RECORD_RESPONSES
+from bot.api.fields import Id
 from bot.api.schemas import ServiceIn, ServiceOut, ServicePatch, StaffIn, StaffOut, StaffPatch
 from bot.ledger import catalog
 
-router = APIRouter(tags=["staff and services"])
+router = APIRouter(tags=["staff and services"], responses=RECORD_RESPONSES)
 
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED)
@@ -25,12 +27,12 @@ async def list_staff(session: SessionDep, include_inactive: bool = False) -> lis
 
 
 @router.get("/staff/{staff_id}")
-async def get_staff(staff_id: int, session: SessionDep) -> StaffOut:
+async def get_staff(staff_id: Id, session: SessionDep) -> StaffOut:
     return StaffOut.model_validate(await catalog.get_staff(session, staff_id=staff_id))
 
 
 @router.patch("/staff/{staff_id}")
-async def update_staff(staff_id: int, body: StaffPatch, session: SessionDep) -> StaffOut:
+async def update_staff(staff_id: Id, body: StaffPatch, session: SessionDep) -> StaffOut:
     staff = await catalog.update_staff(
         session, staff_id=staff_id, name=body.name, active=body.active
     )
@@ -58,12 +60,12 @@ async def list_services(session: SessionDep, include_inactive: bool = False) -> 
 
 
 @router.get("/services/{service_id}")
-async def get_service(service_id: int, session: SessionDep) -> ServiceOut:
+async def get_service(service_id: Id, session: SessionDep) -> ServiceOut:
     return ServiceOut.model_validate(await catalog.get_service(session, service_id=service_id))
 
 
 @router.patch("/services/{service_id}")
-async def update_service(service_id: int, body: ServicePatch, session: SessionDep) -> ServiceOut:
+async def update_service(service_id: Id, body: ServicePatch, session: SessionDep) -> ServiceOut:
     fields = body.model_fields_set
     service = await catalog.update_service(
         session,

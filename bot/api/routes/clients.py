@@ -8,13 +8,15 @@ from fastapi import APIRouter, Query, Request, status
 from sqlalchemy import select
 
 from bot.api.deps import ClockDep, SessionDep, SettingsDep
+from bot.api.errors import RECORD_RESPONSES
+from bot.api.fields import ID_MAX, Id, PlainText
 from bot.api.schemas import ClientEventOut, ClientIn, ClientOut, ClientPatch, TelegramLinkOut
 from bot.errors import ConflictError
 from bot.ledger import clients
 from bot.ledger.links import issue_link_token
 from db.models import ClientEvent
 
-router = APIRouter(prefix="/clients", tags=["clients"])
+router = APIRouter(prefix="/clients", tags=["clients"], responses=RECORD_RESPONSES)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -36,21 +38,21 @@ async def create_client(body: ClientIn, session: SessionDep, settings: SettingsD
 @router.get("")
 async def list_clients(
     session: SessionDep,
-    q: Annotated[str | None, Query(description="part of the name or phone")] = None,
+    q: Annotated[PlainText | None, Query(description="part of the name or phone")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> list[ClientOut]:
     found = await clients.search_clients(session, query=q, limit=limit, offset=offset)
     return [ClientOut.model_validate(c) for c in found]
 
 
 @router.get("/{client_id}")
-async def get_client(client_id: int, session: SessionDep) -> ClientOut:
+async def get_client(client_id: Id, session: SessionDep) -> ClientOut:
     return ClientOut.model_validate(await clients.get_client(session, client_id=client_id))
 
 
 @router.get("/{client_id}/events")
-async def client_events(client_id: int, session: SessionDep) -> list[ClientEventOut]:
+async def client_events(client_id: Id, session: SessionDep) -> list[ClientEventOut]:
     """The client's standing over time: strikes, forgiveness, rungs, blocks, rewards — each
     with who decided it and why."""
     await clients.get_client(session, client_id=client_id)
@@ -64,7 +66,7 @@ async def client_events(client_id: int, session: SessionDep) -> list[ClientEvent
 
 @router.patch("/{client_id}")
 async def update_client(
-    client_id: int, body: ClientPatch, session: SessionDep, settings: SettingsDep
+    client_id: Id, body: ClientPatch, session: SessionDep, settings: SettingsDep
 ) -> ClientOut:
     client = await clients.update_client(
         session,
@@ -78,7 +80,7 @@ async def update_client(
 
 @router.post("/{client_id}/telegram-link", status_code=status.HTTP_201_CREATED)
 async def telegram_link(
-    client_id: int, request: Request, session: SessionDep, clock: ClockDep
+    client_id: Id, request: Request, session: SessionDep, clock: ClockDep
 ) -> TelegramLinkOut:
     """A single-use deep link that connects the client's Telegram to their bookings.
 
