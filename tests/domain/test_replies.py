@@ -87,6 +87,11 @@ def test_a_bad_corpus_line_names_where_it_is() -> None:
         ("Confirming I won't be there tomorrow", Intent.CANCEL),
         ("Подтверждаю, что не приду", Intent.CANCEL),
         ("не могу не прийти 😄", Intent.CONFIRM),
+        # "can't miss it" is a yes in every language (the held-out corpus caught the Spanish)
+        ("No puedo faltar, ¡es mi cumpleaños!", Intent.CONFIRM),
+        ("I cannot miss it, see you", Intent.CONFIRM),
+        ("не могу пропустить, буду", Intent.CONFIRM),
+        ("bunu kaçıramam, geliyorum", Intent.CONFIRM),
         ("no way I'm missing it", Intent.CONFIRM),
         ("I can't not come", Intent.CONFIRM),
         ("не отменяйте, я приду", Intent.CONFIRM),

@@ -31,7 +31,7 @@ ENGLISH = Words(
     ),
     positive=(
         r"can'?t wait", r"no problem", r"no worries", r"won'?t forget", r"will not forget",
-        r"wouldn'?t miss it", r"would not miss it",
+        r"wouldn'?t miss it", r"would not miss it", r"(?:can'?t|cannot) miss (?:it|this)",
         r"no way i'?m (?:missing|skipping) (?:it|this)",
         r"no chance i'?m (?:missing|skipping) (?:it|this)",
         r"not (?:missing|skipping) (?:it|this)", r"can'?t not (?:come|be there|make it)",

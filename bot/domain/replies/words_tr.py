@@ -27,7 +27,8 @@ TURKISH = Words(
     positive=(
         r"unutmam", r"sorun yok", r"problem yok", r"merak etme\w*",
         r"iptal etme(?:yin|yiniz|yelim)?", r"iptal etmenize gerek yok", r"iptale gerek yok",
-        r"iptal yok", r"kacirmam", r"asla kacirmam", r"gec kalmam", r"gec kalmayacagim",
+        r"iptal yok", r"kacirmam", r"kaciramam",
+        r"asla kacirmam", r"gec kalmam", r"gec kalmayacagim",
         r"gelmemezlik yapmam", r"gelmemek olmaz", r"gelmemem (?:mumkun degil|imkansiz)",
         r"ne demek", r"kesinlikle kacirmam", r"yerimi vermeyin", r"gelmez miyim hic",
     ),
