@@ -19,7 +19,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -52,7 +52,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
-from pydantic import ValidationError
+from aiogram.types.update import UpdateTypeLookupError
+from pydantic import Field, ValidationError
 
 from bot.channels.base import (
     Arrival,
@@ -85,8 +86,8 @@ class ReplyButton(CallbackData, prefix="r"):
     """A client's answer button: which intent, about which appointment version."""
 
     intent: str
-    appointment: int
-    version: int
+    appointment: Annotated[int, Field(ge=0, lt=2**63)]  # else the tap is an unknown one
+    version: Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class FloodControl(BaseRequestMiddleware):
@@ -468,6 +469,13 @@ class TelegramRuntime:
             update = self.parse(data if isinstance(data, dict) else {})
         except (ValueError, RecursionError, ValidationError) as exc:
             raise UnreadableUpdate(describe_invalid(exc)) from None
+        if not _known_type(update):
+            # aiogram would warn with the whole update (a client's message) in the text
+            logger.info(
+                "telegram update %s of a type this aiogram does not know: skipped",
+                update.update_id,
+            )
+            return
         await self.dispatcher.feed_update(self.bot, update)
 
     async def stop(self) -> None:
@@ -480,6 +488,13 @@ class TelegramRuntime:
             except Exception:
                 logger.exception("telegram polling had stopped with an error")
         await self.bot.session.close()
+
+
+def _known_type(update: Update) -> bool:
+    try:
+        return bool(update.event_type)
+    except UpdateTypeLookupError:
+        return False
 
 
 def update_arrival(data: dict[str, Any], payload: str) -> Arrival | None:

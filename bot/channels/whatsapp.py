@@ -65,6 +65,7 @@ WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
 MAX_BUTTONS = 3
 PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
+MAX_DIGITS = 18  # a row id or version below 2**63
 KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
 
 
@@ -99,11 +100,17 @@ def payload(button: Button) -> str:
 def button_from(data: str, label: str = "") -> Button | None:
     intent, _, rest = data.partition(":")
     appointment, _, version = rest.partition(":")
-    if not (intent and appointment.isdigit() and version.isdigit()):
+    if not (intent and _small_number(appointment) and _small_number(version)):
         return None
     return Button(
         label=label, intent=intent, appointment_id=int(appointment), version=int(version)
     )
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits that fit a database integer (``isdigit`` alone accepts superscripts
+    and Arabic-Indic digits, which ``int`` refuses or reads)."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
 
 
 class WhatsAppChannel:

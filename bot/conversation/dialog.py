@@ -45,6 +45,8 @@ from db.models import (
 IDLE = "idle"
 POLICY = "policy"
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+AGREE = "agree"  # the policy's button
+BUTTON_INTENTS = frozenset(intent.value for intent in Intent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ class Dialog:
 
     def _agrees(self, message: InboundMessage) -> bool:
         if message.button is not None:
-            return message.button.intent in {"agree", "confirm"}
+            return message.button.intent in {AGREE, "confirm"}
         reply = parse_reply(message.text, now=self._now, tz=self._setup.zone)
         return reply.intent is Intent.CONFIRM
 
@@ -154,16 +156,31 @@ class Dialog:
             if followup is not None:
                 return await self._noshow_answer(client, followup, message)
         if message.button is not None:
-            reply = intent_from_button(message.button.intent)
-            target = await self._session.get(Appointment, message.button.appointment_id)
-            if target is None or target.client_id != client.id:
-                return await self._to_admin(client, None, message, "other")
-            if target.version != message.button.version or not self._open(target):
-                return [self._say("ack_stale", target)]
-        else:
-            reply = parse_reply(message.text, now=self._now, tz=self._setup.zone)
-            target = await self._target(client, state, message)
+            return await self._tap(client, state, message, message.button)
+        reply = parse_reply(message.text, now=self._now, tz=self._setup.zone)
+        target = await self._target(client, state, message)
         if target is None or reply.intent is Intent.OTHER:
+            return await self._to_admin(client, target, message, "other")
+        state.appointment_id = target.id
+        return await self._apply(client, target, reply, message)
+
+    async def _tap(
+        self, client: Client, state: DialogState, message: InboundMessage, button: Button
+    ) -> list[DialogReply]:
+        """A reply button acts on its own appointment: the client's, in the version shown."""
+        if button.intent == AGREE:
+            return []  # "I agree" tapped again after the policy was accepted
+        target = await self._session.get(Appointment, button.appointment_id)
+        if target is None or target.client_id != client.id:
+            return await self._to_admin(client, None, message, "other")
+        if (
+            target.version != button.version
+            or not self._open(target)
+            or button.intent not in BUTTON_INTENTS  # a button of another release
+        ):
+            return [self._say("ack_stale", target)]
+        reply = intent_from_button(button.intent)
+        if reply.intent is Intent.OTHER:
             return await self._to_admin(client, target, message, "other")
         state.appointment_id = target.id
         return await self._apply(client, target, reply, message)

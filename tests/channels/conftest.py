@@ -84,7 +84,7 @@ async def ledger_for(
     )
 
 
-@dataclass
+@dataclass(repr=False)  # hypothesis prints the fixtures of a failing example
 class Telegram:
     """The running Telegram side plus the handles a test pokes."""
 
@@ -167,7 +167,7 @@ async def book_client(
         return appointment.id
 
 
-@dataclass
+@dataclass(repr=False)
 class WhatsAppSide:
     """Telegram for the admins, WhatsApp for clients, the app serving the webhook."""
 
