@@ -30,6 +30,7 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -191,6 +192,8 @@ async def _sent(call: Awaitable[Message]) -> Message:
         raise TransientSendError(f"telegram refused the message: {exc.message}") from exc
     except (TelegramNetworkError, TelegramAPIError) as exc:
         raise TransientSendError(f"telegram: {exc}") from exc
+    except ClientDecodeError as exc:  # not JSON: a proxy's "502 Bad Gateway" page
+        raise TransientSendError(f"telegram answered what is not the Bot API: {exc}") from exc
 
 
 def _kind(message: Message) -> str:
@@ -376,7 +379,7 @@ async def _quietly(call: Awaitable[Any]) -> None:
     """Edits may fail harmlessly (message too old, unchanged): log, don't disturb the client."""
     try:
         await call
-    except TelegramAPIError as exc:
+    except (TelegramAPIError, ClientDecodeError) as exc:
         logger.info("telegram edit skipped: %s", exc)
 
 

@@ -121,3 +121,16 @@ async def test_an_update_of_a_type_aiogram_does_not_know_is_skipped_without_its_
 
     assert "secret words" not in caplog.text
     assert "telegram update 77 of a type this aiogram does not know: skipped" in caplog.text
+
+
+async def test_a_web_page_instead_of_the_bot_api_does_not_fail_a_tap(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram)
+    await telegram.outbox.drain()
+    message_id = next(mid for (chat, mid) in telegram.api.messages if chat == CLIENT_CHAT)
+    telegram.api.fail("editMessageText", code=502, description="Bad Gateway", html=True)
+
+    # was: aiogram's ClientDecodeError out of the handler, the update retried
+    await telegram.taps(CLIENT_CHAT, message_id, f"r:confirm:{appointment_id}:1")
+
+    assert await _status(telegram.sessions, appointment_id) is AppointmentStatus.CONFIRMED
+    assert len(telegram.api.sent("editMessageText")) == 1
