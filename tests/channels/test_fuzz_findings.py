@@ -134,3 +134,16 @@ async def test_a_web_page_instead_of_the_bot_api_does_not_fail_a_tap(telegram: T
 
     assert await _status(telegram.sessions, appointment_id) is AppointmentStatus.CONFIRMED
     assert len(telegram.api.sent("editMessageText")) == 1
+
+
+async def test_a_stranger_sharing_a_number_no_client_has_is_greeted_as_new(
+    telegram: Telegram,
+) -> None:
+    contact = {"phone_number": "34600999888", "first_name": "Eva", "user_id": 112}
+    update = telegram.api.message_update(112, None, name="Eva", extra={"contact": contact})
+
+    # was: the new client written while the lookup's session held SQLite's lock: "database
+    # is locked" after the busy timeout, five times, then parked
+    await telegram.feed(update)
+
+    assert telegram.api.texts(112)[0].startswith("Здравствуйте")  # the intake's first step
