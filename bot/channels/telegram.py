@@ -215,7 +215,7 @@ def inbound(message: Message) -> InboundMessage:
         text=clean_text(message.text or message.caption or ""),
         kind=_kind(message),
         reply_to_message=receipt_id(message.chat.id, replied.message_id) if replied else None,
-        display_name=user.full_name if user else None,
+        display_name=clean_text(user.full_name) if user else None,
         language_code=user.language_code if user else None,
         can_share_contact=True,
     )

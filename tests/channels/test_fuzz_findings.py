@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.api.routes.webhooks import WHATSAPP_PATH
 from bot.domain.appointments import AppointmentStatus
 from db.models import Appointment, InboundStatus, InboundUpdate, InboxItem
 from tests.channels.conftest import CLIENT_CHAT, Telegram, WhatsAppSide, book_client
-from tests.fakes.graph_api import quick_reply
+from tests.fakes.graph_api import inbound, quick_reply, signed_headers, status
+from tests.fakes.mutations import encoded
 
 WA_ID = "34600111222"
 
@@ -147,3 +150,41 @@ async def test_a_stranger_sharing_a_number_no_client_has_is_greeted_as_new(
     await telegram.feed(update)
 
     assert telegram.api.texts(112)[0].startswith("Здравствуйте")  # the intake's first step
+
+
+def _text_from(wa_id: str, body: str, **kwargs: Any) -> dict[str, Any]:
+    return inbound(wa_id, {"type": "text", "text": {"body": body}}, **kwargs)
+
+
+ODD_PARTS = {
+    "message id": _text_from("34600999888", "hola", message_id="wamid.\ud800"),
+    "sender": _text_from("3460\ud800", "hola"),
+    "status id": status("wamid.\ud800", "read", WA_ID),
+    "status": status("wamid.HBgL000001", "re\ud800d", WA_ID),
+    "profile name": _text_from("34600999888", "hola", name="A\x00\ud800"),
+    "replied-to id": inbound(
+        "34600999888", {"type": "text", "text": {"body": "hola"}, "context": {"id": "w\ud800"}}
+    ),
+}
+
+
+@pytest.mark.parametrize("part", sorted(ODD_PARTS))
+async def test_a_lone_surrogate_in_a_whatsapp_body_loses_nothing_next_to_it(
+    wa: WhatsAppSide, part: str
+) -> None:
+    appointment_id = await _book_on_whatsapp(wa)
+    body = ODD_PARTS[part]
+    good = quick_reply(WA_ID, f"confirm:{appointment_id}:1", "Sí")["entry"][0]
+    body["entry"].append(good)
+    content = encoded(body)  # JSON's \ud800 escape: valid JSON, no valid text
+
+    response = await wa.http.post(WHATSAPP_PATH, content=content, headers=signed_headers(content))
+    await wa.messengers.inbound.idle()  # type: ignore[union-attr]
+
+    assert response.status_code == 200  # was: 503 (not storable), the whole body lost
+    assert await _status(wa.sessions, appointment_id) is AppointmentStatus.CONFIRMED
+    rows = await _queue(wa)
+    assert len(rows) == 2
+    assert all(  # was: UnicodeEncodeError, retried five times
+        row == (InboundStatus.DONE, None) or str(row[1]).startswith("unreadable:") for row in rows
+    )
