@@ -268,7 +268,8 @@ def build_router(hub: Hub) -> Router:
     async def deep_link(message: Message, command: CommandObject) -> None:
         if await _admin_first(hub, message):
             return
-        await answer(hub, message, await hub.link(inbound(message), command.args or ""))
+        token = clean_text(command.args or "")  # no lone surrogate reaches the hash
+        await answer(hub, message, await hub.link(inbound(message), token))
 
     @router.message(F.contact)
     async def contact(message: Message) -> None:

@@ -188,3 +188,11 @@ async def test_a_lone_surrogate_in_a_whatsapp_body_loses_nothing_next_to_it(
     assert all(  # was: UnicodeEncodeError, retried five times
         row == (InboundStatus.DONE, None) or str(row[1]).startswith("unreadable:") for row in rows
     )
+
+
+async def test_a_deep_link_with_a_lone_surrogate_is_an_invalid_link(telegram: Telegram) -> None:
+    update = json.loads(json.dumps(telegram.api.message_update(112, "/start tok\ud800")))
+
+    await telegram.feed(update)  # was: UnicodeEncodeError hashing the token, five retries
+
+    assert "ссылк" in telegram.api.texts(112)[0].lower()  # link_invalid, in Russian
