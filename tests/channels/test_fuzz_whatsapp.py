@@ -5,7 +5,6 @@ message next to junk in one body is still handled."""
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -121,11 +120,8 @@ _clients = itertools.count(1)
 
 
 def _readable(content: bytes) -> bool:
-    try:
-        json.loads(content)
-    except RecursionError:
-        return False
-    return True
+    """Not nested as deep as the server's JSON parser refuses (Meta nests a few levels)."""
+    return b"[" * 50 not in content
 
 
 @st.composite
@@ -165,7 +161,7 @@ async def test_a_good_message_next_to_junk_is_handled(
     good = {"from": sender, "id": f"wamid.GOOD{n:06d}", "timestamp": "1697043223", **kind}
     content = encoded(data.draw(junk_next_to(good, sender)))
     assume(len(content) <= MAX_BODY)  # a body too big is refused whole (413), rightly
-    assume(_readable(content))  # so is one nested deeper than JSON can be read (400)
+    assume(_readable(content))  # so is one nested too deep to read (400)
 
     assert await _post(wa, content) == 200
     await settle(wa.messengers.inbound, wa.clock)  # type: ignore[arg-type]
