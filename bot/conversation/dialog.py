@@ -56,6 +56,8 @@ IDLE = "idle"
 POLICY = "policy"
 ASKED_CANCEL = "asked_cancel"  # waiting for the answer to "cancel your visit?"
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+AGREE = "agree"  # the policy's button
+BUTTON_INTENTS = frozenset(intent.value for intent in Intent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +154,13 @@ class Dialog:
 
     def _agrees(self, message: InboundMessage) -> bool:
         if message.button is not None:
-            return message.button.intent in {"agree", "confirm"}
+            return message.button.intent in {AGREE, "confirm"}
         reply = parse_reply(
             message.text, now=self._now, tz=self._setup.zone, locale_hint=self._locale
         )
         return reply.intent is Intent.CONFIRM
 
-    async def _reply(  # noqa: PLR0911 - one return per way a message is handled
+    async def _reply(
         self, client: Client, state: DialogState, message: InboundMessage
     ) -> list[DialogReply]:
         asked = state.state == ASKED_CANCEL
@@ -170,15 +172,9 @@ class Dialog:
             if followup is not None:
                 return await self._noshow_answer(client, followup, message)
         if message.button is not None:
-            reply = intent_from_button(message.button.intent)
-            target = await self._session.get(Appointment, message.button.appointment_id)
-            if target is None or target.client_id != client.id:
-                return await self._to_admin(client, None, message, "other")
-            if target.version != message.button.version or not self._open(target):
-                return [self._say("ack_stale", target)]
-        else:
-            target = await self._target(client, state, message)
-            reply = self._read(message.text, target, asked=asked)
+            return await self._tap(client, state, message, message.button)
+        target = await self._target(client, state, message)
+        reply = self._read(message.text, target, asked=asked)
         if target is None or reply.intent is Intent.OTHER:
             return await self._to_admin(client, target, message, "other")
         state.appointment_id = target.id
@@ -208,6 +204,27 @@ class Dialog:
         )
         buttons = tuple(Button(v, k, target.id, target.version) for k, v in labels.items())
         return DialogReply(text, buttons, outcome="confirm_cancel")
+
+    async def _tap(
+        self, client: Client, state: DialogState, message: InboundMessage, button: Button
+    ) -> list[DialogReply]:
+        """A reply button acts on its own appointment: the client's, in the version shown."""
+        if button.intent == AGREE:
+            return []  # "I agree" tapped again after the policy was accepted
+        target = await self._session.get(Appointment, button.appointment_id)
+        if target is None or target.client_id != client.id:
+            return await self._to_admin(client, None, message, "other")
+        if (
+            target.version != button.version
+            or not self._open(target)
+            or button.intent not in BUTTON_INTENTS  # a button of another release
+        ):
+            return [self._say("ack_stale", target)]
+        reply = intent_from_button(button.intent)
+        if reply.intent is Intent.OTHER:
+            return await self._to_admin(client, target, message, "other")
+        state.appointment_id = target.id
+        return await self._apply(client, target, reply, message)
 
     async def _target(
         self, client: Client, state: DialogState, message: InboundMessage
