@@ -8,9 +8,9 @@ Firm about the salon's time, kind to the client:
   (``forgive_first_explained``), otherwise it is a strike like any other;
 - a cancellation is late when it comes less than the late-cancellation window before the start,
   except when it comes within ``late_cancel_grace`` of the asking reminder we sent for this
-  appointment (``is_late_cancel``): a client who answers our reminder promptly is never
-  penalised for when we chose to send it (the 24 h reminder goes out at the 24 h boundary,
-  quiet hours or a busy outbox can delay it);
+  appointment (quiet hours not counted; ``is_late_cancel``): a client who answers our reminder
+  promptly is never penalised for when we chose to send it (the 24 h reminder goes out at the
+  24 h boundary; quiet hours move it to the evening before; a busy outbox can delay it);
 - a late cancellation the client explains by illness or another emergency is excused
   (``excuse_emergencies``), once per ``strike_expiry`` period: real emergencies happen, and a
   client who tells us in time is not punished for one;
@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo
 
+from bot.domain.reminders import QuietHours
 from bot.domain.replies import normalize
 from bot.errors import InvalidInputError
 
@@ -146,6 +148,8 @@ def is_late_cancel(
     window: timedelta,
     asked_at: datetime | None,
     grace: timedelta,
+    quiet: QuietHours | None = None,
+    zone: ZoneInfo | None = None,
 ) -> bool:
     """Is a client's cancellation at ``cancelled_at`` a late one?
 
@@ -154,14 +158,20 @@ def is_late_cancel(
     the asking reminder was actually *sent* (``asked_at``; None when none was sent). Measuring
     from the sending, not from the planned moment, keeps it fair whatever moved the reminder:
     the default 24 h reminder sent at the 24 h boundary, quiet hours, a retry or downtime.
-    The rule needs no "sent inside the window" condition: after a reminder sent well before
-    the window, the grace ends before the window opens anyway. ``grace`` 0 turns it off.
+    The grace does not run during the salon's ``quiet`` hours (in ``zone``): a reminder sent at
+    20:59, moved there by the quiet hours, can be answered until 10:59 the next morning, as
+    nobody is expected to answer at night. The rule needs no "sent inside the window"
+    condition: after a reminder sent well before the window, the grace ends before the window
+    opens anyway. ``grace`` 0 turns it off.
     """
     if cancelled_at <= starts_at - window:
         return False
     if asked_at is None or grace <= timedelta(0):
         return True
-    return not asked_at <= cancelled_at <= asked_at + grace
+    ends = asked_at + grace
+    if quiet is not None and zone is not None:
+        ends = quiet.add_awake(asked_at, grace, zone)
+    return not asked_at <= cancelled_at <= ends
 
 
 def rung_applied(wanted: Rung, *, shown_rules: bool) -> Rung:

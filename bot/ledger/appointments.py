@@ -438,6 +438,8 @@ async def cancel_appointment(
         window=late_window,
         asked_at=asked_at,
         grace=rules.late_cancel_grace,
+        quiet=policy.quiet if policy is not None else None,
+        zone=policy.zone if policy is not None else None,
     )
     _record(
         session,
