@@ -169,7 +169,9 @@ class WhatsAppTemplates:
     @staticmethod
     def _message(spec: TemplateSpec, variables: Mapping[str, object]) -> TemplateMessage:
         body = tuple(str(variables.get(name) or "") or EMPTY for name in spec.params)
-        return TemplateMessage(name=spec.name, language=spec.language, body=body)
+        return TemplateMessage(
+            name=spec.name, language=spec.language, body=body, quick_replies=len(spec.buttons)
+        )
 
     def _derive(self, script: str, locale: str, shown: frozenset[str]) -> TemplateSpec:
         marked: dict[str, object] = {}

@@ -93,6 +93,7 @@ def test_the_whatsapp_template_has_a_variant_with_the_rules(locale: str) -> None
     assert message.name == "showup_booking_confirmation_rules"
     assert message.fallback is not None
     assert message.fallback.name == "showup_booking_confirmation"
+    assert (message.quick_replies, message.fallback.quick_replies) == (1, 0)  # no "I agree"
 
 
 def test_a_salon_copy_without_the_agree_button_still_loads(
