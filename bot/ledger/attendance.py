@@ -36,12 +36,12 @@ from bot.domain.policy import (
 from bot.domain.reminders import QuietHours, Script
 from bot.domain.salon import DEFAULT_WORKING_HOURS, WorkingHours
 from bot.errors import ConflictError
+from bot.ledger.rules_shown import hold_back
 from bot.ledger.salon import working_hours
 from db.models import (
     Appointment,
     Client,
     ClientEvent,
-    InboxItem,
     NoShowFollowUp,
     OutboxStatus,
     Salon,
@@ -200,11 +200,12 @@ async def _settle_rung(
     target = rung_applied(wanted, shown_rules=client.shown_rules)
     current = Rung(client.policy_rung)
     if wanted > target:
-        _hold_back(
+        hold_back(
             session,
             client=client,
-            appointment=appointment,
+            appointment_id=appointment.id if appointment else None,
             wanted=wanted,
+            wanted_name=RUNG_NAMES[wanted],
             strikes=strikes,
             now=now,
             locale=policy.admin_locale,
@@ -232,71 +233,6 @@ async def _settle_rung(
             due=policy.followup_due(now),
             now=now,
         )
-
-
-#: the admins' note when a deposit or a block is held back (the relay adds who and which visit)
-HELD_NOTE = {
-    "en": (
-        "{strikes} active strikes would mean {rung}, but this client was never shown the "
-        "rules: only warned. Talk to them, or use /forgive or /block yourself."
-    ),
-    "ru": (
-        "Активных нарушений: {strikes}, по правилам это {rung}, но клиенту правила ещё не "
-        "показывали: отправлено только предупреждение. Поговорите с клиентом или решите сами "  # noqa: RUF001 - Russian
-        "(/forgive, /block)."
-    ),
-    "es": (
-        "{strikes} faltas activas supondrían {rung}, pero a este cliente nunca se le mostraron "
-        "las normas: solo se le ha avisado. Habla con él o decide tú (/forgive, /block)."
-    ),
-    "tr": (
-        "{strikes} aktif ihlal kurallara göre {rung} demek, ancak bu müşteriye kurallar hiç "
-        "gösterilmedi: yalnızca uyarıldı. Müşteriyle konuşun veya kendiniz karar verin "  # noqa: RUF001 - Turkish
-        "(/forgive, /block)."
-    ),
-}
-HELD_RUNGS = {
-    "en": {Rung.DEPOSIT: "a deposit", Rung.BLOCKED: "a block"},
-    "ru": {Rung.DEPOSIT: "депозит", Rung.BLOCKED: "блокировка"},
-    "es": {Rung.DEPOSIT: "un depósito", Rung.BLOCKED: "un bloqueo"},
-    "tr": {Rung.DEPOSIT: "depozito", Rung.BLOCKED: "engelleme"},
-}
-
-
-def _hold_back(
-    session: AsyncSession,
-    *,
-    client: Client,
-    appointment: Appointment | None,
-    wanted: Rung,
-    strikes: float,
-    now: datetime,
-    locale: str,
-) -> None:
-    """Record that ``wanted`` (a deposit or a block) was not applied, and tell the admins."""
-    _event(
-        session,
-        client_id=client.id,
-        appointment_id=appointment.id if appointment else None,
-        kind="rung:held",
-        now=now,
-        reason=(
-            f"{strikes:g} active strike(s) call for {RUNG_NAMES[wanted]}, but the client was "
-            "never shown the rules: warned only"
-        ),
-        data={"wanted": RUNG_NAMES[wanted], "strikes": strikes},
-    )
-    lang = locale if locale in HELD_NOTE else "en"
-    session.add(
-        InboxItem(
-            client_id=client.id,
-            appointment_id=appointment.id if appointment else None,
-            kind="policy_held",
-            channel="showup",
-            text=HELD_NOTE[lang].format(strikes=f"{strikes:g}", rung=HELD_RUNGS[lang][wanted]),
-            created_at=now,
-        )
-    )
 
 
 # -- no-shows ---------------------------------------------------------------------------------
