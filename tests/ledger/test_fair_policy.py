@@ -19,6 +19,7 @@ from bot.domain.appointments import Actor, CancelledBy
 from bot.domain.policy import Rung
 from bot.ledger import appointments as ledger
 from bot.ledger.attendance import standing
+from bot.ledger.links import attach_chat
 from db.models import Appointment, Client, ClientEvent, InboxItem, ScheduledMessage
 from tests.factories import RULES
 from tests.ledger.test_attendance import CLIENT, Salon_, _open, _policy, make_salon
@@ -278,3 +279,21 @@ async def test_the_admins_note_is_in_the_salon_language(strict: Salon_) -> None:
     notes = await _held_notes(strict)
     assert notes[0].startswith("Активных нарушений: 2, по правилам это депозит")
     assert "блокировка" in notes[1]
+
+
+async def test_rules_shown_to_a_stranger_count_once_the_chat_is_linked(salon: Salon_) -> None:
+    """A client booked by phone writes on a new chat, goes through the intake (shown the rules)
+    as a stranger, then links the chat: the real client has been shown the rules."""
+    async with salon.sessions() as session:
+        for text in ("Hello", "Instagram", "anyone", "no"):
+            await Dialog(session, salon.dialog, salon.clock.now()).handle(
+                InboundMessage(channel="test", sender="chat-9", text=text)
+            )
+        await session.commit()
+    async with salon.sessions() as session:
+        booked = await session.get(Client, salon.client_id)
+        assert booked is not None
+        assert not booked.shown_rules
+        await attach_chat(session, client=booked, channel="test", external_id="chat-9")
+        await session.commit()
+    assert (await salon.client()).policy_shown_at == salon.clock.now()
