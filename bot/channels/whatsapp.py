@@ -196,7 +196,8 @@ class WhatsAppChannel:
                     "parameters": [{"type": "text", "text": value} for value in template.body],
                 }
             )
-        for index, button in enumerate(message.buttons[:MAX_BUTTONS]):
+        shown = template.quick_replies if template.quick_replies is not None else MAX_BUTTONS
+        for index, button in enumerate(message.buttons[: min(shown, MAX_BUTTONS)]):
             components.append(
                 {
                     "type": "button",

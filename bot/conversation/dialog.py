@@ -95,12 +95,14 @@ class Dialog:
         if is_new:
             state.state = f"intake:{INTAKE_STEPS[0]}"
             replies = [self._step(INTAKE_STEPS[0])]
+        elif (state.state == POLICY and self._agrees(message)) or (
+            message.button is not None and message.button.intent == "agree"
+        ):  # "I agree" under the intake's rules, or under a first booking confirmation's
+            client.policy_accepted_at = client.policy_accepted_at or self._now
+            state.state = IDLE if state.state == POLICY else state.state
+            replies = []
         elif state.state.startswith("intake:"):
             replies = self._intake(client, state, message)
-        elif state.state == POLICY and self._agrees(message):
-            client.policy_accepted_at = self._now
-            state.state = IDLE
-            replies = []
         else:
             replies = await self._reply(client, state, message)
         for reply in replies:
@@ -146,6 +148,7 @@ class Dialog:
             state.state = f"intake:{following}"
             return [self._step(following)]
         state.state = POLICY
+        client.policy_shown_at = client.policy_shown_at or self._now
         text, labels = self._setup.scripts.render_named(
             "policy", locale=self._locale, variables=self._variables(None)
         )
