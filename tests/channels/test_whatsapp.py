@@ -447,6 +447,7 @@ async def test_a_message_that_keeps_failing_is_parked_and_the_admins_told(
     assert row.last_error == "RuntimeError: a bug met an unusual message"
     [alert] = wa.bot_api.texts(ADMIN_ID)
     assert "could not be handled after 5 attempt(s) and was set aside" in alert
+    assert "showup inbox-queue --retry 1" in alert
     backlog = await wa.messengers.inbound.backlog()
     assert (backlog.waiting, backlog.parked) == (0, 1)
 
