@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.cli.helpers import showup, showup_env
 from tests.fakes.graph_api import (
@@ -25,6 +26,9 @@ from tests.fakes.graph_api import (
 )
 from tests.fakes.graph_api import TOKEN as WA_TOKEN
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
+
+# a real `showup` process reads the machine's clock and zone
+pytestmark = pytest.mark.clock
 
 
 def _free_port() -> int:
