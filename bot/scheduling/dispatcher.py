@@ -112,9 +112,11 @@ class Dispatcher:
                 total += processed
             return total
 
-    async def next_wakeup(self) -> datetime | None:
+    async def wait_for_next(self) -> timedelta | None:
+        """How long until the next row is due, on this dispatcher's clock (None: nothing)."""
         async with self._sessions() as session:
-            return await next_wakeup(session)
+            upcoming = await next_wakeup(session)
+        return None if upcoming is None else upcoming - self._clock.now()
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and process it; returns the number claimed."""
