@@ -71,16 +71,22 @@ async def claim_due(
     return sorted((Claim(*row) for row in rows), key=lambda c: (c.due_at, c.id))
 
 
-async def next_wakeup(session: AsyncSession) -> datetime | None:
-    """The earliest moment a row becomes due (a pending due time or an expiring lease)."""
-    pending = await session.scalar(
-        select(func.min(OUTBOX.c.due_at)).where(OUTBOX.c.status == S.PENDING)
+async def earliest_due(
+    session: AsyncSession, table: Table, *, pending: object, leased: object
+) -> datetime | None:
+    """The earliest moment a row of a leased queue (the outbox, the inbound queue) becomes due:
+    a pending row's due time or a lease running out."""
+    due = await session.scalar(select(func.min(table.c.due_at)).where(table.c.status == pending))
+    expiring = await session.scalar(
+        select(func.min(table.c.lease_expires_at)).where(table.c.status == leased)
     )
-    leased = await session.scalar(
-        select(func.min(OUTBOX.c.lease_expires_at)).where(OUTBOX.c.status == S.SENDING)
-    )
-    moments = [m for m in (pending, leased) if m is not None]
+    moments = [m for m in (due, expiring) if m is not None]
     return min(moments) if moments else None
+
+
+async def next_wakeup(session: AsyncSession) -> datetime | None:
+    """The earliest moment an outgoing message becomes due."""
+    return await earliest_due(session, OUTBOX, pending=S.PENDING, leased=S.SENDING)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import Arrival
+from bot.scheduling.claims import earliest_due
 from db.models import InboundStatus, InboundUpdate
 
 QUEUE = cast("Table", InboundUpdate.__table__)
@@ -166,15 +167,8 @@ async def finish(
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
-    """The earliest moment a row becomes due (a retry's due time or an expiring lease)."""
-    pending = await session.scalar(
-        select(func.min(QUEUE.c.due_at)).where(QUEUE.c.status == S.PENDING)
-    )
-    leased = await session.scalar(
-        select(func.min(QUEUE.c.lease_expires_at)).where(QUEUE.c.status == S.HANDLING)
-    )
-    moments = [m for m in (pending, leased) if m is not None]
-    return min(moments) if moments else None
+    """The earliest moment a stored update becomes due (a retry's due time or a lease ending)."""
+    return await earliest_due(session, QUEUE, pending=S.PENDING, leased=S.HANDLING)
 
 
 @dataclass(frozen=True, slots=True)
