@@ -19,9 +19,9 @@ from bot.cli.common import (
     scripts_or_exit,
     settings_or_exit,
 )
+from bot.cli.desk import build_desk
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
 from bot.domain.reminders import Script
@@ -58,12 +58,12 @@ async def _chat(
     channel = ConsoleChannel(console)
     async with open_ledger(settings) as ledger:
         sender = await _sender(settings, ledger, phone, client_id)
-        setup = DialogSetup(
+        desk = build_desk(
+            settings=settings,
+            ledger=ledger,
             scripts=scripts,
-            zone=ledger.zone,
-            salon_name=ledger.salon_name,
-            default_locale=ledger.locale,
-            late_window=settings.late_cancel_window,
+            clock=SystemClock(),
+            channels={channel.name: channel},
         )
         console.print(f"[dim]{HELP}[/]")
         while True:
@@ -80,10 +80,7 @@ async def _chat(
                 await _remind(ledger, scripts, channel, sender, ledger.salon_name)
                 continue
             message = _inbound(line, sender, channel)
-            async with ledger.sessions() as session:
-                replies = await Dialog(session, setup, SystemClock().now()).handle(message)
-                await session.commit()
-            for reply in replies:
+            for reply in await desk.from_client(message):
                 await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
 
 
@@ -130,7 +127,7 @@ async def _remind(
     rendered = scripts.render(
         script=Script.REMINDER_ASK,
         context=MessageContext.of(
-            target, locale=client.locale or "en", salon_name=salon, zone=ledger.zone
+            target, locale=client.locale or ledger.locale, salon_name=salon, zone=ledger.zone
         ),
     )
     await channel.send(OutboundMessage(sender, rendered.text, rendered.buttons))
