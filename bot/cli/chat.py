@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.channels.base import InboundMessage, OutboundMessage
+from bot.channels.base import DialogReply, InboundMessage, OutboundMessage
 from bot.channels.console import ConsoleChannel
 from bot.cli.common import (
     Ledger,
@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
 from bot.domain.reminders import Script
+from bot.hub.desk import Desk
 from bot.ledger.appointments import next_open_appointment
 from bot.ledger.clients import (
     find_client_by_identity,
@@ -79,9 +80,16 @@ async def _chat(
             if line == "/remind":
                 await _remind(ledger, scripts, channel, sender, ledger.salon_name)
                 continue
-            message = _inbound(line, sender, channel)
-            for reply in await desk.from_client(message):
-                await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
+            await answer(desk, channel, sender, line)
+
+
+async def answer(desk: Desk, channel: ConsoleChannel, sender: str, line: str) -> list[DialogReply]:
+    """One typed line through the front desk, exactly as a messenger's message goes; the
+    answers are printed (and returned)."""
+    replies = await desk.from_client(_inbound(line, sender, channel))
+    for reply in replies:
+        await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
+    return replies
 
 
 def _inbound(line: str, sender: str, channel: ConsoleChannel) -> InboundMessage:
