@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import AppointmentStatus
@@ -19,6 +19,7 @@ from db.models import (
     Appointment,
     AppointmentEvent,
     ClientEvent,
+    InboxItem,
     MessageLog,
     OutboxStatus,
     ScheduledMessage,
@@ -33,6 +34,14 @@ STATUS_LABELS = {
     AppointmentStatus.NO_SHOW: "no-show",
 }
 UNANSWERED = "no answer to the reminder"
+RESCHEDULE_ASKED = "reschedule requested"  # replaces one of OPEN_LABELS while pending
+OPEN_LABELS = frozenset(
+    {
+        STATUS_LABELS[AppointmentStatus.BOOKED],
+        STATUS_LABELS[AppointmentStatus.CONFIRMED],
+        UNANSWERED,
+    }
+)
 RUNNING_LATE = "running late"
 CANCELLED_LATE = "cancelled late"
 #: an annotation of a board row: (kind, value), e.g. ("deposit", "9.00"); see AdminTexts.note
@@ -40,10 +49,16 @@ Extra = tuple[str, str]
 DEPOSIT, DOUBLE_PRICE, DISCOUNT = "deposit", "double", "discount"
 READ = "read"  # the client opened our message (WhatsApp read receipt)
 EXCUSED = "excused"  # a late cancellation let go: the client explained an illness or emergency
+#: the time a client asked to move to, ISO in the salon's zone (worded by AdminTexts.note)
+PROPOSED = "proposed"
+REBOOK = "rebook"  # a client whose visit is over or missed asked for another time
+#: appointment events that do not settle a client's request to move (anything else does)
+UNSETTLING_EVENTS = frozenset({"created", "updated", "running_late"})
 #: a mark per label, so a glance at a phone screen tells the day
 MARKS = {
     "awaiting answer": "⏳",
     UNANSWERED: "❓",
+    RESCHEDULE_ASKED: "🔁",
     "confirmed": "✅",
     RUNNING_LATE: "🏃",
     "arrived": "🟢",
@@ -82,12 +97,15 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
     start, end = day_bounds(day, zone)
     appointments = await list_appointments(session, start=start, end=end)
     ids = [appointment.id for appointment in appointments]
-    asked = set(
+    asked = set(  # a reminder about the appointment's current time (not one it was moved from)
         await session.scalars(
-            select(ScheduledMessage.appointment_id).where(
+            select(ScheduledMessage.appointment_id)
+            .join(Appointment, Appointment.id == ScheduledMessage.appointment_id)
+            .where(
                 ScheduledMessage.appointment_id.in_(ids),
                 ScheduledMessage.script == Script.REMINDER_ASK.value,
                 ScheduledMessage.status == OutboxStatus.SENT,
+                ScheduledMessage.version == Appointment.version,
             )
         )
     )
@@ -112,9 +130,19 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
             )
         )
     )
+    moves = await pending_reschedules(session, appointment_ids=ids)
     rows = []
     for appointment in appointments:
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
+        move: tuple[Extra, ...] = ()
+        if appointment.id in moves:
+            proposed = moves[appointment.id]
+            if label in OPEN_LABELS:
+                label = RESCHEDULE_ASKED
+            else:
+                move = ((REBOOK, ""),)
+            if proposed is not None:
+                move += ((PROPOSED, proposed.astimezone(zone).isoformat()),)
         rows.append(
             BoardRow(
                 appointment_id=appointment.id,
@@ -128,7 +156,8 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 label=label,
                 extras=booking_extras(appointment)
                 + ((READ, ""),) * (appointment.id in seen)
-                + ((EXCUSED, ""),) * (appointment.id in excused),
+                + ((EXCUSED, ""),) * (appointment.id in excused)
+                + move,
                 channels=",".join(
                     sorted({i.channel for i in appointment.client.identities if not i.unreachable})
                 ),
@@ -136,6 +165,42 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
         )
     counts = Counter(row.status for row in rows)
     return Board(day=day, zone=zone.key, rows=rows, counts=dict(counts))
+
+
+async def pending_reschedules(
+    session: AsyncSession, *, appointment_ids: list[int]
+) -> dict[int, datetime | None]:
+    """Appointment id → the time its client asked to move to (None: no time given), for each
+    appointment with a reschedule request nobody has settled yet.
+
+    A request is settled when an admin answered it (the inbox item is handled) or when the
+    appointment changed since (moved, confirmed, cancelled, attended or missed)."""
+    requests = await session.scalars(
+        select(InboxItem)
+        .where(
+            InboxItem.appointment_id.in_(appointment_ids),
+            InboxItem.kind == "reschedule_request",
+            InboxItem.handled_at.is_(None),
+        )
+        .order_by(InboxItem.created_at, InboxItem.id)
+    )
+    latest = {item.appointment_id: item for item in requests if item.appointment_id is not None}
+    if not latest:
+        return {}
+    changes = await session.execute(
+        select(AppointmentEvent.appointment_id, func.max(AppointmentEvent.created_at))
+        .where(
+            AppointmentEvent.appointment_id.in_(latest),
+            AppointmentEvent.kind.not_in(UNSETTLING_EVENTS),
+        )
+        .group_by(AppointmentEvent.appointment_id)
+    )
+    changed: dict[int, datetime] = dict(changes.all())
+    return {
+        appointment_id: item.proposed_at
+        for appointment_id, item in latest.items()
+        if appointment_id not in changed or changed[appointment_id] < item.created_at
+    }
 
 
 def booking_extras(appointment: Appointment) -> tuple[Extra, ...]:

@@ -28,6 +28,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "label.cancelled": {"en": "cancelled", "ru": "отменена", "es": "cancelada", "tr": "iptal"},
     "label.cancelled late": {"en": "cancelled late", "ru": "поздняя отмена", "es": "cancelación tardía", "tr": "geç iptal"},
     "label.no-show": {"en": "no-show", "ru": "неявка", "es": "no se presentó", "tr": "gelmedi"},
+    "label.reschedule requested": {"en": "asks to reschedule", "ru": "просит перенести", "es": "pide cambiar la cita", "tr": "randevuyu ertelemek istiyor"},
+    "extra.proposed": {"en": "proposes {amount}", "ru": "предлагает {amount}", "es": "propone {amount}", "tr": "önerdiği zaman: {amount}"},
+    "extra.rebook": {"en": "🔁 asks for a new time", "ru": "🔁 просит записать на другое время", "es": "🔁 pide otra hora", "tr": "🔁 yeni bir saat istiyor"},
     "extra.deposit": {"en": "💰 deposit {amount}", "ru": "💰 предоплата {amount}", "es": "💰 depósito {amount}", "tr": "💰 kapora {amount}"},
     "extra.double": {"en": "double price (last visit missed)", "ru": "двойная цена (прошлый визит пропущен)", "es": "precio doble (faltó a la última cita)", "tr": "çift ücret (son randevuya gelmedi)"},
     "extra.excused": {"en": "excused: illness or emergency", "ru": "по уважительной причине: болезнь или форс-мажор", "es": "justificada: enfermedad o imprevisto", "tr": "mazeretli: hastalık veya acil durum"},
@@ -250,6 +253,8 @@ class AdminTexts:
         kind, value = extra
         if kind == "discount":
             return f"🎁 -{value}"
+        if kind == "proposed":  # an ISO time in the salon's zone
+            value = self.moment(datetime.fromisoformat(value))
         return self(f"extra.{kind}", amount=value)
 
     def moment(self, value: datetime) -> str:

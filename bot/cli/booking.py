@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.admin.board import STATUS_LABELS, day_board
+from bot.admin.board import PROPOSED, REBOOK, STATUS_LABELS, BoardRow, day_board
+from bot.admin.texts import AdminTexts
 from bot.cli.common import (
     EXIT_CONFIG,
     console,
@@ -97,6 +98,12 @@ def book_command(
     run(go())
 
 
+def _wish(row: BoardRow) -> str:
+    """A client's pending request to move, with the time they proposed."""
+    texts = AdminTexts("en")  # like the rest of this table
+    return "".join(f", {texts.note(e)}" for e in row.extras if e[0] in {PROPOSED, REBOOK})
+
+
 def today_command(
     day: Annotated[
         str | None, typer.Option("--date", help="YYYY-MM-DD in salon time (default: today)")
@@ -132,7 +139,7 @@ def today_command(
                 row.phone or "",
                 row.staff,
                 row.service,
-                f"[{STATUS_STYLE[row.status]}]{row.label}[/]",
+                f"[{STATUS_STYLE[row.status]}]{row.label}[/]{_wish(row)}",
             )
         console.print(table)
 

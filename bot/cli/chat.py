@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.channels.base import InboundMessage, OutboundMessage
+from bot.channels.base import DialogReply, InboundMessage, OutboundMessage
 from bot.channels.console import ConsoleChannel
 from bot.cli.common import (
     Ledger,
@@ -19,12 +19,13 @@ from bot.cli.common import (
     scripts_or_exit,
     settings_or_exit,
 )
+from bot.cli.desk import build_desk
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import MessageContext
 from bot.conversation.scripts import ScriptBook
 from bot.domain.reminders import Script
+from bot.hub.desk import Desk
 from bot.ledger.appointments import next_open_appointment
 from bot.ledger.clients import (
     find_client_by_identity,
@@ -58,12 +59,12 @@ async def _chat(
     channel = ConsoleChannel(console)
     async with open_ledger(settings) as ledger:
         sender = await _sender(settings, ledger, phone, client_id)
-        setup = DialogSetup(
+        desk = build_desk(
+            settings=settings,
+            ledger=ledger,
             scripts=scripts,
-            zone=ledger.zone,
-            salon_name=ledger.salon_name,
-            default_locale=ledger.locale,
-            late_window=settings.late_cancel_window,
+            clock=SystemClock(),
+            channels={channel.name: channel},
         )
         console.print(f"[dim]{HELP}[/]")
         while True:
@@ -79,12 +80,16 @@ async def _chat(
             if line == "/remind":
                 await _remind(ledger, scripts, channel, sender, ledger.salon_name)
                 continue
-            message = _inbound(line, sender, channel)
-            async with ledger.sessions() as session:
-                replies = await Dialog(session, setup, SystemClock().now()).handle(message)
-                await session.commit()
-            for reply in replies:
-                await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
+            await answer(desk, channel, sender, line)
+
+
+async def answer(desk: Desk, channel: ConsoleChannel, sender: str, line: str) -> list[DialogReply]:
+    """One typed line through the front desk, exactly as a messenger's message goes; the
+    answers are printed (and returned)."""
+    replies = await desk.from_client(_inbound(line, sender, channel))
+    for reply in replies:
+        await channel.send(OutboundMessage(sender, reply.text, reply.buttons))
+    return replies
 
 
 def _inbound(line: str, sender: str, channel: ConsoleChannel) -> InboundMessage:
@@ -130,7 +135,7 @@ async def _remind(
     rendered = scripts.render(
         script=Script.REMINDER_ASK,
         context=MessageContext.of(
-            target, locale=client.locale or "en", salon_name=salon, zone=ledger.zone
+            target, locale=client.locale or ledger.locale, salon_name=salon, zone=ledger.zone
         ),
     )
     await channel.send(OutboundMessage(sender, rendered.text, rendered.buttons))

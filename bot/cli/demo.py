@@ -16,20 +16,21 @@ from zoneinfo import ZoneInfo
 import httpx
 from rich.rule import Rule
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin.alerts import LoggingAlerts
-from bot.admin.board import STATUS_LABELS, day_board
+from bot.admin.board import day_board
+from bot.admin.commands import board_lines
 from bot.admin.reports import noshow_report, report_lines
 from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
 from bot.channels.base import Button, InboundMessage, OutboundMessage, SendReceipt
-from bot.cli.common import console, run, scripts_or_exit, settings_or_exit
+from bot.cli.common import Ledger, console, run, scripts_or_exit, settings_or_exit
+from bot.cli.desk import build_desk
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
-from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.scripts import ScriptBook
-from bot.ledger.attendance import AttendancePolicy, policy_from
+from bot.ledger.attendance import policy_from
 from bot.ledger.clients import link_identity
 from bot.ledger.salon import ensure_salon
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
@@ -90,7 +91,7 @@ async def _demo(scripts: ScriptBook, scripts_dir: Path) -> None:
         engine = create_engine(settings.database_url)
         try:
             await upgrade(engine)
-            await _day(settings, scripts, create_session_factory(engine))
+            await _day(settings, scripts, engine)
         finally:
             await engine.dispose()
 
@@ -112,13 +113,19 @@ BOOKINGS = [
 ]
 
 
-async def _day(
-    settings: Settings, scripts: ScriptBook, sessions: async_sessionmaker[AsyncSession]
-) -> None:
+async def _day(settings: Settings, scripts: ScriptBook, engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
     async with sessions() as session:
         salon = await ensure_salon(session, settings=settings)
         await session.commit()
-        policy = policy_from(settings, salon)
+    ledger = Ledger(
+        engine=engine,
+        sessions=sessions,
+        zone=ZONE,
+        salon_name=salon.name,
+        locale=salon.locale,
+        policy=policy_from(settings, salon),
+    )
     clock = ManualClock(DAY - timedelta(hours=16))  # Sunday 08:00
     app = create_app(settings=settings, session_factory=sessions, api_token=TOKEN, clock=clock)
     async with httpx.AsyncClient(
@@ -126,7 +133,7 @@ async def _day(
         base_url="http://demo",
         headers={"Authorization": f"Bearer {TOKEN}"},
     ) as api:
-        day = _Day(settings, scripts, sessions, clock, api, policy)
+        day = _Day(settings, scripts, ledger, clock, api)
         await day.sunday_bookings()
         await day.stranger()
         await day.sunday_replies()
@@ -139,13 +146,12 @@ class _Day:
         self,
         settings: Settings,
         scripts: ScriptBook,
-        sessions: async_sessionmaker[AsyncSession],
+        ledger: Ledger,
         clock: ManualClock,
         api: httpx.AsyncClient,
-        policy: AttendancePolicy,
     ) -> None:
-        self.scripts = scripts
-        self.sessions = sessions
+        self.ledger = ledger
+        self.sessions = sessions = ledger.sessions
         self.clock = clock
         self.api = api
         self.channel = TranscriptChannel(clock, NAMES)
@@ -157,13 +163,13 @@ class _Day:
             clock=clock,
             config=DispatchConfig(),
         )
-        self.setup = DialogSetup(
+        # the very desk ``showup run`` puts behind Telegram and WhatsApp
+        self.desk = build_desk(
+            settings=settings,
+            ledger=ledger,
             scripts=scripts,
-            zone=ZONE,
-            salon_name="Studio Bella",
-            default_locale="en",
-            late_window=settings.late_cancel_window,
-            policy=policy,
+            clock=clock,
+            channels={self.channel.name: self.channel},
         )
         self.ids: dict[str, int] = {}
 
@@ -184,10 +190,7 @@ class _Day:
             display_name=NAMES[sender],
             language_code=locale,
         )
-        async with self.sessions() as session:
-            replies = await Dialog(session, self.setup, self.clock.now()).handle(message)
-            await session.commit()
-        for reply in replies:
+        for reply in await self.desk.from_client(message):
             await self.channel.send(OutboundMessage(sender, reply.text, reply.buttons))
 
     async def until(self, hour: int, minute: int = 0, *, day: int = 0) -> None:
@@ -274,22 +277,25 @@ class _Day:
         await self.until(17)
 
     async def admin_view(self) -> None:
+        """What an admin reads at 17:00: /today, /noshows and the inbox, in the salon's
+        language (``SHOWUP_LOCALE``), worded by the same code as the Telegram commands."""
         console.print(Rule("The administrator's view"))
+        texts = AdminTexts(self.ledger.locale)
         async with self.sessions() as session:
             board = await day_board(session, day=DAY.date(), zone=ZONE)
-            inbox = list(await session.scalars(select(InboxItem).order_by(InboxItem.id)))
-        counts = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in board.counts.items())
-        console.print(f"[bold]Today, {board.day:%A %d %B}[/]: {counts}")
-        for row in board.rows:
-            console.print(f"  {row.start}  {row.client:<8} {row.staff:<7} {row.label}")
-            assert self.setup.policy is not None  # noqa: S101 - the demo always has one
             report = await noshow_report(
-                session, now=self.clock.now(), days=1, rules=self.setup.policy.rules
+                session, now=self.clock.now(), days=1, rules=self.ledger.policy.rules
             )
+            inbox = list(await session.scalars(select(InboxItem).order_by(InboxItem.id)))
+        title = texts("board.today", day=texts.day(board.day))
+        for line in board_lines(board, texts, title=f"/today — {title}"):
+            console.print(f"  {line}", soft_wrap=True)
         if report.missed:
             console.print("[bold]/noshows[/]:")
-            for line in report_lines(report, ZONE, AdminTexts("en")):
+            for line in report_lines(report, ZONE, texts):
                 console.print(f"  {line}", soft_wrap=True)
         console.print(f"[bold]Admin inbox[/] ({len(inbox)}):")
         for item in inbox:
-            console.print(f"  {item.kind:<19} {item.text}", soft_wrap=True)
+            kind = f"kind.{item.kind}"
+            shown = texts(kind) if texts.has(kind) else item.kind
+            console.print(f"  {shown}: {item.text}", soft_wrap=True)

@@ -9,7 +9,6 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts, LoggingAlerts
-from bot.admin.commands import AdminCommands, AdminSetup
 from bot.admin.texts import AdminTexts
 from bot.channels.base import Channel
 from bot.channels.telegram import CHANNEL as TELEGRAM
@@ -17,14 +16,14 @@ from bot.channels.telegram import TelegramChannel, TelegramRuntime, create_bot
 from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import WhatsAppChannel, WhatsAppReceiver, create_whatsapp
 from bot.cli.common import Ledger
+from bot.cli.desk import admin_commands, build_desk
 from bot.clock import Clock
 from bot.config import Settings
-from bot.conversation.dialog import DialogSetup
 from bot.conversation.render import Renderer
 from bot.conversation.scripts import ScriptBook
 from bot.conversation.templates import TemplatedRenderer, WhatsAppTemplates
 from bot.hub.admin_side import AdminBroadcast, ChannelAlerts, MorningDigest, NoShowWatch
-from bot.hub.desk import Desk, HubSetup
+from bot.hub.desk import Desk
 from bot.hub.relay import InboxRelay
 from bot.scheduling.inbound_worker import Handler, InboundSettings, InboundWorker
 from bot.scheduling.scheduler import OutboxScheduler
@@ -113,35 +112,13 @@ def build_messengers(
     sessions: async_sessionmaker[AsyncSession] = ledger.sessions
     admins = tuple(str(admin) for admin in settings.admin_telegram_ids) if bot else ()
     texts = AdminTexts(ledger.locale)
-    commands = AdminCommands(
-        sessions=sessions,
-        setup=AdminSetup(
-            zone=ledger.zone,
-            rules=settings.reminder_rules(ledger.zone),
-            late_window=settings.late_cancel_window,
-            phone_region=settings.phone_region,
-            policy=ledger.policy,
-            locale=ledger.locale,
-        ),
+    commands = admin_commands(settings=settings, ledger=ledger, clock=clock)
+    desk = build_desk(
+        settings=settings,
+        ledger=ledger,
+        scripts=scripts,
         clock=clock,
-    )
-    desk = Desk(
-        sessions=sessions,
-        setup=HubSetup(
-            dialog=DialogSetup(
-                scripts=scripts,
-                zone=ledger.zone,
-                salon_name=ledger.salon_name,
-                default_locale=ledger.locale,
-                late_window=settings.late_cancel_window,
-                policy=ledger.policy,
-            ),
-            admins={TELEGRAM: frozenset(admins)},
-            texts=texts,
-        ),
-        commands=commands,
         channels=messengers.channels,
-        clock=clock,
         on_inbox=messengers.nudge,
         templates=templates,
     )

@@ -184,8 +184,10 @@ def test_demo_plays_a_salon_day_in_four_languages(tmp_path: Path) -> None:
         "you would like Friday 27 November, 17:00",  # reschedule with the proposed time
         "esta vez no cuenta como cancelación tardía",  # late, but she is ill: excused
         "Haber verdiğiniz için teşekkürler",  # running late
-        "1 no-show, 1 arrived",  # the admin's board
-        "reschedule_request",  # the admin inbox
+        "🚫 1 no-show · 🟢 1 arrived · 🔁 1 asks to reschedule",  # the admin's board
+        "· Vitaly · asks to reschedule · proposes Fri 27.11 17:00 · #3",  # Ben's wish, shown
+        "👋 New person: Hola, ¿tenéis hueco esta semana?",  # the same desk as `showup run`
+        "🔁 Reschedule request: Can't tomorrow",  # the admin inbox
     ):
         assert expected in out, expected
     assert "Traceback" not in result.stderr

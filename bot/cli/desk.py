@@ -1,0 +1,82 @@
+"""The one place the hub's front desk is assembled: ``showup run``, ``showup chat`` and
+``showup demo`` all call :func:`build_desk`, so the console and the demo behave exactly as the
+messengers do (same policy, same intake, same admin inbox, same language adoption)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.admin.commands import AdminCommands, AdminSetup
+from bot.admin.texts import AdminTexts
+from bot.channels.base import Channel
+from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.cli.common import Ledger
+from bot.clock import Clock
+from bot.config import Settings
+from bot.conversation.dialog import DialogSetup
+from bot.conversation.scripts import ScriptBook
+from bot.conversation.templates import WhatsAppTemplates
+from bot.hub.desk import Desk, HubSetup
+
+
+def admin_commands(*, settings: Settings, ledger: Ledger, clock: Clock) -> AdminCommands:
+    """The admin commands (``/today``, ``/arrived`` …) of this salon."""
+    return AdminCommands(
+        sessions=ledger.sessions,
+        setup=AdminSetup(
+            zone=ledger.zone,
+            rules=settings.reminder_rules(ledger.zone),
+            late_window=settings.late_cancel_window,
+            phone_region=settings.phone_region,
+            policy=ledger.policy,
+            locale=ledger.locale,
+        ),
+        clock=clock,
+    )
+
+
+def dialog_setup(*, settings: Settings, ledger: Ledger, scripts: ScriptBook) -> DialogSetup:
+    """How the dialog talks to this salon's clients: its scripts, zone, language and policy."""
+    return DialogSetup(
+        scripts=scripts,
+        zone=ledger.zone,
+        salon_name=ledger.salon_name,
+        default_locale=ledger.locale,
+        late_window=settings.late_cancel_window,
+        policy=ledger.policy,
+    )
+
+
+def build_desk(
+    *,
+    settings: Settings,
+    ledger: Ledger,
+    scripts: ScriptBook,
+    clock: Clock,
+    channels: Mapping[str, Channel],
+    on_inbox: Callable[[], None] = lambda: None,
+    templates: WhatsAppTemplates | None = None,
+) -> Desk:
+    """The front desk every client message goes through, whatever the channel (Telegram,
+    WhatsApp, the console of ``showup chat``, the transcript of ``showup demo``).
+
+    Admins are the ``SHOWUP_ADMIN_TELEGRAM_IDS`` users, and only when Telegram is one of the
+    ``channels``."""
+    admins = (
+        frozenset(str(admin) for admin in settings.admin_telegram_ids)
+        if TELEGRAM in channels
+        else frozenset()
+    )
+    return Desk(
+        sessions=ledger.sessions,
+        setup=HubSetup(
+            dialog=dialog_setup(settings=settings, ledger=ledger, scripts=scripts),
+            admins={TELEGRAM: admins},
+            texts=AdminTexts(ledger.locale),
+        ),
+        commands=admin_commands(settings=settings, ledger=ledger, clock=clock),
+        channels=channels,
+        clock=clock,
+        on_inbox=on_inbox,
+        templates=templates,
+    )
