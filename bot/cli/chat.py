@@ -130,7 +130,7 @@ async def _remind(
     rendered = scripts.render(
         script=Script.REMINDER_ASK,
         context=MessageContext.of(
-            target, locale=client.locale or "en", salon_name=salon, zone=ledger.zone
+            target, locale=client.locale or ledger.locale, salon_name=salon, zone=ledger.zone
         ),
     )
     await channel.send(OutboundMessage(sender, rendered.text, rendered.buttons))
