@@ -43,7 +43,8 @@ TEMPLATED = (
     "admin_message",
 )
 FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
-OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes"})
+#: a name too: a client known only by their phone number is greeted without one
+OPTIONAL = frozenset({"client_name", "deposit", "discount", "proposed", "strikes"})
 NAMES_FILE = "whatsapp_templates.yaml"
 _MARK = re.compile("\x00(\\w+)\x00")
 EMPTY = "—"  # Meta refuses empty parameters
