@@ -17,7 +17,6 @@ from bot.channels.base import Button, TemplateMessage
 from bot.domain.reminders import Script
 from db.models import Appointment
 
-
 _PHONE = re.compile(r"[+\d\s().-]*\d[+\d\s().-]*")
 
 

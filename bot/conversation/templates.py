@@ -43,8 +43,9 @@ TEMPLATED = (
     "admin_message",
 )
 FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
-#: a name too: a client known only by their phone number is greeted without one
-OPTIONAL = frozenset({"client_name", "deposit", "discount", "proposed", "strikes"})
+OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes"})
+#: the variant for a client known only by their phone number, greeted without a name
+NAMELESS = "no_client_name"
 NAMES_FILE = "whatsapp_templates.yaml"
 _MARK = re.compile("\x00(\\w+)\x00")
 EMPTY = "—"  # Meta refuses empty parameters
@@ -157,7 +158,9 @@ class WhatsAppTemplates:
         the plain template as its fallback, for while its own is not approved."""
         plain = self._message(self.spec(script, locale), variables)
         shown = frozenset(
-            name for name in self.optional_parts(script, locale) if variables.get(name)
+            name
+            for name in self.optional_parts(script, locale)
+            if (not variables.get("client_name") if name == NAMELESS else variables.get(name))
         )
         if not shown:
             return plain
@@ -185,6 +188,13 @@ class WhatsAppTemplates:
                 optional.add(name)
                 if name not in shown:
                     marked = without
+        with_name, _ = self._book.render_named(script, locale=locale, variables=marked)
+        nameless = {**marked, "client_name": ""}
+        without_name, _ = self._book.render_named(script, locale=locale, variables=nameless)
+        if with_name.replace("\x00client_name\x00", "") != without_name:
+            optional.add(NAMELESS)
+            if NAMELESS in shown:
+                marked = nameless
         text, labels = self._book.render_named(script, locale=locale, variables=marked)
         params: list[str] = []
 
