@@ -15,12 +15,14 @@ from bot.domain.policy import MarkKind
 from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
+from bot.ledger.salon import SALON_ID
 from db.models import (
     Appointment,
     AppointmentEvent,
     ClientEvent,
     MessageLog,
     OutboxStatus,
+    Salon,
     ScheduledMessage,
 )
 
@@ -112,6 +114,7 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
             )
         )
     )
+    currency = await salon_currency(session)
     rows = []
     for appointment in appointments:
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
@@ -126,7 +129,7 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
-                extras=booking_extras(appointment)
+                extras=booking_extras(appointment, currency=currency)
                 + ((READ, ""),) * (appointment.id in seen)
                 + ((EXCUSED, ""),) * (appointment.id in excused),
                 channels=",".join(
@@ -138,11 +141,17 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
     return Board(day=day, zone=zone.key, rows=rows, counts=dict(counts))
 
 
-def booking_extras(appointment: Appointment) -> tuple[Extra, ...]:
-    """What the attendance policy attached to a booking, for the admin's eyes."""
+async def salon_currency(session: AsyncSession) -> str:
+    salon = await session.get(Salon, SALON_ID)
+    return salon.currency if salon is not None else "EUR"
+
+
+def booking_extras(appointment: Appointment, *, currency: str) -> tuple[Extra, ...]:
+    """What the attendance policy attached to a booking, for the admin's eyes (a deposit as
+    "9.00 RUB": amount and the salon's currency)."""
     parts: list[Extra] = []
     if appointment.deposit_due is not None:
-        parts.append((DEPOSIT, str(appointment.deposit_due)))
+        parts.append((DEPOSIT, f"{appointment.deposit_due} {currency}"))
     if appointment.double_price:
         parts.append((DOUBLE_PRICE, ""))
     if appointment.discount:
