@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # skipped and the reason is printed. Override it to point at another server.
 export SHOWUP_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install lint typecheck format migrate bench clean
+.PHONY: run test test-clock install lint typecheck format migrate bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ShowUp needs Python 3.11 or newer: run make with PYTHON=python3.11")'
@@ -27,12 +27,19 @@ run: $(VENV)/.installed
 	$(BIN)/showup db upgrade
 	$(BIN)/showup run
 
-## test: install dev dependencies, then lint, type-check and run the test suite
+## test: install dev dependencies, then lint, type-check and run the test suite (and test-clock)
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+	@$(MAKE) --no-print-directory test-clock
+
+## test-clock: the tests marked `clock` again, with the clock moved (libfaketime, a dev
+## dependency) to 23:30 UTC (night in the tests' salon) and to 03:00 in a zone a day ahead
+test-clock: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.at_hour 23:30 --zone UTC -- $(BIN)/pytest -m clock -q
+	$(BIN)/python -m tests.at_hour 03:00 --zone Pacific/Kiritimati -- $(BIN)/pytest -m clock -q
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -164,6 +164,10 @@ class Settings(BaseSettings):
         default=None, description="ISO country code for phone numbers written without +"
     )
     late_cancel_window: Duration = timedelta(hours=24)
+    late_cancel_grace: Duration = Field(
+        default=timedelta(hours=2),
+        description="a cancellation this soon after the asking reminder is never late (0m: off)",
+    )
     reminder_offsets: Durations = (timedelta(hours=24), timedelta(hours=1))
     quiet_hours: QuietWindow = QuietHours(start=time(21), end=time(9))
     outbox_tick: Duration = timedelta(seconds=5)
@@ -383,6 +387,7 @@ class Settings(BaseSettings):
             double_price=self.double_price_after_noshow,
             loyalty_visits=self.loyalty_visits,
             loyalty_discount=self.loyalty_discount,
+            late_cancel_grace=self.late_cancel_grace,
         )
 
     def reminder_rules(self, zone: ZoneInfo) -> ReminderRules:

@@ -100,6 +100,9 @@ class Client(Timestamped, Base):
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     intake: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     policy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when the attendance rules were first shown (end of the intake, or with a first booking
+    # confirmation); a deposit or a block applies only to a client who was shown them
+    policy_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the attendance policy's rung (0 none, 1 warned, 2 deposit required, 3 blocked) and a
     # loyalty discount earned but not yet applied to a booking (e.g. "10%")
     policy_rung: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -111,6 +114,12 @@ class Client(Timestamped, Base):
     identities: Mapped[list[ClientIdentity]] = relationship(
         back_populates="client", lazy="selectin", cascade="all, delete-orphan"
     )
+
+    @property
+    def shown_rules(self) -> bool:
+        """Was the client shown the attendance rules (at the end of the intake, or with a first
+        booking confirmation)? One who accepted them was shown them too."""
+        return self.policy_shown_at is not None or self.policy_accepted_at is not None
 
 
 class ClientIdentity(Timestamped, Base):

@@ -3,8 +3,9 @@ PostgreSQL when SHOWUP_TEST_POSTGRES_URL is reachable), the API client."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
+from tests.at_hour import FAKED_AT
 from tests.databases import PostgresServer, clone_sqlite, make_sqlite_template
 from tests.fakes.graph_api import GraphApiEmulator
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
@@ -23,6 +25,24 @@ from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 API_TOKEN = "test-token-0123456789abcdef"
 #: Monday 23 November 2026, 09:00 in Madrid
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def pytest_report_header() -> str:
+    local = datetime.now(UTC).astimezone()
+    return f"clock: {local:%Y-%m-%d %H:%M %Z} (TZ={os.environ.get('TZ', 'not set')})"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``python -m tests.at_hour`` the clock must really read the wanted time: a run that
+    silently kept the real clock would check nothing."""
+    wanted = os.environ.get(FAKED_AT)
+    if not wanted:
+        return
+    local = datetime.now(UTC).astimezone()
+    start = time.fromisoformat(wanted)
+    late_by = (local.hour * 60 + local.minute - start.hour * 60 - start.minute) % (24 * 60)
+    if late_by > 30:
+        pytest.exit(f"{FAKED_AT}={wanted} but the clock reads {local:%H:%M}: faketime not loaded?")
 
 
 @pytest.fixture(scope="session")

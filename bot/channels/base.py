@@ -40,6 +40,9 @@ class TemplateMessage:
     language: str
     body: tuple[str, ...]
     fallback: TemplateMessage | None = None  # a plainer template, if this one is not approved
+    # how many of the message's buttons the template has (None: all); a plainer fallback may
+    # have fewer (the confirmation without the rules has no "I agree")
+    quick_replies: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -30,6 +30,7 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -52,7 +53,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
-from pydantic import ValidationError
+from aiogram.types.update import UpdateTypeLookupError
+from pydantic import Field, ValidationError
 
 from bot.channels.base import (
     Arrival,
@@ -85,8 +87,8 @@ class ReplyButton(CallbackData, prefix="r"):
     """A client's answer button: which intent, about which appointment version."""
 
     intent: str
-    appointment: int
-    version: int
+    appointment: Annotated[int, Field(ge=0, lt=2**63)]  # else the tap is an unknown one
+    version: Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class FloodControl(BaseRequestMiddleware):
@@ -190,6 +192,8 @@ async def _sent(call: Awaitable[Message]) -> Message:
         raise TransientSendError(f"telegram refused the message: {exc.message}") from exc
     except (TelegramNetworkError, TelegramAPIError) as exc:
         raise TransientSendError(f"telegram: {exc}") from exc
+    except ClientDecodeError as exc:  # not JSON: a proxy's "502 Bad Gateway" page
+        raise TransientSendError(f"telegram answered what is not the Bot API: {exc}") from exc
 
 
 def _kind(message: Message) -> str:
@@ -211,7 +215,7 @@ def inbound(message: Message) -> InboundMessage:
         text=clean_text(message.text or message.caption or ""),
         kind=_kind(message),
         reply_to_message=receipt_id(message.chat.id, replied.message_id) if replied else None,
-        display_name=user.full_name if user else None,
+        display_name=clean_text(user.full_name) if user else None,
         language_code=user.language_code if user else None,
         can_share_contact=True,
     )
@@ -264,7 +268,8 @@ def build_router(hub: Hub) -> Router:
     async def deep_link(message: Message, command: CommandObject) -> None:
         if await _admin_first(hub, message):
             return
-        await answer(hub, message, await hub.link(inbound(message), command.args or ""))
+        token = clean_text(command.args or "")  # no lone surrogate reaches the hash
+        await answer(hub, message, await hub.link(inbound(message), token))
 
     @router.message(F.contact)
     async def contact(message: Message) -> None:
@@ -375,7 +380,7 @@ async def _quietly(call: Awaitable[Any]) -> None:
     """Edits may fail harmlessly (message too old, unchanged): log, don't disturb the client."""
     try:
         await call
-    except TelegramAPIError as exc:
+    except (TelegramAPIError, ClientDecodeError) as exc:
         logger.info("telegram edit skipped: %s", exc)
 
 
@@ -468,6 +473,13 @@ class TelegramRuntime:
             update = self.parse(data if isinstance(data, dict) else {})
         except (ValueError, RecursionError, ValidationError) as exc:
             raise UnreadableUpdate(describe_invalid(exc)) from None
+        if not _known_type(update):
+            # aiogram would warn with the whole update (a client's message) in the text
+            logger.info(
+                "telegram update %s of a type this aiogram does not know: skipped",
+                update.update_id,
+            )
+            return
         await self.dispatcher.feed_update(self.bot, update)
 
     async def stop(self) -> None:
@@ -480,6 +492,13 @@ class TelegramRuntime:
             except Exception:
                 logger.exception("telegram polling had stopped with an error")
         await self.bot.session.close()
+
+
+def _known_type(update: Update) -> bool:
+    try:
+        return bool(update.event_type)
+    except UpdateTypeLookupError:
+        return False
 
 
 def update_arrival(data: dict[str, Any], payload: str) -> Arrival | None:

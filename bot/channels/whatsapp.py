@@ -66,6 +66,9 @@ WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
 MAX_BUTTONS = 3
 PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
+MAX_DIGITS = 18  # a row id or version below 2**63
+WA_ID_DIGITS = 20  # a WhatsApp id is a phone number: at most 15 digits
+NAME_LENGTH = 200  # what a client's name may hold
 KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
 
 
@@ -100,11 +103,17 @@ def payload(button: Button) -> str:
 def button_from(data: str, label: str = "") -> Button | None:
     intent, _, rest = data.partition(":")
     appointment, _, version = rest.partition(":")
-    if not (intent and appointment.isdigit() and version.isdigit()):
+    if not (intent and _small_number(appointment) and _small_number(version)):
         return None
     return Button(
         label=label, intent=intent, appointment_id=int(appointment), version=int(version)
     )
+
+
+def _small_number(text: str, digits: int = MAX_DIGITS) -> bool:
+    """At most ``digits`` ASCII digits (``isdigit`` alone accepts superscripts and
+    Arabic-Indic digits, which ``int`` refuses or reads)."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
 
 
 class WhatsAppChannel:
@@ -187,7 +196,8 @@ class WhatsAppChannel:
                     "parameters": [{"type": "text", "text": value} for value in template.body],
                 }
             )
-        for index, button in enumerate(message.buttons[:MAX_BUTTONS]):
+        shown = template.quick_replies if template.quick_replies is not None else MAX_BUTTONS
+        for index, button in enumerate(message.buttons[: min(shown, MAX_BUTTONS)]):
             components.append(
                 {
                     "type": "button",
@@ -221,18 +231,19 @@ def body_arrivals(body: Any) -> list[Arrival]:
                 for contact in _dicts(value.get("contacts"))
             }
             for raw in _dicts(value.get("messages")):
-                message_id, sender = raw.get("id"), raw.get("from")
-                if not isinstance(message_id, str) or not message_id:
+                message_id, sender = _text(raw.get("id")), raw.get("from")
+                if not message_id:
                     continue
                 name = names.get(str(sender))
                 payload = {"message": raw, "name": name if isinstance(name, str) else None}
-                arrivals.append(Arrival(CHANNEL, message_id, str(sender), _json(payload)))
+                key = clean_text(str(sender))  # the database stores no lone surrogate
+                arrivals.append(Arrival(CHANNEL, message_id, key, _json(payload)))
             for raw in _dicts(value.get("statuses")):
-                message_id, status = raw.get("id"), raw.get("status")
-                if not isinstance(message_id, str) or not isinstance(status, str):
+                message_id, status = _text(raw.get("id")), _text(raw.get("status"))
+                if not (message_id and status):
                     continue
                 key = f"{status}:{message_id}"
-                sender = f"status:{raw.get('recipient_id')}"
+                sender = clean_text(f"status:{raw.get('recipient_id')}")
                 arrivals.append(Arrival(CHANNEL, key, sender, _json({"status": raw})))
     return arrivals
 
@@ -261,15 +272,15 @@ def read_status(raw: dict[str, Any]) -> Status:
     error = "; ".join(
         f"{e.get('code')}: {e.get('title') or e.get('message')}" for e in _dicts(raw.get("errors"))
     )
-    return Status(str(raw.get("id")), str(raw.get("status")), error or None)
+    return Status(_text(raw.get("id")), _text(raw.get("status"))[:16], clean_text(error) or None)
 
 
 def read_message(raw: dict[str, Any], name: str | None) -> InboundMessage | None:
     """A WhatsApp message in ShowUp's words; None when it has no usable sender."""
-    sender = str(raw.get("from") or "")
-    if not sender.isdigit() or not raw.get("id"):
+    sender = raw.get("from")
+    if not (isinstance(sender, str) and _small_number(sender, WA_ID_DIGITS) and raw.get("id")):
         return None
-    kind = str(raw.get("type") or "")
+    kind = _text(raw.get("type"))
     text = ""
     button: Button | None = None
     if kind == "text":
@@ -282,15 +293,14 @@ def read_message(raw: dict[str, Any], name: str | None) -> InboundMessage | None
         quick = _field(raw, "button")
         button = button_from(_text(quick.get("payload")), _text(quick.get("text")))
         text = "" if button else _text(quick.get("text"))
-    reply_to = _field(raw, "context").get("id")
     return InboundMessage(
         channel=CHANNEL,
         sender=sender,
         text=text or _text(_field(raw, kind).get("caption")),
         kind="text" if kind in {"text", "interactive", "button"} else KINDS.get(kind, kind),
         button=button,
-        reply_to_message=reply_to if isinstance(reply_to, str) else None,
-        display_name=name,
+        reply_to_message=_text(_field(raw, "context").get("id")) or None,
+        display_name=_text(name)[:NAME_LENGTH] or None,
         phone=f"+{sender}",
     )
 
@@ -325,9 +335,9 @@ class WhatsAppReceiver:
         name = data.get("name") if isinstance(data, dict) else None
         message = read_message(raw, name if isinstance(name, str) else None) if raw else None
         if message is None or not isinstance(raw, dict):
-            raise UnreadableUpdate("a message without a sender or an id")
+            raise UnreadableUpdate("a message without an id, or not from a WhatsApp id")
         replies = await self._hub.from_client(message)
-        await self._mark_read(str(raw["id"]))
+        await self._mark_read(_text(raw["id"]) or str(raw["id"]))
         await self._answer(message, replies)
 
     async def _mark_read(self, message_id: str) -> None:

@@ -162,6 +162,8 @@ def build_messengers(
             max_attempts=settings.inbound_max_attempts,
             limit=settings.inbound_limit,
         ),
+        texts=texts,
+        zone=ledger.zone,
     )
     if messengers.telegram is not None:
         messengers.telegram.inbox = messengers.inbound

@@ -56,6 +56,8 @@ IDLE = "idle"
 POLICY = "policy"
 ASKED_CANCEL = "asked_cancel"  # waiting for the answer to "cancel your visit?"
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+AGREE = "agree"  # the policy's button
+BUTTON_INTENTS = frozenset(intent.value for intent in Intent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +95,14 @@ class Dialog:
         if is_new:
             state.state = f"intake:{INTAKE_STEPS[0]}"
             replies = [self._step(INTAKE_STEPS[0])]
+        elif (state.state == POLICY and self._agrees(message)) or (
+            message.button is not None and message.button.intent == "agree"
+        ):  # "I agree" under the intake's rules, or under a first booking confirmation's
+            client.policy_accepted_at = client.policy_accepted_at or self._now
+            state.state = IDLE if state.state == POLICY else state.state
+            replies = []
         elif state.state.startswith("intake:"):
             replies = self._intake(client, state, message)
-        elif state.state == POLICY and self._agrees(message):
-            client.policy_accepted_at = self._now
-            state.state = IDLE
-            replies = []
         else:
             replies = await self._reply(client, state, message)
         for reply in replies:
@@ -144,6 +148,7 @@ class Dialog:
             state.state = f"intake:{following}"
             return [self._step(following)]
         state.state = POLICY
+        client.policy_shown_at = client.policy_shown_at or self._now
         text, labels = self._setup.scripts.render_named(
             "policy", locale=self._locale, variables=self._variables(None)
         )
@@ -152,13 +157,13 @@ class Dialog:
 
     def _agrees(self, message: InboundMessage) -> bool:
         if message.button is not None:
-            return message.button.intent in {"agree", "confirm"}
+            return message.button.intent in {AGREE, "confirm"}
         reply = parse_reply(
             message.text, now=self._now, tz=self._setup.zone, locale_hint=self._locale
         )
         return reply.intent is Intent.CONFIRM
 
-    async def _reply(  # noqa: PLR0911 - one return per way a message is handled
+    async def _reply(
         self, client: Client, state: DialogState, message: InboundMessage
     ) -> list[DialogReply]:
         asked = state.state == ASKED_CANCEL
@@ -170,15 +175,9 @@ class Dialog:
             if followup is not None:
                 return await self._noshow_answer(client, followup, message)
         if message.button is not None:
-            reply = intent_from_button(message.button.intent)
-            target = await self._session.get(Appointment, message.button.appointment_id)
-            if target is None or target.client_id != client.id:
-                return await self._to_admin(client, None, message, "other")
-            if target.version != message.button.version or not self._open(target):
-                return [self._say("ack_stale", target)]
-        else:
-            target = await self._target(client, state, message)
-            reply = self._read(message.text, target, asked=asked)
+            return await self._tap(client, state, message, message.button)
+        target = await self._target(client, state, message)
+        reply = self._read(message.text, target, asked=asked)
         if target is None or reply.intent is Intent.OTHER:
             return await self._to_admin(client, target, message, "other")
         state.appointment_id = target.id
@@ -208,6 +207,27 @@ class Dialog:
         )
         buttons = tuple(Button(v, k, target.id, target.version) for k, v in labels.items())
         return DialogReply(text, buttons, outcome="confirm_cancel")
+
+    async def _tap(
+        self, client: Client, state: DialogState, message: InboundMessage, button: Button
+    ) -> list[DialogReply]:
+        """A reply button acts on its own appointment: the client's, in the version shown."""
+        if button.intent == AGREE:
+            return []  # "I agree" tapped again after the policy was accepted
+        target = await self._session.get(Appointment, button.appointment_id)
+        if target is None or target.client_id != client.id:
+            return await self._to_admin(client, None, message, "other")
+        if (
+            target.version != button.version
+            or not self._open(target)
+            or button.intent not in BUTTON_INTENTS  # a button of another release
+        ):
+            return [self._say("ack_stale", target)]
+        reply = intent_from_button(button.intent)
+        if reply.intent is Intent.OTHER:
+            return await self._to_admin(client, target, message, "other")
+        state.appointment_id = target.id
+        return await self._apply(client, target, reply, message)
 
     async def _target(
         self, client: Client, state: DialogState, message: InboundMessage

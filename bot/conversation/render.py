@@ -40,6 +40,7 @@ class MessageContext:
     deposit_due: Decimal | None = None
     discount: str | None = None
     currency: str = "EUR"
+    rules: bool = False  # the client was never shown the attendance rules: add the short form
 
     @classmethod
     def of(
@@ -65,6 +66,7 @@ class MessageContext:
             deposit_due=appointment.deposit_due,
             discount=appointment.discount or appointment.client.loyalty_discount,
             currency=currency,
+            rules=not appointment.client.shown_rules,
         )
 
 

@@ -27,6 +27,8 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "date": "Monday, 23 November",
     "time": "11:00",
     "late_window": "24 hours",
+    "late_grace": "2 hours",  # after the asking reminder, a cancellation is never late
+    "rules": True,  # booking_confirmation: the client was never shown the rules; add them
     "late": True,
     "excused": False,  # ack_cancelled: a late cancellation excused (illness, an emergency)
     "rescheduled": True,
@@ -49,6 +51,7 @@ VARIABLE_LIMITS: dict[str, int] = {
     "date": 64,
     "time": 16,
     "late_window": 32,
+    "late_grace": 32,
     "proposed": 64,
     "deposit": 32,
     "discount": 32,
@@ -89,8 +92,23 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "loyalty_reward": frozenset(),
     "admin_message": frozenset(),
 }
+#: buttons a script may have, shown only when a yes/no variable is true: the confirmation's
+#: "I agree" goes with the rules it carries for a client who never saw them (a salon's copy
+#: from before it existed still loads; its clients then get no rules with the confirmation)
+BUTTON_FLAGS: dict[tuple[str, str], str] = {("booking_confirmation", "agree"): "rules"}
 INTAKE_STEPS = ("heard_from", "preferred_master", "experience")
 MAX_BUTTON_LABEL = 20  # WhatsApp's limit for reply buttons
+
+
+def shown_buttons(
+    name: str, labels: dict[str, str], variables: dict[str, object]
+) -> dict[str, str]:
+    """The buttons of script ``name`` that this message shows (see ``BUTTON_FLAGS``)."""
+    return {
+        intent: label
+        for intent, label in labels.items()
+        if (name, intent) not in BUTTON_FLAGS or variables.get(BUTTON_FLAGS[name, intent])
+    }
 
 
 def bounded(variables: dict[str, object]) -> dict[str, object]:
@@ -195,9 +213,11 @@ def load_file(
             problems.append(f"{path}: intake steps missing: {', '.join(missing)}")
     elif "text" not in keys:
         problems.append(f"{path}: no 'text:'")
-    if set(script.buttons) != buttons:
+    optional = {intent for script_name, intent in BUTTON_FLAGS if script_name == name}
+    if set(script.buttons) - optional != buttons:
         expected = ", ".join(sorted(buttons)) or "none"
-        problems.append(f"{path}: buttons must be exactly: {expected}")
+        also = f" (and optionally {', '.join(sorted(optional))})" if optional else ""
+        problems.append(f"{path}: buttons must be exactly: {expected}{also}")
     return script
 
 

@@ -37,6 +37,7 @@ from bot.conversation.script_files import (
     bounded,
     describe,
     load_file,
+    shown_buttons,
 )
 from bot.domain.locales import SUPPORTED_LOCALES
 from bot.domain.policy import Amount, AttendanceRules
@@ -126,6 +127,15 @@ class ScriptBook:
                     scripts[locale, name] = loaded
         if problems:
             raise ScriptError("broken scripts:\n" + "\n".join(problems))
+        for (locale, name), script in scripts.items():
+            if name == "booking_confirmation" and "agree" not in script.buttons:
+                logger.warning(
+                    "%s/%s/booking_confirmation.yaml has no 'agree' button: a client who never "
+                    "saw the rules does not get them with the first confirmation (see the "
+                    "default script)",
+                    directory,
+                    locale,
+                )
         return cls(
             scripts,
             default_locale=default_locale,
@@ -163,6 +173,7 @@ class ScriptBook:
             "late": False,
             "excused": False,
             "rescheduled": context.version > 1,
+            "rules": context.rules,
             "proposed": None,
             "deposit": (
                 format_currency(context.deposit_due, context.currency, locale=locale)
@@ -180,6 +191,7 @@ class ScriptBook:
         deposit = rules.deposit
         return {
             "late_window": self.late_window_text(locale),
+            "late_grace": self.late_grace_text(locale),
             "deposit_after": format_decimal(rules.deposit_at, locale=locale),
             "block_after": format_decimal(rules.block_at, locale=locale),
             "late_cancel_counts": format_decimal(rules.late_cancel_weight, locale=locale),
@@ -206,14 +218,22 @@ class ScriptBook:
         """The late-cancellation window in words: "24 hours", "24 часа", "24 horas"…"""
         return format_timedelta(self._late_window, threshold=2, locale=locale)
 
+    def late_grace_text(self, locale: str) -> str:
+        """The grace after the asking reminder in words ("2 hours"), empty when it is off."""
+        grace = self._rules.late_cancel_grace
+        if grace <= timedelta(0):
+            return ""
+        return format_timedelta(grace, threshold=2, locale=locale)
+
     def render_named(
         self, name: str, *, locale: str | None, variables: dict[str, object]
     ) -> tuple[str, dict[str, str]]:
-        """The text and the button labels (by intent) of script ``name``."""
+        """The text and the button labels (by intent) of script ``name``; a button that goes
+        with a yes/no variable (``BUTTON_FLAGS``) only when it is true."""
         _, script = self._script(name, locale)
         if script.text is None:
             raise ValueError(f"script {name} has steps, not a text; use render_step")
-        return _render(script.text, variables), dict(script.buttons)
+        return _render(script.text, variables), shown_buttons(name, script.buttons, variables)
 
     def render_step(self, step: str, *, locale: str | None, variables: dict[str, object]) -> str:
         _, script = self._script("intake", locale)

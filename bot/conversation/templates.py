@@ -4,7 +4,8 @@ Outside WhatsApp's 24-hour window a business may only send pre-approved template
 with numbered parameters ``{{1}}``, and quick-reply buttons. Each script ShowUp sends on its own
 (confirmation, reminders, no-show follow-up, policy news, an admin's reply) becomes one template
 per language: the script rendered with every value variable as a parameter. Yes/no flags
-(``{% if late %}``) take their "no" branch. An optional value that adds text (``{% if deposit %}``
+(``{% if late %}``) take their "no" branch, except ``rules``, which makes a variant as an
+optional value does. An optional value that adds text (``{% if deposit %}``
 in the booking confirmation) makes a variant per combination: ``showup_booking_confirmation`` and
 ``showup_booking_confirmation_deposit``…; a message uses the variant of the values it has, and
 falls back to the plain template while its variant is not approved. ``showup whatsapp
@@ -43,7 +44,9 @@ TEMPLATED = (
     "admin_message",
 )
 FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
-OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes"})
+#: the values that add text when present; ``rules`` (a flag) adds the short rules and the
+#: "I agree" button to a first booking confirmation
+OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes", "rules"})
 #: the variant for a client known only by their phone number, greeted without a name
 NAMELESS = "no_client_name"
 NAMES_FILE = "whatsapp_templates.yaml"
@@ -170,17 +173,19 @@ class WhatsAppTemplates:
     @staticmethod
     def _message(spec: TemplateSpec, variables: Mapping[str, object]) -> TemplateMessage:
         body = tuple(str(variables.get(name) or "") or EMPTY for name in spec.params)
-        return TemplateMessage(name=spec.name, language=spec.language, body=body)
+        return TemplateMessage(
+            name=spec.name, language=spec.language, body=body, quick_replies=len(spec.buttons)
+        )
 
     def _derive(self, script: str, locale: str, shown: frozenset[str]) -> TemplateSpec:
         marked: dict[str, object] = {}
         for name in SCRIPT_VARIABLES:
-            if name in FLAGS:
+            if name in FLAGS and name not in OPTIONAL:
                 marked[name] = False
             else:
                 marked[name] = f"\x00{name}\x00"
         optional = set()
-        for name in OPTIONAL:  # a value only some messages have: the "no" branch unless shown
+        for name in sorted(OPTIONAL):  # a value only some messages have: "no" unless shown
             with_value, _ = self._book.render_named(script, locale=locale, variables=marked)
             without = {**marked, name: ""}
             without_value, _ = self._book.render_named(script, locale=locale, variables=without)

@@ -6,6 +6,11 @@ Firm about the salon's time, kind to the client:
 - an unexplained no-show is 1 strike, a late cancellation ``late_cancel_weight`` (0.5);
 - a no-show explained before the reply deadline is forgiven when it is the client's first
   (``forgive_first_explained``), otherwise it is a strike like any other;
+- a cancellation is late when it comes less than the late-cancellation window before the start,
+  except when it comes within ``late_cancel_grace`` of the asking reminder we sent for this
+  appointment (quiet hours not counted; ``is_late_cancel``): a client who answers our reminder
+  promptly is never penalised for when we chose to send it (the 24 h reminder goes out at the
+  24 h boundary; quiet hours move it to the evening before; a busy outbox can delay it);
 - a late cancellation the client explains by illness or another emergency is excused
   (``excuse_emergencies``), once per ``strike_expiry`` period: real emergencies happen, and a
   client who tells us in time is not punished for one;
@@ -13,7 +18,8 @@ Firm about the salon's time, kind to the client:
   attendance), or an admin forgives them; then they start again from zero;
 - the rung follows the active strikes: ``warning_at`` → a friendly warning, ``deposit_at`` → new
   bookings need a deposit, ``block_at`` → new bookings are refused. A rung is announced when it
-  is reached, never twice;
+  is reached, never twice. The deposit and the block apply only to a client who was shown the
+  rules (``rung_applied``); until then the warning is as far as it goes;
 - ``loyalty_visits`` attended visits in a row with no no-show or late cancellation earn a
   reward (a discount on the next visit), once per streak.
 """
@@ -25,7 +31,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo
 
+from bot.domain.reminders import QuietHours
 from bot.domain.replies.reasons import reason_of
 from bot.errors import InvalidInputError
 
@@ -99,6 +107,7 @@ class AttendanceRules:
     double_price: bool = False
     loyalty_visits: int = 5
     loyalty_discount: Amount = Amount(Decimal(10), percent=True)
+    late_cancel_grace: timedelta = timedelta(hours=2)
 
     def weight(self, kind: MarkKind) -> float:
         return {MarkKind.NO_SHOW: 1.0, MarkKind.LATE_CANCEL: self.late_cancel_weight}.get(
@@ -129,6 +138,46 @@ def rung_for(strikes: float, rules: AttendanceRules) -> Rung:
     if strikes >= rules.warning_at:
         return Rung.WARNING
     return Rung.NONE
+
+
+def is_late_cancel(
+    *,
+    starts_at: datetime,
+    cancelled_at: datetime,
+    window: timedelta,
+    asked_at: datetime | None,
+    grace: timedelta,
+    quiet: QuietHours | None = None,
+    zone: ZoneInfo | None = None,
+) -> bool:
+    """Is a client's cancellation at ``cancelled_at`` a late one?
+
+    It is late when it comes less than ``window`` before the start (exactly ``window`` before is
+    on time), unless it comes in [``asked_at``, ``asked_at + grace``): within ``grace`` after
+    the asking reminder was actually *sent* (``asked_at``; None when none was sent). Measuring
+    from the sending, not from the planned moment, keeps it fair whatever moved the reminder:
+    the default 24 h reminder sent at the 24 h boundary, quiet hours, a retry or downtime.
+    The grace does not run during the salon's ``quiet`` hours (in ``zone``): a reminder sent at
+    20:59, moved there by the quiet hours, can be answered until 10:59 the next morning, as
+    nobody is expected to answer at night. The rule needs no "sent inside the window"
+    condition: after a reminder sent well before the window, the grace ends before the window
+    opens anyway. ``grace`` 0 turns it off.
+    """
+    if cancelled_at <= starts_at - window:
+        return False
+    if asked_at is None or grace <= timedelta(0):
+        return True
+    ends = asked_at + grace
+    if quiet is not None and zone is not None:
+        ends = quiet.add_awake(asked_at, grace, zone)
+    return not asked_at <= cancelled_at <= ends
+
+
+def rung_applied(wanted: Rung, *, shown_rules: bool) -> Rung:
+    """The rung a client is actually put on: a deposit or a block only for a client who was
+    shown the rules (intake, or the short form with a first booking confirmation); a client
+    who never saw them gets no more than the warning."""
+    return wanted if shown_rules else min(wanted, Rung.WARNING)
 
 
 def forgiven(history: Sequence[Mark], *, explained: bool, rules: AttendanceRules) -> bool:

@@ -92,6 +92,30 @@ class QuietHours:
             day += timedelta(days=1)
         return _wall_clock(day, self.end, zone)
 
+    def next_start(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """When the next quiet period after ``moment`` begins (UTC)."""
+        day = moment.astimezone(zone).date()
+        begins = _wall_clock(day, self.start, zone)
+        return (
+            begins if begins > moment else _wall_clock(day + timedelta(days=1), self.start, zone)
+        )
+
+    def add_awake(self, moment: datetime, duration: timedelta, zone: ZoneInfo) -> datetime:
+        """``moment`` + ``duration``, not counting quiet hours: two hours from 20:59 with quiet
+        hours 21:00–09:00 end at 10:59 the next morning."""
+        if not self.enabled:
+            return moment + duration
+        left = duration
+        for _ in range(400):  # a day has at most one quiet period; this ends in days
+            if self.contains(moment, zone):
+                moment = self.period_end(moment, zone)
+            quiet = self.next_start(moment, zone)
+            if moment + left <= quiet:
+                return moment + left
+            left -= quiet - moment
+            moment = quiet
+        return moment + left
+
 
 def _wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock ``at`` on ``day``.

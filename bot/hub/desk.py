@@ -145,11 +145,11 @@ class Desk:
 
     async def shared_phone(self, message: InboundMessage, phone: str) -> list[DialogReply]:
         raw = phone if phone.startswith("+") else f"+{phone}"
+        try:
+            e164 = normalize_phone(raw, region=None)
+        except InvalidInputError:
+            return await self._say_to(message, "link_invalid")
         async with self._sessions() as session:
-            try:
-                e164 = normalize_phone(raw, region=None)
-            except InvalidInputError:
-                return await self._say_to(message, "link_invalid")
             client = await find_by_phone(session, phone=e164)
             if client is not None:
                 try:
@@ -164,13 +164,15 @@ class Desk:
                 client = await find_client_by_identity(
                     session, channel=message.channel, external_id=message.sender
                 )
-                if client is None:
-                    return await self.from_client(message)
-                client.phone = client.phone or e164
-            self._adopt_language(client, message)
-            await self._mark_active(session, message)
-            await session.commit()
-            return [self._script("linked", client)]
+                if client is not None:
+                    client.phone = client.phone or e164
+            if client is not None:
+                self._adopt_language(client, message)
+                await self._mark_active(session, message)
+                await session.commit()
+        if client is None:  # a stranger, with a number no client has; after the session
+            return await self.from_client(message)  # ends: SQLite allows one writer
+        return [self._script("linked", client)]
 
     # -- admins --------------------------------------------------------------------------------
 

@@ -20,12 +20,12 @@ from bot.domain.appointments import (
     Actor,
     AppointmentStatus,
     CancelledBy,
-    is_late_cancellation,
     next_status,
     reschedule,
     validate_times,
 )
-from bot.domain.reminders import ReminderRules
+from bot.domain.policy import AttendanceRules, is_late_cancel
+from bot.domain.reminders import ReminderRules, Script
 from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.attendance import (
@@ -39,7 +39,7 @@ from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.outbox import plan_outbox, void_outbox
 from bot.ledger.salon import salon_zone
-from db.models import Appointment, AppointmentEvent, Staff
+from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage, Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,9 +420,13 @@ async def cancel_appointment(
     policy: AttendancePolicy | None = None,
 ) -> Appointment:
     """Cancel; a client's cancellation inside ``late_window`` before the start is marked late
-    (and, with a ``policy``, counts as a late-cancellation strike)."""
+    (and, with a ``policy``, counts as a late-cancellation strike) — unless it comes within the
+    policy's ``late_cancel_grace`` after the asking reminder was sent (``is_late_cancel``)."""
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
+    asked_at = (
+        await _asked_at(session, appointment) if cancelled_by is CancelledBy.CLIENT else None
+    )
     appointment.status = next_status(
         before,
         Action.CANCEL,
@@ -432,8 +436,15 @@ async def cancel_appointment(
         zone=await salon_zone(session),
     )
     appointment.cancelled_by = cancelled_by
-    appointment.late_cancel = is_late_cancellation(
-        starts_at=appointment.starts_at, cancelled_at=now, window=late_window, by=cancelled_by
+    rules = policy.rules if policy is not None else AttendanceRules()
+    appointment.late_cancel = cancelled_by is CancelledBy.CLIENT and is_late_cancel(
+        starts_at=appointment.starts_at,
+        cancelled_at=now,
+        window=late_window,
+        asked_at=asked_at,
+        grace=rules.late_cancel_grace,
+        quiet=policy.quiet if policy is not None else None,
+        zone=policy.zone if policy is not None else None,
     )
     _record(
         session,
@@ -443,7 +454,11 @@ async def cancel_appointment(
         at=now,
         from_status=before,
         reason=reason,
-        data={"cancelled_by": cancelled_by.value, "late": appointment.late_cancel},
+        data={
+            "cancelled_by": cancelled_by.value,
+            "late": appointment.late_cancel,
+            "asked_at": asked_at.isoformat() if asked_at else None,
+        },
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
@@ -452,6 +467,22 @@ async def cancel_appointment(
             session, appointment=appointment, policy=policy, now=now, text=reason
         )
     return appointment
+
+
+async def _asked_at(session: AsyncSession, appointment: Appointment) -> datetime | None:
+    """When the asking reminder of the appointment's current time was sent, if it was."""
+    sent: datetime | None = await session.scalar(
+        select(ScheduledMessage.sent_at)
+        .where(
+            ScheduledMessage.appointment_id == appointment.id,
+            ScheduledMessage.version == appointment.version,
+            ScheduledMessage.script == Script.REMINDER_ASK.value,
+            ScheduledMessage.status == OutboxStatus.SENT,
+        )
+        .order_by(ScheduledMessage.sent_at.desc())
+        .limit(1)
+    )
+    return sent
 
 
 _EVENT_KIND = {

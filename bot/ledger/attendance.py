@@ -30,11 +30,13 @@ from bot.domain.policy import (
     excused,
     forgiven,
     reward_due,
+    rung_applied,
     rung_for,
 )
 from bot.domain.reminders import QuietHours, Script
 from bot.domain.salon import DEFAULT_WORKING_HOURS, WorkingHours
 from bot.errors import ConflictError
+from bot.ledger.rules_shown import hold_back
 from bot.ledger.salon import working_hours
 from db.models import (
     Appointment,
@@ -72,6 +74,7 @@ class AttendancePolicy:
     quiet: QuietHours = field(default_factory=lambda: QUIET_OFF)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     hours: WorkingHours = DEFAULT_WORKING_HOURS
+    admin_locale: str = "en"  # the language of the admins' note about a rung held back
 
     def deadline(self, asked_at: datetime) -> datetime:
         """By when a no-show's explanation counts: ``reply_deadline`` after the question, or the
@@ -189,11 +192,24 @@ async def _settle_rung(
     now: datetime,
     because: str,
 ) -> None:
-    """Move the client to the rung their active strikes call for; a climb is announced."""
+    """Move the client to the rung their active strikes call for; a climb is announced. A
+    client never shown the rules stops at the warning, and the admins are told."""
     events = await _history(session, client.id)
     strikes = active_strikes(_marks(events), now=now, rules=policy.rules)
-    target = rung_for(strikes, policy.rules)
+    wanted = rung_for(strikes, policy.rules)
+    target = rung_applied(wanted, shown_rules=client.shown_rules)
     current = Rung(client.policy_rung)
+    if wanted > target:
+        hold_back(
+            session,
+            client=client,
+            appointment_id=appointment.id if appointment else None,
+            wanted=wanted,
+            wanted_name=RUNG_NAMES[wanted],
+            strikes=strikes,
+            now=now,
+            locale=policy.admin_locale,
+        )
     if target == current:
         return
     client.policy_rung = int(target)
@@ -577,4 +593,5 @@ def policy_from(settings: Settings, salon: Salon) -> AttendancePolicy:
         quiet=settings.quiet_hours,
         zone=ZoneInfo(salon.timezone),
         hours=working_hours(salon),
+        admin_locale=settings.locale,
     )

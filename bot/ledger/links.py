@@ -116,6 +116,7 @@ async def _fold_stranger(session: AsyncSession, *, stranger: Client, into: Clien
         into.intake = stranger.intake
         into.heard_from = into.heard_from or stranger.heard_from
     into.policy_accepted_at = into.policy_accepted_at or stranger.policy_accepted_at
+    into.policy_shown_at = into.policy_shown_at or stranger.policy_shown_at
     into.locale = into.locale or stranger.locale
     for model in (MessageLog, InboxItem, ClientIdentity):
         await session.execute(

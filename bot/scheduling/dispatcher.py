@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts
@@ -38,7 +38,7 @@ from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
 from bot.scheduling.pacing import Pacer
-from db.models import Appointment, ClientIdentity, OutboxStatus, Salon
+from db.models import Appointment, Client, ClientIdentity, OutboxStatus, Salon
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ class Dispatcher:
         self._currency = "EUR"
         self._locale = "en"  # the salon's: the language of a client who has none stored
         self._record_lock = asyncio.Lock()
+        self._with_rules: dict[int, int] = {}  # claim → client: a confirmation with the rules
 
     async def drain(self) -> int:
         """Dispatch batches until nothing is due; returns how many rows were processed."""
@@ -112,9 +113,11 @@ class Dispatcher:
                 total += processed
             return total
 
-    async def next_wakeup(self) -> datetime | None:
+    async def wait_for_next(self) -> timedelta | None:
+        """How long until the next row is due, on this dispatcher's clock (None: nothing)."""
         async with self._sessions() as session:
-            return await next_wakeup(session)
+            upcoming = await next_wakeup(session)
+        return None if upcoming is None else upcoming - self._clock.now()
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and process it; returns the number claimed."""
@@ -219,6 +222,8 @@ class Dispatcher:
                 currency=self._currency,
             ),
         )
+        if any(button.intent == "agree" for button in rendered.buttons):
+            self._with_rules[claim.id] = client.id  # the short rules go with this message
         return _Send(
             claim=claim,
             channel=self._channels[identity.channel],
@@ -287,8 +292,20 @@ class Dispatcher:
     async def _record(self, results: list[Result]) -> None:
         if not results:
             return
+        shown = {
+            client_id: result.sent_at
+            for result in results
+            if (client_id := self._with_rules.pop(result.claim.id, None)) is not None
+            and result.status is S.SENT
+        }
         async with self._record_lock, self._sessions() as session:
             await record_results(session, owner=self.owner, results=results, now=self._clock.now())
+            for client_id, sent_at in shown.items():  # the rules went with this confirmation
+                await session.execute(
+                    update(Client)
+                    .where(Client.id == client_id, Client.policy_shown_at.is_(None))
+                    .values(policy_shown_at=sent_at or self._clock.now())
+                )
             await session.commit()
         for result in results:
             await self._maybe_alert(result)

@@ -18,10 +18,12 @@ import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts, LoggingAlerts
+from bot.admin.texts import AdminTexts
 from bot.channels.base import Arrival, UnreadableUpdate
 from bot.clock import Clock
 from bot.errors import ShowUpError
@@ -75,12 +77,16 @@ class InboundWorker:
         settings: InboundSettings | None = None,
         alerts: AdminAlerts | None = None,
         owner: str | None = None,
+        texts: AdminTexts | None = None,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self._sessions = sessions
         self._handlers = handlers
         self._clock = clock
         self._settings = settings or InboundSettings()
         self.alerts: AdminAlerts = alerts or LoggingAlerts()
+        self._texts = texts or AdminTexts()
+        self._zone = zone or ZoneInfo("UTC")
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:in"
         self._wake = asyncio.Event()
         self._stopping = False
@@ -178,10 +184,15 @@ class InboundWorker:
 
     async def _tell_parked(self, claimed: Claimed, error: str) -> None:
         await self.alerts.alert(
-            f"A {claimed.channel} message from {claimed.sender} (received "
-            f"{claimed.received_at:%Y-%m-%d %H:%M} UTC) could not be handled after "
-            f"{claimed.attempts} attempt(s) and was set aside: {error}. It is kept; "
-            "`showup inbox-queue --retry` tries it again."
+            self._texts(
+                "inbound.parked",
+                channel=claimed.channel,
+                sender=claimed.sender,
+                when=self._texts.moment(claimed.received_at.astimezone(self._zone)),
+                attempts=claimed.attempts,
+                error=error,
+                id=claimed.id,
+            )
         )
 
     async def prune(self) -> int:

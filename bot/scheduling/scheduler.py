@@ -92,12 +92,13 @@ class OutboxScheduler:
         try:
             async with self._busy:
                 await self._dispatcher.drain()
-                upcoming = await self._dispatcher.next_wakeup()
+                wait = await self._dispatcher.wait_for_next()
         except Exception:
             logger.exception("outbox tick failed; retrying at the next tick")
             return
-        if upcoming is not None and upcoming < datetime.now(UTC) + self._tick_every:
-            self._schedule_wake(upcoming)
+        # the wait is measured on the dispatcher's clock; APScheduler wakes on the machine's
+        if wait is not None and wait < self._tick_every:
+            self._schedule_wake(datetime.now(UTC) + wait)
 
     def _schedule_wake(self, moment: datetime) -> None:
         self._scheduler.add_job(

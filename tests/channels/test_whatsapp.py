@@ -36,9 +36,15 @@ from tests.fakes.graph_api import (
 WA_ID = "34600111222"  # Anna's phone, as WhatsApp writes it
 
 
-async def _book(wa: WhatsAppSide, *, in_hours: float = 30) -> int:
+async def _book(wa: WhatsAppSide, *, in_hours: float = 30, shown_rules: bool = True) -> int:
     """Anna booked with her phone only: no chat linked anywhere."""
-    return await book_client(wa, chat=None, in_hours=in_hours, locale="es")  # type: ignore[arg-type]
+    return await book_client(
+        wa,  # type: ignore[arg-type]
+        chat=None,
+        in_hours=in_hours,
+        locale="es",
+        shown_rules=shown_rules,
+    )
 
 
 async def _status(wa: WhatsAppSide, appointment_id: int) -> AppointmentStatus:
@@ -180,6 +186,36 @@ async def _book_with_deposit(wa: WhatsAppSide) -> None:
             .values(deposit_due=Decimal("15.00"))
         )
         await session.commit()
+
+
+async def test_a_client_never_shown_the_rules_gets_them_in_the_template(wa: WhatsAppSide) -> None:
+    appointment_id = await _book(wa, shown_rules=False)
+
+    await wa.outbox.drain()
+
+    [confirmation] = wa.graph.of_type("template")
+    assert confirmation["template"]["name"] == "showup_booking_confirmation_rules"
+    [body, button] = confirmation["template"]["components"]
+    assert body["type"] == "body"
+    assert button["sub_type"] == "quick_reply"
+    assert button["parameters"] == [{"type": "payload", "payload": f"agree:{appointment_id}:1"}]
+    async with wa.sessions() as session:
+        client = await session.scalar(select(Client))
+        assert client is not None
+        assert client.policy_shown_at == wa.clock.now()
+
+
+async def test_the_plain_fallback_of_the_rules_variant_has_no_button(wa: WhatsAppSide) -> None:
+    await _book(wa, shown_rules=False)
+    wa.graph.fail(
+        132001, "Template name does not exist in the translation", message_type="template"
+    )
+
+    await wa.outbox.drain()
+
+    [confirmation] = wa.graph.of_type("template")
+    assert confirmation["template"]["name"] == "showup_booking_confirmation"
+    assert [c["type"] for c in confirmation["template"]["components"]] == ["body"]
 
 
 async def test_a_deposit_booking_is_confirmed_with_the_deposit_template(wa: WhatsAppSide) -> None:
@@ -411,6 +447,7 @@ async def test_a_message_that_keeps_failing_is_parked_and_the_admins_told(
     assert row.last_error == "RuntimeError: a bug met an unusual message"
     [alert] = wa.bot_api.texts(ADMIN_ID)
     assert "could not be handled after 5 attempt(s) and was set aside" in alert
+    assert "showup inbox-queue --retry 1" in alert
     backlog = await wa.messengers.inbound.backlog()
     assert (backlog.waiting, backlog.parked) == (0, 1)
 

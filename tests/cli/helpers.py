@@ -11,7 +11,12 @@ from tests.fakes.scripts import SCRIPTS_DIR
 
 
 def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
-    """The parent environment without any SHOWUP_ variable, plus the given settings."""
+    """The parent environment without any SHOWUP_ variable, plus the given settings.
+
+    The process reads the machine's clock, so the salon's quiet hours are off unless a test
+    gives them (``quiet_hours="21:00-09:00"``): otherwise a confirmation the test waits for
+    would wait for the morning whenever the suite runs at night.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWUP_")}
     env.update(
         {
@@ -20,6 +25,7 @@ def showup_env(workdir: Path, **settings: str) -> dict[str, str]:
             "SHOWUP_TIMEZONE": "Europe/Madrid",
             "SHOWUP_PHONE_REGION": "ES",
             "SHOWUP_SCRIPTS_DIR": str(SCRIPTS_DIR),
+            "SHOWUP_QUIET_HOURS": "off",
             "COLUMNS": "200",
         }
     )

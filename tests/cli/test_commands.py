@@ -4,8 +4,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.cli.helpers import showup, showup_env
 from tests.fakes.scripts import SCRIPTS_DIR
+
+# a real `showup` process reads the machine's clock and zone
+pytestmark = pytest.mark.clock
 
 
 def test_a_wrong_setting_stops_with_the_variable_named(tmp_path: Path) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.cli.helpers import showup
+
+# a real `showup` process reads the machine's clock and zone
+pytestmark = pytest.mark.clock
 
 CSV = """\ufeffexternal_id;client_name;client_phone;service;master;start;status
 A1;Anna Pérez;600 111 222;Haircut;Vitaly;2030-03-04 11:00;confirmed

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.cli.helpers import showup, showup_env
 from tests.fakes.graph_api import (
@@ -25,6 +26,9 @@ from tests.fakes.graph_api import (
 )
 from tests.fakes.graph_api import TOKEN as WA_TOKEN
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
+
+# a real `showup` process reads the machine's clock and zone
+pytestmark = pytest.mark.clock
 
 
 def _free_port() -> int:
@@ -47,7 +51,7 @@ def _start(tmp_path: Path, port: int, **settings: str) -> subprocess.Popen[str]:
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # as _until_healthy: a busy CI machine starts it slowly
     while time.monotonic() < deadline:
         assert process.poll() is None, "showup run exited early"
         try:
@@ -55,7 +59,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[str]) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise AssertionError("showup run did not become healthy within 30 s")
+    raise AssertionError("showup run did not become healthy within 60 s")
 
 
 def _stop(process: subprocess.Popen[str]) -> str:

@@ -73,6 +73,38 @@ def test_a_booking_at_night_is_confirmed_in_the_morning() -> None:
     assert plan("2026-11-26T08:00", "2026-11-25T23:30") == {}  # 24h: passed; 1h: 07:00, dropped
 
 
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        ("2026-11-25T20:59", False),  # the last minute of the evening
+        ("2026-11-25T21:00", True),  # the first minute of quiet hours
+        ("2026-11-26T00:00", True),
+        ("2026-11-26T08:59", True),  # the last quiet minute
+        ("2026-11-26T09:00", False),  # the morning
+    ],
+)
+def test_the_edges_of_the_default_quiet_hours(moment: str, quiet: bool) -> None:
+    assert NIGHT.contains(local(moment), MADRID) is quiet
+
+
+@pytest.mark.parametrize(
+    ("booked", "confirmed"),
+    [
+        ("2026-11-25T20:59", "11-25 20:59"),
+        ("2026-11-25T21:00", "11-26 09:00"),
+        ("2026-11-26T08:59", "11-26 09:00"),
+        ("2026-11-26T09:00", "11-26 09:00"),
+    ],
+)
+def test_a_confirmation_waits_exactly_for_the_end_of_quiet_hours(
+    booked: str, confirmed: str
+) -> None:
+    assert plan("2026-11-27T15:00", booked)[CONFIRMATION_KIND] == (
+        Script.BOOKING_CONFIRMATION,
+        confirmed,
+    )
+
+
 def test_nothing_is_planned_for_an_appointment_that_has_started() -> None:
     assert plan("2026-11-25T15:00", "2026-11-25T15:00") == {}
 

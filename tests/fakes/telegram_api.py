@@ -50,6 +50,7 @@ class Failure:
     description: str
     retry_after: int | None = None
     chat_id: int | None = None
+    html: bool = False  # answer with a web page, as a proxy in front of the API might
 
 
 @dataclass
@@ -97,10 +98,11 @@ class BotApiEmulator:
         retry_after: int | None = None,
         chat_id: int | None = None,
         times: int = 1,
+        html: bool = False,
     ) -> None:
         queue = self._failures.setdefault(method, deque())
         for _ in range(times):
-            queue.append(Failure(code, description, retry_after, chat_id))
+            queue.append(Failure(code, description, retry_after, chat_id, html))
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
@@ -122,7 +124,7 @@ class BotApiEmulator:
 
     # -- the API -------------------------------------------------------------------------------
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.Response:  # noqa: PLR0911 - one per answer
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
@@ -133,13 +135,23 @@ class BotApiEmulator:
             failure = queue[0]
             if failure.chat_id is None or failure.chat_id == params.get("chat_id"):
                 queue.popleft()
+                if failure.html:
+                    page = (
+                        f"<html><body><h1>{failure.code} {failure.description}</h1></body></html>"
+                    )
+                    return web.Response(status=failure.code, text=page, content_type="text/html")
                 return _error(failure.code, failure.description, failure.retry_after)
         if len(str(params.get("text", ""))) > TEXT_LIMIT:
             return _error(400, "Bad Request: message is too long")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method} is not emulated")
-        result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+        try:
+            result = (
+                await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+            )
+        except KeyError:  # what Telegram says of a message it does not have
+            return _error(400, f"Bad Request: message to {method[:4]} not found")
         return web.json_response({"ok": True, "result": result})
 
     def _m_getMe(self, _params: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from tests.databases import PostgresServer
 from tests.fakes.workload import seed_due_messages
 from tests.scheduling.workers import finish, recorded, start_worker, wait_for_lines
 
+# worker processes on the system clock, started at different moments, share the due times
+pytestmark = pytest.mark.clock
+
 MESSAGES = 3_000
 BATCH = 100
 
