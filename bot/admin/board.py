@@ -15,6 +15,7 @@ from bot.domain.policy import MarkKind
 from bot.domain.reminders import Script
 from bot.domain.timeutil import day_bounds
 from bot.ledger.appointments import list_appointments
+from bot.ledger.salon import SALON_ID
 from db.models import (
     Appointment,
     AppointmentEvent,
@@ -22,6 +23,7 @@ from db.models import (
     InboxItem,
     MessageLog,
     OutboxStatus,
+    Salon,
     ScheduledMessage,
 )
 
@@ -131,6 +133,7 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
         )
     )
     moves = await pending_reschedules(session, appointment_ids=ids)
+    currency = await salon_currency(session)
     rows = []
     for appointment in appointments:
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
@@ -154,7 +157,7 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 service=appointment.service.name,
                 status=appointment.status,
                 label=label,
-                extras=booking_extras(appointment)
+                extras=booking_extras(appointment, currency=currency)
                 + ((READ, ""),) * (appointment.id in seen)
                 + ((EXCUSED, ""),) * (appointment.id in excused)
                 + move,
@@ -203,11 +206,17 @@ async def pending_reschedules(
     }
 
 
-def booking_extras(appointment: Appointment) -> tuple[Extra, ...]:
-    """What the attendance policy attached to a booking, for the admin's eyes."""
+async def salon_currency(session: AsyncSession) -> str:
+    salon = await session.get(Salon, SALON_ID)
+    return salon.currency if salon is not None else "EUR"
+
+
+def booking_extras(appointment: Appointment, *, currency: str) -> tuple[Extra, ...]:
+    """What the attendance policy attached to a booking, for the admin's eyes (a deposit as
+    "9.00 RUB": amount and the salon's currency)."""
     parts: list[Extra] = []
     if appointment.deposit_due is not None:
-        parts.append((DEPOSIT, str(appointment.deposit_due)))
+        parts.append((DEPOSIT, f"{appointment.deposit_due} {currency}"))
     if appointment.double_price:
         parts.append((DOUBLE_PRICE, ""))
     if appointment.discount:

@@ -23,6 +23,7 @@ from bot.admin.board import (
     Board,
     booking_extras,
     day_board,
+    salon_currency,
 )
 from bot.admin.reports import noshow_report, report_lines
 from bot.admin.texts import MENU, AdminTexts
@@ -312,7 +313,7 @@ class AdminCommands:
             policy=self._setup.policy,
         )
         note = self._t("booked.new") if created else ""
-        extras = booking_extras(result.appointment)
+        extras = booking_extras(result.appointment, currency=await salon_currency(session))
         terms = ", ".join(self._t.note(extra) for extra in extras)
         if terms:
             note += f" — {terms}"

@@ -5,8 +5,10 @@ is worded here (``error.<code>``); one without keeps its English wording."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
 
 from bot.domain.locales import SUPPORTED_LOCALES
 
@@ -95,13 +97,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.running_late": {"en": "🏃 Running late", "ru": "🏃 Опаздывает", "es": "🏃 Llega tarde", "tr": "🏃 Gecikiyor"},
     "kind.new_client": {"en": "👋 New person", "ru": "👋 Новый человек", "es": "👋 Persona nueva", "tr": "👋 Yeni kişi"},
     "kind.noshow_reason": {"en": "🚫 No-show explained", "ru": "🚫 Объяснение неявки", "es": "🚫 Ausencia explicada", "tr": "🚫 Gelmeme açıklaması"},
-    "relay.from": {"en": "{title} from {name}{phone} · {channel}", "ru": "{title} от {name}{phone} · {channel}", "es": "{title} de {name}{phone} · {channel}", "tr": "{title}: {name}{phone} · {channel}"},
+    "relay.from": {"en": "{title} from {name}{phone} · {channel}", "ru": "{title}: {name}{phone} · {channel}", "es": "{title} de {name}{phone} · {channel}", "tr": "{title}: {name}{phone} · {channel}"},
     "relay.next": {"en": "Next: {when} {service} with {master} · #{id}", "ru": "Ближайшая запись: {when} {service}, мастер {master} · #{id}", "es": "Próxima: {when} {service} con {master} · #{id}", "tr": "Sıradaki: {when} {service}, {master} · #{id}"},
     "relay.nothing": {"en": "No upcoming appointment.", "ru": "Предстоящих записей нет.", "es": "Sin citas próximas.", "tr": "Yaklaşan randevu yok."},
     "relay.proposes": {"en": "Proposes: {when}", "ru": "Предлагает: {when}", "es": "Propone: {when}", "tr": "Önerisi: {when}"},
-    "relay.reply": {"en": "↩️ Reply to this message to answer {name}.", "ru": "↩️ Ответьте на это сообщение, чтобы написать {name}.", "es": "↩️ Responde a este mensaje para contestar a {name}.", "tr": "↩️ {name} adlı kişiye yanıt için bu mesajı yanıtlayın."},
+    "relay.reply": {"en": "↩️ Reply to this message to answer {name}.", "ru": "↩️ Ответьте на это сообщение, и ответ получит клиент: {name}.", "es": "↩️ Responde a este mensaje para contestar a {name}.", "tr": "↩️ {name} adlı kişiye yanıt için bu mesajı yanıtlayın."},
     "relay.cut": {"en": "✂️ … {n} more characters not shown (the message has {total}).", "ru": "✂️ … ещё {n} симв. не показано (всего в сообщении {total}).", "es": "✂️ … no se muestran {n} caracteres más (el mensaje tiene {total}).", "tr": "✂️ … {n} karakter daha gösterilmiyor (mesajın tamamı {total} karakter)."},
-    "relay.failed": {"en": "A message from {name} ({channel}, {when}) could not be forwarded to you after {attempts} attempts: {error}. It is listed in the morning digest.", "ru": "Сообщение от {name} ({channel}, {when}) не удалось переслать вам после {attempts} попыток: {error}. Оно будет в утренней сводке.", "es": "No se pudo reenviarte un mensaje de {name} ({channel}, {when}) tras {attempts} intentos: {error}. Aparece en el resumen de la mañana.", "tr": "{name} kişisinden gelen mesaj ({channel}, {when}) {attempts} denemeden sonra size iletilemedi: {error}. Sabah özetinde yer alacak."},
+    "relay.failed": {"en": "A message from {name} ({channel}, {when}) could not be forwarded to you after {attempts} attempts: {error}. It is listed in the morning digest.", "ru": "Не удалось переслать вам сообщение ({name}, {channel}, {when}), попыток: {attempts}; ошибка: {error}. Оно будет в утренней сводке.", "es": "No se pudo reenviarte un mensaje de {name} ({channel}, {when}) tras {attempts} intentos: {error}. Aparece en el resumen de la mañana.", "tr": "{name} kişisinden gelen mesaj ({channel}, {when}) {attempts} denemeden sonra size iletilemedi: {error}. Sabah özetinde yer alacak."},
     "inbound.parked": {"en": "A {channel} message from {sender} (received {when}) could not be handled after {attempts} attempt(s) and was set aside: {error}. It is kept: `showup inbox-queue --retry {id}` tries it again.", "ru": "Сообщение в {channel} от {sender} (получено {when}) не удалось обработать за {attempts} попыт. и оно отложено: {error}. Оно сохранено: `showup inbox-queue --retry {id}` попробует снова.", "es": "Un mensaje de {channel} de {sender} (recibido {when}) no se pudo procesar tras {attempts} intento(s) y quedó apartado: {error}. Se conserva: `showup inbox-queue --retry {id}` lo intenta de nuevo.", "tr": "{channel} üzerinden {sender} kaynağından gelen mesaj ({when} alındı) {attempts} denemede işlenemedi ve kenara alındı: {error}. Mesaj saklanıyor: `showup inbox-queue --retry {id}` yeniden dener."},
     "digest.unforwarded": {"en": "⚠️ {n} client message(s) could not be forwarded:", "ru": "⚠️ Не удалось переслать сообщений клиентов: {n}", "es": "⚠️ No se pudieron reenviar {n} mensaje(s) de clientes:", "tr": "⚠️ {n} müşteri mesajı iletilemedi:"},
     "digest.unforwarded_item": {"en": "• {when} · {name} · {channel}: “{excerpt}”", "ru": "• {when} · {name} · {channel}: «{excerpt}»", "es": "• {when} · {name} · {channel}: «{excerpt}»", "tr": "• {when} · {name} · {channel}: “{excerpt}”"},
@@ -114,9 +116,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint": {"en": "To answer a client, reply (swipe left) to the message I forwarded from them. /help lists the commands.", "ru": "Чтобы ответить клиенту, ответьте (свайп влево) на пересланное мной сообщение. /help — список команд.", "es": "Para contestar a un cliente, responde (desliza a la izquierda) al mensaje que te reenvié. /help muestra los comandos.", "tr": "Bir müşteriye yanıt vermek için ilettiğim mesajı yanıtlayın (sola kaydırın). /help komutları listeler."},
     "reply.text_only": {"en": "Only text can be passed on to a client for now.", "ru": "Пока клиенту можно передать только текст.", "es": "Por ahora solo se puede pasar texto al cliente.", "tr": "Şimdilik müşteriye yalnızca metin iletilebilir."},
     "reply.unknown": {"en": "That message is not one I forwarded from a client, so I don't know whom to answer. Reply to a forwarded client message.", "ru": "Это сообщение я не пересылал от клиента, поэтому не знаю, кому ответить. Ответьте на пересланное сообщение клиента.", "es": "Ese mensaje no es uno que te haya reenviado de un cliente, así que no sé a quién contestar. Responde a un mensaje reenviado.", "tr": "Bu mesajı bir müşteriden iletmedim, kime yanıt vereceğimi bilmiyorum. İletilmiş bir müşteri mesajını yanıtlayın."},
-    "reply.nowhere": {"en": "✗ {name} has no reachable messenger I can use (linked: {linked}). Please contact them another way.", "ru": "✗ У {name} нет доступного мессенджера (привязаны: {linked}). Свяжитесь другим способом.", "es": "✗ {name} no tiene ninguna mensajería accesible (vinculadas: {linked}). Contacta de otra forma.", "tr": "✗ {name} için ulaşılabilir bir mesajlaşma yok (bağlı: {linked}). Başka bir yolla ulaşın."},
-    "reply.failed": {"en": "✗ Not delivered to {name} on {channel}: {error}", "ru": "✗ Не доставлено {name} в {channel}: {error}", "es": "✗ No se entregó a {name} por {channel}: {error}", "tr": "✗ {name} kişisine {channel} üzerinden iletilemedi: {error}"},
-    "reply.ok": {"en": "✓ Delivered to {name} on {channel}.", "ru": "✓ Доставлено {name} в {channel}.", "es": "✓ Entregado a {name} por {channel}.", "tr": "✓ {name} kişisine {channel} üzerinden iletildi."},
+    "reply.nowhere": {"en": "✗ {name} has no reachable messenger I can use (linked: {linked}). Please contact them another way.", "ru": "✗ Нет доступного мессенджера: {name} (привязаны: {linked}). Свяжитесь другим способом.", "es": "✗ {name} no tiene ninguna mensajería accesible (vinculadas: {linked}). Contacta de otra forma.", "tr": "✗ {name} için ulaşılabilir bir mesajlaşma yok (bağlı: {linked}). Başka bir yolla ulaşın."},
+    "reply.failed": {"en": "✗ Not delivered to {name} on {channel}: {error}", "ru": "✗ Не доставлено: {name}, {channel}: {error}", "es": "✗ No se entregó a {name} por {channel}: {error}", "tr": "✗ {name} kişisine {channel} üzerinden iletilemedi: {error}"},
+    "reply.ok": {"en": "✓ Delivered to {name} on {channel}.", "ru": "✓ Доставлено: {name}, {channel}.", "es": "✓ Entregado a {name} por {channel}.", "tr": "✓ {name} kişisine {channel} üzerinden iletildi."},
     "none": {"en": "none", "ru": "нет", "es": "ninguna", "tr": "yok"},
     # how to write a command
     "usage.id": {"en": "/{command} needs an appointment number, e.g. /{command} 42", "ru": "/{command} ждёт номер записи, например /{command} 42", "es": "/{command} necesita el número de la cita, p. ej. /{command} 42", "tr": "/{command} bir randevu numarası ister, ör. /{command} 42"},
@@ -130,7 +132,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.no_appointment": {"en": "There is no appointment #{id}.", "ru": "Записи #{id} нет.", "es": "No existe la cita #{id}.", "tr": "#{id} numaralı randevu yok."},
     "error.no_client": {"en": "There is no client with id {id}.", "ru": "Клиента с id {id} нет.", "es": "No hay ningún cliente con id {id}.", "tr": "{id} kimlikli müşteri yok."},
     "error.no_client_phone": {"en": "No client has the phone {phone}.", "ru": "Нет клиента с телефоном {phone}.", "es": "Ningún cliente tiene el teléfono {phone}.", "tr": "{phone} telefonlu müşteri yok."},
-    "error.phone_taken": {"en": "The phone {phone} already belongs to {name} (id {id}).", "ru": "Телефон {phone} уже есть у клиента {name} (id {id}).", "es": "El teléfono {phone} ya es de {name} (id {id}).", "tr": "{phone} telefonu zaten {name} (id {id}) müşterisine ait."},
+    "error.phone_taken": {"en": "The phone {phone} already belongs to {name} (id {id}).", "ru": "Телефон {phone} уже записан на другого клиента: {name} (id {id}).", "es": "El teléfono {phone} ya es de {name} (id {id}).", "tr": "{phone} telefonu zaten {name} (id {id}) müşterisine ait."},
     "error.phone": {"en": "I cannot read {text!r} as a phone number; write it with + and the country code, e.g. +79001234567.", "ru": "Не могу прочитать телефон {text!r}; напишите его с + и кодом страны, например +79001234567.", "es": "No puedo leer {text!r} como teléfono; escríbelo con + y el prefijo del país, p. ej. +34600111222.", "tr": "{text!r} telefonunu okuyamıyorum; + ve ülke koduyla yazın, ör. +905321234567."},
     "error.when": {"en": "I cannot read {text!r} as a date and time; write it like 2026-11-25 14:00.", "ru": "Не могу прочитать дату и время {text!r}; пишите так: 2026-11-25 14:00.", "es": "No puedo leer {text!r} como fecha y hora; escríbelo así: 2026-11-25 14:00.", "tr": "{text!r} tarih ve saat olarak okunamıyor; şöyle yazın: 2026-11-25 14:00."},
     "error.busy": {"en": "{master} is busy then: #{id}, {client}, {starts_at}.", "ru": "{master} в это время занят(а): запись #{id}, {client}, {starts_at}.", "es": "{master} está ocupado/a a esa hora: cita #{id}, {client}, {starts_at}.", "tr": "{master} o saatte dolu: #{id}, {client}, {starts_at}."},
@@ -249,12 +251,15 @@ class AdminTexts:
         return self(key) if key in MESSAGES else label
 
     def note(self, extra: tuple[str, str]) -> str:
-        """A board annotation: ``("deposit", "9.00")`` → "💰 deposit 9.00"."""
+        """A board annotation: ``("deposit", "9.00 EUR")`` → "💰 deposit €9.00"."""
         kind, value = extra
         if kind == "discount":
             return f"🎁 -{value}"
         if kind == "proposed":  # an ISO time in the salon's zone
             value = self.moment(datetime.fromisoformat(value))
+        if kind == "deposit":  # "9.00 RUB" → "9,00 ₽" in the reader's language
+            amount, currency = value.split(" ", 1)
+            value = format_currency(Decimal(amount), currency, locale=self.locale)
         return self(f"extra.{kind}", amount=value)
 
     def moment(self, value: datetime) -> str:

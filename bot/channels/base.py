@@ -50,7 +50,7 @@ class OutboundMessage:
     recipient: str  # the channel's address of the client (chat id, phone number…)
     text: str
     buttons: tuple[Button, ...] = ()
-    locale: str = "en"
+    locale: str | None = None  # the language the text is in; None: the salon's
     metadata: dict[str, str] = field(default_factory=dict)
     template: TemplateMessage | None = None
     last_inbound_at: datetime | None = None  # when the client last wrote on this channel

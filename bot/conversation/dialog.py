@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, DialogReply, InboundMessage
-from bot.conversation.render import MessageContext
+from bot.conversation.render import MessageContext, addressable_name
 from bot.conversation.scripts import INTAKE_STEPS, ScriptBook
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.locales import supported_locale
@@ -85,7 +85,7 @@ class Dialog:
         self.client_id, self.is_new = client.id, is_new
         client.locale = client.locale or language_of(message.text)
         self._locale = client.locale or self._setup.default_locale
-        self._client_name = client.name
+        self._client_name = addressable_name(client.name)
         self._log("in", message, client.id, None, message.text or f"[{message.kind}]")
         state = await self._session.get(DialogState, client.id)
         if state is None:

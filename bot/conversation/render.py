@@ -6,6 +6,7 @@ editable per-language scripts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +16,14 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import Button, TemplateMessage
 from bot.domain.reminders import Script
 from db.models import Appointment
+
+_PHONE = re.compile(r"[+\d\s().-]*\d[+\d\s().-]*")
+
+
+def addressable_name(name: str) -> str:
+    """The name to greet a client by: empty when the salon stored none but the phone number
+    (an admin's ``/book +7900…``, a CSV line without a name), so scripts greet without one."""
+    return "" if _PHONE.fullmatch(name.strip()) else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class MessageContext:
         return cls(
             appointment_id=appointment.id,
             version=appointment.version,
-            client_name=appointment.client.name,
+            client_name=addressable_name(appointment.client.name),
             locale=locale,
             salon_name=salon_name,
             service=appointment.service.name,

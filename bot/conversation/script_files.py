@@ -40,6 +40,7 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "deposit_after": "2",  # the attendance policy, as the policy script tells it
     "block_after": "3",
     "deposit_rule": "30%",
+    "late_cancel_counts": "0.5",  # how much of a missed visit one late cancellation counts for
 }
 #: the longest text each variable can hold; a longer value is cut (ending with "…")
 VARIABLE_LIMITS: dict[str, int] = {
@@ -59,6 +60,7 @@ VARIABLE_LIMITS: dict[str, int] = {
     "deposit_after": 8,
     "block_after": 8,
     "deposit_rule": 32,
+    "late_cancel_counts": 8,
 }
 #: a render at start-up: 250 ms of CPU at most (a script renders in well under 1 ms)
 LOAD_LIMITS = Limits(seconds=0.25)  # CPU time: a garbage collection may fall in one render

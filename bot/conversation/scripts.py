@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -93,6 +94,8 @@ class ScriptBook:
         self._rules = rules or AttendanceRules()
         self._currency = currency
         self._warned: set[tuple[str, str]] = set()
+        #: times keep the salon's clock (13:00 in a Russian salon, whatever the client's language)
+        self._time_pattern = Locale.parse(default_locale).time_formats["short"].pattern
 
     @classmethod
     def load(
@@ -165,7 +168,7 @@ class ScriptBook:
             "date": format_date(
                 local, format=DATE_PATTERNS.get(locale, "EEEE d MMMM"), locale=locale
             ),
-            "time": format_time(local, format="short", locale=locale),
+            "time": format_time(local, format=self._time_pattern, locale=locale),
             "late_window": self.late_window_text(locale),
             "late": False,
             "excused": False,
@@ -191,6 +194,7 @@ class ScriptBook:
             "late_grace": self.late_grace_text(locale),
             "deposit_after": format_decimal(rules.deposit_at, locale=locale),
             "block_after": format_decimal(rules.block_at, locale=locale),
+            "late_cancel_counts": format_decimal(rules.late_cancel_weight, locale=locale),
             "deposit_rule": self.amount_text(deposit, locale),
         }
 

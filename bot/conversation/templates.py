@@ -47,6 +47,8 @@ FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstanc
 #: the values that add text when present; ``rules`` (a flag) adds the short rules and the
 #: "I agree" button to a first booking confirmation
 OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes", "rules"})
+#: the variant for a client known only by their phone number, greeted without a name
+NAMELESS = "no_client_name"
 NAMES_FILE = "whatsapp_templates.yaml"
 _MARK = re.compile("\x00(\\w+)\x00")
 EMPTY = "—"  # Meta refuses empty parameters
@@ -159,7 +161,9 @@ class WhatsAppTemplates:
         the plain template as its fallback, for while its own is not approved."""
         plain = self._message(self.spec(script, locale), variables)
         shown = frozenset(
-            name for name in self.optional_parts(script, locale) if variables.get(name)
+            name
+            for name in self.optional_parts(script, locale)
+            if (not variables.get("client_name") if name == NAMELESS else variables.get(name))
         )
         if not shown:
             return plain
@@ -189,6 +193,13 @@ class WhatsAppTemplates:
                 optional.add(name)
                 if name not in shown:
                     marked = without
+        with_name, _ = self._book.render_named(script, locale=locale, variables=marked)
+        nameless = {**marked, "client_name": ""}
+        without_name, _ = self._book.render_named(script, locale=locale, variables=nameless)
+        if with_name.replace("\x00client_name\x00", "") != without_name:
+            optional.add(NAMELESS)
+            if NAMELESS in shown:
+                marked = nameless
         text, labels = self._book.render_named(script, locale=locale, variables=marked)
         params: list[str] = []
 

@@ -17,8 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from bot.domain.timeutil import shown_at
 from bot.errors import IllegalTransitionError, InvalidInputError
+
+UTC_ZONE = ZoneInfo("UTC")
 
 MAX_APPOINTMENT_LENGTH = timedelta(hours=24)
 
@@ -110,8 +114,10 @@ def next_status(
     appointment_id: int | None = None,
     starts_at: datetime,
     now: datetime,
+    zone: ZoneInfo = UTC_ZONE,
 ) -> AppointmentStatus:
-    """The status after ``action``, or IllegalTransitionError saying why it is impossible."""
+    """The status after ``action``, or IllegalTransitionError saying why it is impossible
+    (times in it are written in the salon's ``zone``)."""
     subject = f"appointment {appointment_id}" if appointment_id is not None else "the appointment"
     target = _NEXT.get((status, action))
     if target is None:
@@ -124,7 +130,7 @@ def next_status(
         )
     if action is A.MARK_NO_SHOW and now < starts_at:
         raise IllegalTransitionError(
-            f"cannot mark {subject} as a no-show: it starts at {starts_at:%Y-%m-%d %H:%M} UTC, "
+            f"cannot mark {subject} as a no-show: it starts at {shown_at(starts_at, zone)}, "
             "which has not come yet",
             code="noshow_early" if appointment_id is not None else None,
             params={"id": appointment_id, "starts_at": starts_at},

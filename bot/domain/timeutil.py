@@ -26,6 +26,16 @@ def localize(moment: datetime, zone: ZoneInfo, *, field: str = "start") -> datet
     return aware.astimezone(UTC)
 
 
+def shown_at(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as a person in the salon reads it, naming the zone so nobody is misled:
+    "2026-11-24 01:37 (Europe/Moscow, UTC+03:00)"."""
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    if zone.key == "UTC":
+        return f"{local:%Y-%m-%d %H:%M} (UTC)"
+    return f"{local:%Y-%m-%d %H:%M} ({zone.key}, UTC{offset[:3]}:{offset[3:]})"
+
+
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants at which ``day`` starts and ends in ``zone`` (23, 24 or 25 hours)."""
     start = datetime.combine(day, time(0), tzinfo=zone)

@@ -23,6 +23,7 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from bot.conversation.dialog import Dialog, DialogSetup
+from bot.conversation.render import addressable_name
 from bot.conversation.templates import WhatsAppTemplates
 from bot.domain.locales import supported_locale
 from bot.domain.phones import normalize_phone
@@ -415,7 +416,7 @@ class Desk:
             script,
             locale=wanted,
             variables={
-                "client_name": client.name if client else "",
+                "client_name": addressable_name(client.name) if client else "",
                 "salon_name": setup.salon_name,
             },
         )
@@ -426,7 +427,10 @@ class Desk:
         text, labels = setup.scripts.render_named(
             "share_phone",
             locale=client.locale or setup.default_locale,
-            variables={"client_name": client.name, "salon_name": setup.salon_name},
+            variables={
+                "client_name": addressable_name(client.name),
+                "salon_name": setup.salon_name,
+            },
         )
         return DialogReply(text, outcome="share_phone", request_contact=labels["share"])
 

@@ -26,6 +26,7 @@ from bot.domain.appointments import (
 )
 from bot.domain.policy import AttendanceRules, is_late_cancel
 from bot.domain.reminders import ReminderRules, Script
+from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.attendance import (
     AttendancePolicy,
@@ -37,6 +38,7 @@ from bot.ledger.attendance import (
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.outbox import plan_outbox, void_outbox
+from bot.ledger.salon import salon_zone
 from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage, Staff
 
 
@@ -173,9 +175,11 @@ async def _ensure_free(
         query = query.where(Appointment.id != ignore_id)
     clash = await session.scalar(query.limit(1))
     if clash is not None:
+        zone = await salon_zone(session)
         raise ConflictError(
             f"master {clash.staff.name} is busy then: appointment {clash.id} for "
-            f"{clash.client.name}, {clash.starts_at:%Y-%m-%d %H:%M}–{clash.ends_at:%H:%M} UTC",
+            f"{clash.client.name}, {shown_at(clash.starts_at, zone)} "
+            f"until {clash.ends_at.astimezone(zone):%H:%M}",
             code="busy",
             params={
                 "master": clash.staff.name,
@@ -429,6 +433,7 @@ async def cancel_appointment(
         appointment_id=appointment.id,
         starts_at=appointment.starts_at,
         now=now,
+        zone=await salon_zone(session),
     )
     appointment.cancelled_by = cancelled_by
     rules = policy.rules if policy is not None else AttendanceRules()
@@ -508,7 +513,12 @@ async def mark_appointment(
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
     after = next_status(
-        before, action, appointment_id=appointment.id, starts_at=appointment.starts_at, now=now
+        before,
+        action,
+        appointment_id=appointment.id,
+        starts_at=appointment.starts_at,
+        now=now,
+        zone=await salon_zone(session),
     )
     if after == before:
         return appointment

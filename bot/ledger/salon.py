@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +52,12 @@ async def ensure_salon(session: AsyncSession, *, settings: Settings) -> Salon:
             setattr(salon, column, wanted)
     await session.flush()
     return salon
+
+
+async def salon_zone(session: AsyncSession) -> ZoneInfo:
+    """The salon's time zone (UTC before the salon row exists)."""
+    salon = await session.get(Salon, SALON_ID)
+    return ZoneInfo(salon.timezone) if salon is not None else ZoneInfo("UTC")
 
 
 def working_hours(salon: Salon) -> WorkingHours:

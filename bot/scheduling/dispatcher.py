@@ -101,6 +101,7 @@ class Dispatcher:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._drain_lock = asyncio.Lock()
         self._currency = "EUR"
+        self._locale = "en"  # the salon's: the language of a client who has none stored
         self._record_lock = asyncio.Lock()
         self._with_rules: dict[int, int] = {}  # claim → client: a confirmation with the rules
 
@@ -137,6 +138,7 @@ class Dispatcher:
         zone = ZoneInfo(salon.timezone) if salon else ZoneInfo("UTC")
         salon_name = salon.name if salon else ""
         self._currency = salon.currency if salon else "EUR"
+        self._locale = salon.locale if salon else "en"
         pending: list[Result] = []
         sends: list[_Send] = []
         for claim in claims:
@@ -209,11 +211,12 @@ class Dispatcher:
         reachable.sort(key=_preference, reverse=True)
         identity = reachable[0]
         client = appointment.client
+        locale = client.locale or self._locale
         rendered = self._renderer.render(
             script=script,
             context=MessageContext.of(
                 appointment,
-                locale=client.locale or "en",
+                locale=locale,
                 salon_name=salon_name,
                 zone=zone,
                 currency=self._currency,
@@ -229,7 +232,7 @@ class Dispatcher:
                 recipient=identity.external_id,
                 text=rendered.text,
                 buttons=rendered.buttons,
-                locale=client.locale or "en",
+                locale=locale,
                 metadata={"appointment_id": str(appointment.id), "kind": claim.kind},
                 template=rendered.template,
                 last_inbound_at=identity.last_inbound_at,

@@ -144,7 +144,7 @@ async def test_today_refused_for_a_stranger(
     await telegram.says(555, "/today", name="Eve", language="en")
 
     [answer] = telegram.api.texts(555)
-    assert "only for the team of Test Salon" in answer
+    assert "only for the salon's team" in answer
     assert "Anna" not in answer
     assert "refused admin command /today from telegram user 555" in caplog.text
 

@@ -377,7 +377,7 @@ async def test_an_unknown_number_goes_through_intake(wa: WhatsAppSide) -> None:
         assert ben is not None
         assert ben.name == "Ben"
     [first] = wa.graph.of_type("text")
-    assert "How did you hear about Test Salon" in first["text"]["body"]
+    assert "How did you hear about “Test Salon”" in first["text"]["body"]
     assert wa.graph.of_type("template") == []  # Ben wrote first: free-form is allowed
 
 

@@ -92,7 +92,7 @@ async def test_a_stranger_goes_through_intake_and_policy_in_their_language(
         )
 
     first = await say(sessions, setup, clock, msg("Hola"))
-    assert "¿Cómo conociste Studio" in first[0].text
+    assert "¿Cómo conociste «Studio»" in first[0].text
     second = await say(sessions, setup, clock, msg("Por Instagram, tenéis buenas fotos"))
     assert "profesional" in second[0].text
     await say(sessions, setup, clock, msg("Con Marta si puede ser"))

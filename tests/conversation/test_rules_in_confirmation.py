@@ -23,7 +23,7 @@ from tests.fakes.scripts import SCRIPTS_DIR, script_book
 DAY = timedelta(hours=24)
 SHORT_RULES = {
     "en": ("Our rules, in short", "I agree"),
-    "ru": ("Коротко о правилах", "Согласен(на)"),
+    "ru": ("Коротко о правилах", "Принимаю"),
     "es": ("Nuestras normas, en breve", "Acepto"),
     "tr": ("Kısaca kurallarımız", "Kabul ediyorum"),
 }

@@ -140,6 +140,8 @@ def test_the_policy_script_tells_the_configured_policy() -> None:
     variables = {"client_name": "Anna", "salon_name": "Studio", **book.policy_variables("en")}
     text, buttons = book.render_named("policy", locale="en", variables=variables)
     assert "at least 2 days before your visit" in text
-    assert "after 3 of them we ask for a deposit of €20.00" in text
-    assert "after 5 we can no longer take them" in text
+    assert "a no-show counts 1, a late cancellation 0.5." in text
+    assert "At 3 we ask for a deposit of €20.00 with bookings; at 5 we can no longer" in text
+    ru, _ = book.render_named("policy", locale="ru", variables=book.policy_variables("ru"))
+    assert "Мы считаем пропуски: неявка — 1, поздняя отмена — 0,5. Набралось 3 —" in ru
     assert buttons == {"agree": "I agree"}

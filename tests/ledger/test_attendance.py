@@ -255,7 +255,7 @@ async def test_prompt_then_no_show_then_an_explained_first_miss_is_forgiven(
     await salon.admin(f"/noshow {appointment_id}")
     await salon.later(31)
     followup = salon.client_chat.sent[-1]
-    assert "didn't come. Is everything ok?" in followup.text
+    assert "We missed you. Is everything all right?" in followup.text
 
     answer = await salon.client_says("So sorry, I completely forgot! Can I come Thursday?")
 
@@ -289,7 +289,7 @@ async def test_silence_until_the_deadline_is_a_strike_and_a_warning(salon: Salon
         assert planned is not None
     await salon.later(60 * 13)  # after the quiet hours
     assert (
-        "After repeated ones we will have to ask for a deposit" in salon.client_chat.sent[-1].text
+        "If it happens again, we will have to ask for a deposit" in salon.client_chat.sent[-1].text
     )
     [report] = await salon.admin("/noshows")
     assert "no answer by the deadline (strike)" in report

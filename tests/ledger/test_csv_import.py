@@ -67,7 +67,7 @@ async def test_good_rows_are_kept_next_to_bad_ones(
     assert (created, updated, unchanged) == (2, 0, 0)
     assert [line for line, _ in rejected] == [3, 4, 5, 6, 8]
     reasons = dict(rejected)
-    assert "busy" in reasons[3]
+    assert "Anna, 2026-11-24 11:00 (Europe/Madrid, UTC+01:00) until 12:00" in reasons[3]
     assert "not a phone number" in reasons[4]
     assert "unknown service 'Massage'" in reasons[5]
     assert "external_id is empty" in reasons[6]

@@ -145,7 +145,7 @@ async def test_the_first_confirmation_carries_the_rules_and_i_agree_once(salon: 
     await salon.outbox.drain()
     [message] = salon.client_chat.sent
     assert "Our rules, in short" in message.text
-    assert "after 2 of them we ask for a deposit of 30%" in message.text
+    assert "At 2 we ask for a deposit of 30% with bookings" in message.text
     assert [(b.intent, b.appointment_id) for b in message.buttons] == [("agree", first)]
     client = await salon.client()
     assert client.policy_shown_at == salon.clock.now()
