@@ -33,19 +33,11 @@ from benchmarks.inbound import _salon
 from bot.config import Settings, load_settings
 from db.engine import create_engine, create_session_factory
 from migrations.runner import upgrade
+from tests.cli.helpers import free_port as _free_port
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 SECRET = "bench-secret-0123456789"  # noqa: S105 - the emulator's, not a secret
 FIRST_CHAT = 10_000
-
-
-def _free_port() -> int:
-    import socket  # noqa: PLC0415 - only here
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Stamps:

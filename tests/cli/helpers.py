@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 from tests.fakes.scripts import SCRIPTS_DIR
 
@@ -51,3 +56,25 @@ def showup(
         timeout=timeout,
         check=False,
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def until_healthy(http: httpx.AsyncClient, process: subprocess.Popen[str]) -> None:
+    """Wait until the `showup run` process answers /healthz (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, "showup run exited early"
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "showup run did not become healthy within 60 s"
+        await asyncio.sleep(0.2)

@@ -18,8 +18,9 @@ from sqlalchemy import select
 
 from db.engine import create_engine, create_session_factory
 from db.models import InboundStatus, InboundUpdate
+from tests.cli.helpers import free_port as _free_port
 from tests.cli.helpers import showup_env
-from tests.cli.test_run import _free_port, _until_healthy
+from tests.cli.helpers import until_healthy as _until_healthy
 from tests.conftest import fresh_database
 from tests.databases import PostgresServer
 from tests.fakes.telegram_api import TOKEN, BotApiEmulator

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli.helpers import free_port as _free_port
 from tests.cli.helpers import showup, showup_env
+from tests.cli.helpers import until_healthy as _until_healthy
 from tests.fakes.graph_api import (
     APP_SECRET,
     PHONE_ID,
@@ -29,13 +30,6 @@ from tests.fakes.telegram_api import TOKEN, BotApiEmulator
 
 # a real `showup` process reads the machine's clock and zone
 pytestmark = pytest.mark.clock
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _start(tmp_path: Path, port: int, **settings: str) -> subprocess.Popen[str]:
@@ -109,19 +103,6 @@ async def _until(check: Callable[[], object], what: str, within: float = 30) -> 
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-async def _until_healthy(http: httpx.AsyncClient, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, "showup run exited early"
-        try:
-            if (await http.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "showup run did not become healthy within 60 s"
-        await asyncio.sleep(0.2)
 
 
 async def test_run_on_telegram_and_whatsapp(

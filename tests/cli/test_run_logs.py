@@ -9,8 +9,10 @@ import httpx
 from uvicorn.logging import AccessFormatter
 
 from bot.logs import RedactQueryStrings, masked, sender_for_log, uvicorn_log_config
+from tests.cli.helpers import free_port as _free_port
 from tests.cli.helpers import showup
-from tests.cli.test_run import _free_port, _start, _stop, _until_healthy
+from tests.cli.helpers import until_healthy as _until_healthy
+from tests.cli.test_run import _start, _stop
 from tests.fakes.graph_api import APP_SECRET, PHONE_ID, VERIFY_TOKEN, GraphApiEmulator
 from tests.fakes.graph_api import TOKEN as WA_TOKEN
 
