@@ -14,6 +14,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import inline_sqlite
+from db.inline_sqlite import SLICE_MS
+from db.write_gate import WriteGate, give_back, take
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -25,7 +29,8 @@ def _prepare_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         "PRAGMA foreign_keys=ON",
         "PRAGMA journal_mode=WAL",
         "PRAGMA synchronous=NORMAL",
-        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+        # waits longer than this happen between tries, outside SQLite (db/inline_sqlite.py)
+        f"PRAGMA busy_timeout={SLICE_MS}",
     ):
         cursor.execute(pragma)
     cursor.close()
@@ -37,10 +42,33 @@ def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def _begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: a read-then-write transaction can then never fail with
-    # "database is locked" halfway; concurrent writers wait up to busy_timeout instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _gated(engine: AsyncEngine) -> None:
+    """Take the write lock at BEGIN: a read-then-write transaction can then never fail with
+    "database is locked" halfway. Within this process transactions wait their turn at the
+    gate (db/write_gate.py) rather than in SQLite's busy handler; other processes wait up to
+    busy_timeout."""
+    gate = WriteGate(patience=SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+    def begin(connection: Any) -> None:
+        take(gate, connection.info)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            give_back(gate, connection.info)
+            raise
+
+    def end(connection: Any) -> None:
+        give_back(gate, connection.info)
+
+    def end_pooled(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+        give_back(gate, record.info)
+
+    sync = engine.sync_engine
+    event.listen(sync, "begin", begin)
+    event.listen(sync, "commit", end)
+    event.listen(sync, "rollback", end)
+    for name in ("checkin", "close", "invalidate"):
+        event.listen(sync.pool, name, end_pooled)
 
 
 def _drop_error_details(context: ExceptionContext) -> None:
@@ -70,9 +98,14 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     # hide_parameters: a failing statement's error (and its traceback in the log) shows the
     # SQL but not the values, which are clients' names, phone numbers and messages
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, hide_parameters=True)
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            hide_parameters=True,
+            module=inline_sqlite.dbapi(patience=SQLITE_BUSY_TIMEOUT_MS / 1000),
+        )
         event.listen(engine.sync_engine, "connect", _prepare_sqlite_connection)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        _gated(engine)
         return engine
     engine = create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine.sync_engine, "handle_error", _drop_error_details)
