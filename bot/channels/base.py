@@ -125,6 +125,17 @@ def clean_text(text: str) -> str:
     return text
 
 
+NAME_LENGTH = 200  # what a client's name may hold
+
+
+def person_name(value: object) -> str | None:
+    """A sender's profile name as a client's name: cleaned, trimmed, cut to ``NAME_LENGTH``;
+    None when nothing is left (a WhatsApp profile named " " is a client without a name)."""
+    if not isinstance(value, str):
+        return None
+    return clean_text(value).strip()[:NAME_LENGTH].strip() or None
+
+
 class UnreadableUpdate(ShowUpError):
     """A stored update that can never be handled (not shaped as the platform documents)."""
 

@@ -70,6 +70,7 @@ from bot.channels.base import (
     TransientSendError,
     UnreadableUpdate,
     clean_text,
+    person_name,
     retrying,
 )
 
@@ -228,7 +229,7 @@ def inbound(message: Message) -> InboundMessage:
         text=clean_text(message.text or message.caption or ""),
         kind=_kind(message),
         reply_to_message=receipt_id(message.chat.id, replied.message_id) if replied else None,
-        display_name=clean_text(user.full_name) if user else None,
+        display_name=person_name(user.full_name) if user else None,
         language_code=user.language_code if user else None,
         can_share_contact=True,
     )
@@ -319,7 +320,7 @@ def build_router(hub: Hub) -> Router:
             channel=CHANNEL,
             sender=str(shown.chat.id if shown else user.id),
             button=button,
-            display_name=user.full_name,
+            display_name=person_name(user.full_name),
             language_code=user.language_code,
         )
         await _show_outcome(hub, origin, query, shown, await hub.from_client(origin))

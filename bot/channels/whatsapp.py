@@ -54,6 +54,7 @@ from bot.channels.base import (
     TransientSendError,
     UnreadableUpdate,
     clean_text,
+    person_name,
     retrying,
 )
 from bot.clock import Clock
@@ -68,7 +69,6 @@ MAX_BUTTONS = 3
 PAIR_WAIT = 6.0  # seconds Meta wants between two messages to one user after 131056
 MAX_DIGITS = 18  # a row id or version below 2**63
 WA_ID_DIGITS = 20  # a WhatsApp id is a phone number: at most 15 digits
-NAME_LENGTH = 200  # what a client's name may hold
 KINDS = {"image": "photo", "audio": "voice", "video": "video", "sticker": "sticker"}
 
 
@@ -300,7 +300,7 @@ def read_message(raw: dict[str, Any], name: str | None) -> InboundMessage | None
         kind="text" if kind in {"text", "interactive", "button"} else KINDS.get(kind, kind),
         button=button,
         reply_to_message=_text(_field(raw, "context").get("id")) or None,
-        display_name=_text(name)[:NAME_LENGTH] or None,
+        display_name=person_name(name),
         phone=f"+{sender}",
     )
 
