@@ -164,7 +164,8 @@ def test_the_scripts_command_refuses_a_slow_template_without_a_traceback(
     (scripts_copy / "en" / "ack_late.yaml").write_text("text: '{{ 9 ** (9 ** 9) }}'\n")
     started = time.perf_counter()
     result = showup(tmp_path, "scripts", env=showup_env(tmp_path, scripts_dir=str(scripts_copy)))
-    assert time.perf_counter() - started < 30
+    # refused, not run to the end (which would never come); generous for a loaded machine
+    assert time.perf_counter() - started < 120
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{target}:4: too much work" in " ".join(result.stderr.split())
