@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -258,25 +258,30 @@ async def after_no_show(
     return followup
 
 
+_OPEN_FOLLOWUP = (  # built once: building it cost more than running it (py-spy)
+    select(NoShowFollowUp)
+    .join(
+        ScheduledMessage,
+        (ScheduledMessage.appointment_id == NoShowFollowUp.appointment_id)
+        & (ScheduledMessage.script == Script.NOSHOW_FOLLOWUP.value),
+    )
+    .where(
+        NoShowFollowUp.client_id == bindparam("client_id"),
+        NoShowFollowUp.answered_at.is_(None),
+        NoShowFollowUp.deadline_at > bindparam("now"),
+        ScheduledMessage.status == OutboxStatus.SENT,
+    )
+    .order_by(NoShowFollowUp.marked_at.desc())
+    .limit(1)
+)
+
+
 async def open_followup(
     session: AsyncSession, *, client_id: int, now: datetime
 ) -> NoShowFollowUp | None:
     """The client's no-show whose question was sent and still awaits an answer."""
     found: NoShowFollowUp | None = await session.scalar(
-        select(NoShowFollowUp)
-        .join(
-            ScheduledMessage,
-            (ScheduledMessage.appointment_id == NoShowFollowUp.appointment_id)
-            & (ScheduledMessage.script == Script.NOSHOW_FOLLOWUP.value),
-        )
-        .where(
-            NoShowFollowUp.client_id == client_id,
-            NoShowFollowUp.answered_at.is_(None),
-            NoShowFollowUp.deadline_at > now,
-            ScheduledMessage.status == OutboxStatus.SENT,
-        )
-        .order_by(NoShowFollowUp.marked_at.desc())
-        .limit(1)
+        _OPEN_FOLLOWUP, {"client_id": client_id, "now": now}
     )
     return found
 
