@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bot.cli.common import console, open_ledger, run, settings_or_exit
 from bot.clock import SystemClock
@@ -34,7 +35,12 @@ def inbox_queue_command(
             if retry or retry_all:
                 count = await requeue_parked(session, now=clock.now(), ids=retry or ())
                 await session.commit()
-                console.print(f"{count} parked update(s) queued again.")
+                console.print(f"Queued again: {_updates(count)}.")
+                if retry and count < len(set(retry)):
+                    console.print(
+                        "[yellow]Some of the ids given are not parked updates "
+                        "(handled, waiting, or unknown); they were left as they are.[/]"
+                    )
             queue = await backlog(session)
             parked = await parked_rows(session)
         lag = queue.lag(clock.now()).total_seconds()
@@ -46,14 +52,19 @@ def inbox_queue_command(
             console.print("Every received message has been handled.")
         for row in parked:
             received = row.received_at.astimezone(ledger.zone)
+            attempts = "1 attempt" if row.attempts == 1 else f"{row.attempts} attempts"
             console.print(
-                f"[red]parked[/] #{row.id} {row.channel} from {row.sender} received "
-                f"{received:%Y-%m-%d %H:%M} after {row.attempts} attempt(s): {row.last_error}",
+                f"[red]parked[/] #{row.id} {escape(row.channel)} from {escape(row.sender)} "
+                f"received {received:%Y-%m-%d %H:%M} after {attempts}: "
+                f"{escape(row.last_error or 'no error recorded')}",
                 soft_wrap=True,
-                markup=False,
                 highlight=False,
             )
         if parked:
             console.print("Try them again with `showup inbox-queue --retry ID` or `--retry-all`.")
 
     run(go())
+
+
+def _updates(count: int) -> str:
+    return "1 parked update" if count == 1 else f"{count} parked updates"

@@ -39,6 +39,7 @@ from bot.scheduling.inbound_queue import (
     store,
 )
 from db.models import InboundStatus
+from db.write_gate import urgent
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class InboundSettings:
 
 def retry_delay(attempts: int) -> timedelta:
     """5 s, 15 s, 45 s, … after the 1st, 2nd, 3rd failure; at most 10 minutes."""
-    factor: int = 3 ** max(attempts - 1, 0)
+    factor: int = 3 ** min(max(attempts - 1, 0), 8)  # 5 s * 3**8 is past the cap already
     return min(FIRST_RETRY * factor, LONGEST_RETRY)
 
 
@@ -104,8 +105,9 @@ class InboundWorker:
         were new. Only after this returns may the platform be told they arrived."""
         if self.full:
             raise Backlogged(f"{self._waiting} updates are waiting to be handled")
-        async with self._sessions() as session, session.begin():
-            new = await store(session, arrivals, now=self._clock.now())
+        with urgent():  # the platform waits for our answer: go before the handlers
+            async with self._sessions() as session, session.begin():
+                new = await store(session, arrivals, now=self._clock.now())
         self._waiting += new
         if new:
             self._wake.set()

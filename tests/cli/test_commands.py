@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,32 @@ def test_whatsapp_template_names_file_is_checked(tmp_path: Path) -> None:
     broken = showup(tmp_path, "whatsapp", "templates", env=env)
     assert broken.returncode == 2
     assert "es/intake is not a templated script" in broken.stderr
+
+
+def test_inbox_queue_lists_parked_updates_and_retries_them(tmp_path: Path) -> None:
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    idle = showup(tmp_path, "inbox-queue")
+    assert idle.returncode == 0
+    assert "waiting: 0 (retrying: 0)  parked: 0" in idle.stdout
+    assert "Every received message has been handled." in idle.stdout
+    with sqlite3.connect(tmp_path / "var" / "showup.db") as db:
+        db.execute(
+            "INSERT INTO inbound_updates (id, channel, external_id, sender, payload, status,"
+            " attempts, due_at, received_at, last_error) VALUES (7, 'telegram', '901',"
+            " '[bold]5550', '{}', 'parked', 5, '2026-11-23 08:00:00', '2026-11-23 08:00:00',"
+            " 'RuntimeError: [red]boom[/]')"
+        )
+    listed = showup(tmp_path, "inbox-queue")
+    assert "parked: 1" in listed.stdout
+    # markup-like text in a sender or an error is printed as it is, not interpreted
+    assert (
+        "parked #7 telegram from [bold]5550 received 2026-11-23 09:00 after 5 attempts: "
+        "RuntimeError: [red]boom[/]" in listed.stdout
+    )
+    assert "showup inbox-queue --retry ID" in listed.stdout
+    wrong = showup(tmp_path, "inbox-queue", "--retry", "8")
+    assert "Queued again: 0 parked updates." in wrong.stdout
+    assert "not parked updates" in wrong.stdout
+    retried = showup(tmp_path, "inbox-queue", "--retry", "7")
+    assert "Queued again: 1 parked update." in retried.stdout
+    assert "waiting: 1 (retrying: 0)  parked: 0" in retried.stdout
