@@ -59,6 +59,19 @@ class Stamps:
             await asyncio.sleep(0.005)
 
 
+def _cpu_seconds(processes: list[subprocess.Popen[str]]) -> float | None:
+    """User plus system CPU time the ShowUp processes have used so far (Linux), or None.
+    Unlike throughput it barely depends on what else the machine is doing."""
+    total = 0.0
+    for process in processes:
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -200,11 +213,20 @@ async def run(args: argparse.Namespace) -> None:
             for n, base in enumerate(bases):
                 await _healthy(base, tmp / f"p{n}.log")
             print(
-                f"{args.processes} process(es), {settings.database_url.split(':')[0]}",
+                f"{args.processes} process(es), {settings.database_url.split(':')[0]}, "
+                f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
                 flush=True,
             )
             await steady(api, stamps, bases, rate=args.rate, seconds=args.seconds)
+            before = _cpu_seconds(processes)
             await burst(api, stamps, bases, first=FIRST_CHAT + steady_count, count=args.burst)
+            after = _cpu_seconds(processes)
+            if before is not None and after is not None:
+                per = (after - before) / args.burst * 1000
+                print(
+                    f"  CPU of the ShowUp process(es) in the burst: {per:.1f} ms per update "
+                    f"(one core's ceiling ≈ {1000 / per:,.0f} updates/s)"
+                )
         finally:
             watcher.cancel()
             for process in processes:
