@@ -244,6 +244,8 @@ class InboxItem(Base):
     channel: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # what ShowUp says about the item, as {"code": …, "params": {…}}: worded when relayed
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # forwarding to the admins: claimed with a lease like the outbox, so no item is lost

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.alerts import LoggingAlerts
 from bot.admin.board import day_board
 from bot.admin.commands import board_lines
+from bot.admin.notes import inbox_note
 from bot.admin.reports import noshow_report, report_lines
 from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
@@ -298,4 +299,5 @@ class _Day:
         for item in inbox:
             kind = f"kind.{item.kind}"
             shown = texts(kind) if texts.has(kind) else item.kind
-            console.print(f"  {shown}: {item.text}", soft_wrap=True)
+            words = [part for part in (item.text, inbox_note(item.note, texts)) if part]
+            console.print(f"  {shown}: {' / '.join(words)}", soft_wrap=True)

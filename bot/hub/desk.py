@@ -339,9 +339,10 @@ class Desk:
                 InboxItem(
                     client_id=client.id,
                     appointment_id=message.button.appointment_id if message.button else None,
-                    kind="other",
+                    kind="undelivered",
                     channel=message.channel,
-                    text=f"[our answer was not delivered: {error}]\n{reply.text}",
+                    text=reply.text,
+                    note={"code": "answer_undelivered", "params": {"error": error}},
                     created_at=self._clock.now(),
                 )
             )
@@ -375,9 +376,18 @@ class Desk:
             InboxItem(
                 client_id=appointment.client_id,
                 appointment_id=row.appointment_id,
-                kind="other",
+                kind="undelivered",
                 channel=channel,
-                text=f"[the {row.kind} message was not delivered: {why}]",
+                text="",
+                note={
+                    "code": "message_undelivered",
+                    "params": {
+                        "message": row.kind,
+                        "id": row.appointment_id,
+                        "channel": channel,
+                        "error": error or "?",
+                    },
+                },
                 created_at=self._clock.now(),
             )
         )
