@@ -157,3 +157,13 @@ def test_an_unknown_key_is_an_error_and_an_unknown_language_is_english() -> None
     with pytest.raises(KeyError):
         AdminTexts("ru").plural("board.empty", 2)  # not a count
     assert AdminTexts("xx")("board.empty") == "Nothing booked."
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_no_gender_guesses(locale: str) -> None:
+    """ "Заблокирован(а)", "bloqueado/a" read as mistakes: word it so the sex does not matter."""
+    for key, text in _messages(locale).items():
+        for form in text if isinstance(text, tuple) else (text,):
+            assert not re.search(r"\((а|ла|ей|ая)\)|\w/as?\b", form), (
+                f"{key} in {locale}: {form!r}"
+            )
