@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import string
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
@@ -167,3 +168,16 @@ def test_no_gender_guesses(locale: str) -> None:
             assert not re.search(r"\((а|ла|ей|ая)\)|\w/as?\b", form), (
                 f"{key} in {locale}: {form!r}"
             )
+
+
+def test_every_error_code_is_worded() -> None:
+    """A refusal raised with ``code="…"`` anywhere in ShowUp reads in the admins' language."""
+    root = Path(catalogue.__file__).parents[1]
+    codes = {
+        code
+        for path in root.rglob("*.py")
+        for code in re.findall(r'\bcode="(\w+)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(codes) > 30
+    missing = sorted(code for code in codes if not AdminTexts("en").has(f"error.{code}"))
+    assert not missing, missing
