@@ -23,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
 
 from bot.domain.locales import SUPPORTED_LOCALES
@@ -111,3 +111,29 @@ def plural(locale: str, key: str, n: Number, /, **params: object) -> str:
     whole = int(n) if n == int(n) else FRACTION_FORM_OF
     shown = format_decimal(n, locale=found.locale)
     return found.translations.ngettext(key, key, whole).format(**{"n": shown, **params})
+
+
+def write_template(path: Path) -> int:
+    """Write ``admin.pot``: every key of the English catalogue without its text, for
+    ``pybabel update`` to add new keys to every language (``make catalogue``); how many."""
+    english = load(SOURCE_LOCALE).messages
+    template = Catalog(
+        domain=DOMAIN,
+        project=english.project,
+        version=english.version,
+        creation_date=english.creation_date,
+        fuzzy=False,
+    )
+    for message in english:
+        if message.id:
+            template.add(message.id, auto_comments=message.auto_comments)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        write_po(file, template, width=76)
+    return len(template)
+
+
+if __name__ == "__main__":  # python -m bot.admin.catalogue var/admin.pot
+    import sys
+
+    sys.stdout.write(f"{write_template(Path(sys.argv[1]))} keys in {sys.argv[1]}\n")
