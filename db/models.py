@@ -70,6 +70,8 @@ class Staff(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # the name in other languages, shown to clients who read them: {"ru": "Виталий"}
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -78,6 +80,7 @@ class Service(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)  # {"es": "Corte"}, see Staff
     duration_minutes: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     deposit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))

@@ -207,12 +207,18 @@ class _Day:
     async def sunday_bookings(self) -> None:
         console.print(Rule("Sunday: the salon takes bookings through its API"))
         staff = {}
-        for name in ("Vitaly", "Marta"):
-            staff[name] = (await self.api.post("/api/v1/staff", json={"name": name})).json()["id"]
+        for name, russian in (("Vitaly", "Виталий"), ("Marta", "Марта")):
+            body = {"name": name, "names": {"ru": russian}}  # what Russian clients read
+            staff[name] = (await self.api.post("/api/v1/staff", json=body)).json()["id"]
         service = (
             await self.api.post(
                 "/api/v1/services",
-                json={"name": "Haircut", "duration_minutes": 60, "price": "30"},
+                json={
+                    "name": "Haircut",
+                    "names": {"ru": "Стрижка", "es": "Corte de pelo", "tr": "Saç kesimi"},
+                    "duration_minutes": 60,
+                    "price": "30",
+                },
             )
         ).json()["id"]
         for name, phone, locale, master, at in BOOKINGS:

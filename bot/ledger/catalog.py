@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.names import merged_names
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from db.models import Service, Staff
 
@@ -43,19 +45,31 @@ async def find_staff(session: AsyncSession, *, ref: str) -> Staff:
     return found
 
 
-async def create_staff(session: AsyncSession, *, name: str) -> Staff:
+async def create_staff(
+    session: AsyncSession, *, name: str, names: Mapping[str, str | None] | None = None
+) -> Staff:
+    """A new master; ``names`` are the name in other languages (``{"ru": "Виталий"}``)."""
     clean = _name(name)
     await _unique_name(session, Staff, clean, what="master")
-    staff = Staff(name=clean, active=True)
+    staff = Staff(name=clean, names=merged_names(None, names or {}), active=True)
     session.add(staff)
     await session.flush()
     return staff
 
 
 async def update_staff(
-    session: AsyncSession, *, staff_id: int, name: str | None = None, active: bool | None = None
+    session: AsyncSession,
+    *,
+    staff_id: int,
+    name: str | None = None,
+    active: bool | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Staff:
+    """Change a master; ``names`` sets (or, with ``""``, removes) translations, keeping the
+    others."""
     staff = await get_staff(session, staff_id=staff_id)
+    if names is not None:
+        staff.names = merged_names(staff.names, names)
     if name is not None and name.strip() != staff.name:
         clean = _name(name)
         await _unique_name(session, Staff, clean, what="master")
@@ -102,12 +116,18 @@ async def create_service(
     duration_minutes: int,
     price: Decimal,
     deposit: Decimal | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Service:
     clean = _name(name)
     _check_service_numbers(duration_minutes, price, deposit)
     await _unique_name(session, Service, clean, what="service")
     service = Service(
-        name=clean, duration_minutes=duration_minutes, price=price, deposit=deposit, active=True
+        name=clean,
+        names=merged_names(None, names or {}),
+        duration_minutes=duration_minutes,
+        price=price,
+        deposit=deposit,
+        active=True,
     )
     session.add(service)
     await session.flush()
@@ -124,8 +144,11 @@ async def update_service(
     deposit: Decimal | None = None,
     clear_deposit: bool = False,
     active: bool | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Service:
     service = await get_service(session, service_id=service_id)
+    if names is not None:
+        service.names = merged_names(service.names, names)
     if name is not None and name.strip() != service.name:
         clean = _name(name)
         await _unique_name(session, Service, clean, what="service")

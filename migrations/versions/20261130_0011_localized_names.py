@@ -1,8 +1,11 @@
-"""localized names and inbox notes: what the admins read is worded when they read it
+"""localized names and inbox notes: clients read names in their language, admins read notes in theirs
 
 Revision ID: 0011
 Revises: 0009
 Create Date: 2026-11-30 22:00:00
+
+``staff.names`` and ``services.names`` hold a master's or a service's name in other languages
+(``{"es": "Corte"}``): clients reading that language see it, the others the plain name.
 
 ``inbox_items.note`` holds what ShowUp itself says about an item (why a no-show was forgiven,
 that our answer was not delivered, that the rules were held back) as a code and its
@@ -24,6 +27,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    for table in ('staff', 'services'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('names', sa.JSON(), nullable=True))
     with op.batch_alter_table('inbox_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('note', sa.JSON(), nullable=True))
 
@@ -31,3 +37,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('inbox_items', schema=None) as batch_op:
         batch_op.drop_column('note')
+    for table in ('services', 'staff'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('names')
