@@ -81,4 +81,4 @@ async def test_a_russian_salon_reads_russian(
     )
     assert missing == "/cancel: Записи #99 нет."
     assert typo == "/arrived: /arrived ждёт номер записи, например /arrived 42"
-    assert nails == "/book: Услуга 'Маникюр' не найдена. Услуги: Стрижка."
+    assert nails == "/book: Услуга «Маникюр» не найдена. Услуги: Стрижка."
