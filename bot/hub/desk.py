@@ -222,7 +222,7 @@ class Desk:
             client = await get_client(session, client_id=item.client_id)
             identity = self._route(client, item.channel)
             if identity is None:
-                linked = ", ".join(i.channel for i in client.identities) or t("none")
+                linked = ", ".join(t.channel(i.channel) for i in client.identities) or t("none")
                 return t("reply.nowhere", name=client.name, linked=linked)
             channel = self._channels[identity.channel]
             now = self._clock.now()
@@ -252,7 +252,8 @@ class Desk:
                     identity.unreachable = True
                     identity.unreachable_reason = str(exc)[:500]
                     await session.commit()
-                return t("reply.failed", name=client.name, channel=identity.channel, error=exc)
+                where = t.channel(identity.channel)
+                return t("reply.failed", name=client.name, channel=where, error=exc)
             session.add(
                 MessageLog(
                     client_id=client.id,
@@ -267,7 +268,7 @@ class Desk:
             )
             item.handled_at = item.handled_at or now
             await session.commit()
-            return t("reply.ok", name=client.name, channel=identity.channel)
+            return t("reply.ok", name=client.name, channel=t.channel(identity.channel))
 
     def _route(self, client: Client, preferred: str) -> ClientIdentity | None:
         usable = [

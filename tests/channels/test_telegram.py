@@ -165,7 +165,7 @@ async def test_inbox_relay_both_ways(telegram: Telegram) -> None:
     await telegram.says(ADMIN_ID, "Да, конечно!", reply_to=forwarded_id, language="en")
 
     assert telegram.api.texts(CLIENT_CHAT)[-1] == "Да, конечно!"
-    assert telegram.api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on telegram."
+    assert telegram.api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on Telegram."
     async with telegram.sessions() as session:
         item = await session.scalar(select(InboxItem))
         assert item is not None

@@ -356,7 +356,7 @@ async def test_admin_reply_reaches_the_client_on_whatsapp(wa: WhatsAppSide) -> N
     await admin_says("¡Claro que sí!")
     assert wa.graph.sent[-1]["type"] == "text"
     assert wa.graph.sent[-1]["text"]["body"] == "¡Claro que sí!"
-    assert wa.bot_api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on whatsapp."
+    assert wa.bot_api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on WhatsApp."
 
     async with wa.sessions() as session:  # two days later the window is closed
         await session.execute(
