@@ -86,9 +86,10 @@ def board_lines(board: Board, texts: AdminTexts, *, title: str | None = None) ->
         lines.append(texts("board.empty"))
     for row in board.rows:
         extras = ", ".join(texts.note(extra) for extra in row.extras)
+        channels = ", ".join(texts.channel(name) for name in row.channels.split(",") if name)
         lines.append(
             f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
-            f"{f' {row.phone}' if row.phone else ''}{f' ({row.channels})' if row.channels else ''}"
+            f"{f' {row.phone}' if row.phone else ''}{f' ({channels})' if channels else ''}"
             f" · {row.service} · {row.staff} · {texts.label(row.label)}"
             f"{f' · {extras}' if extras else ''} · #{row.appointment_id}"
         )

@@ -132,7 +132,7 @@ async def test_today_board_for_an_admin(telegram: Telegram) -> None:
 
     [board] = telegram.api.texts(ADMIN_ID)
     assert board.startswith("Today, Mon 23 Nov 2026 — 1 appointment")
-    assert "14:00–15:00 Anna +34600111222 (telegram) · Haircut · Vitaly · awaiting answer" in board
+    assert "14:00–15:00 Anna +34600111222 (Telegram) · Haircut · Vitaly · awaiting answer" in board
 
 
 async def test_today_refused_for_a_stranger(
