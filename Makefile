@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # skipped and the reason is printed. Override it to point at another server.
 export SHOWUP_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-clock install lint typecheck format migrate bench clean
+.PHONY: run test test-clock install lint typecheck format migrate bench clean catalogue
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ShowUp needs Python 3.11 or newer: run make with PYTHON=python3.11")'
@@ -54,6 +54,14 @@ format: $(VENV)/.dev-installed
 
 migrate: $(VENV)/.installed
 	$(BIN)/showup db upgrade
+
+## catalogue: add the keys of the English admin texts to every language (empty, for the
+## translator) with pybabel, then check every language (tests/admin/test_catalogue.py)
+catalogue: $(VENV)/.dev-installed
+	$(BIN)/python -m bot.admin.catalogue var/admin.pot
+	$(BIN)/pybabel -q update --domain admin --input-file var/admin.pot \
+		--output-dir bot/admin/locale --no-fuzzy-matching --ignore-pot-creation-date --width 76
+	$(BIN)/pytest -q -p no:cacheprovider tests/admin/test_catalogue.py
 
 ## bench: print the performance figures (never part of `make test`)
 bench: $(VENV)/.dev-installed

@@ -70,6 +70,8 @@ class Staff(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # the name in other languages, shown to clients who read them: {"ru": "Виталий"}
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -78,6 +80,7 @@ class Service(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)  # {"es": "Corte"}, see Staff
     duration_minutes: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     deposit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
@@ -244,6 +247,8 @@ class InboxItem(Base):
     channel: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # what ShowUp says about the item, as {"code": …, "params": {…}}: worded when relayed
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # forwarding to the admins: claimed with a lease like the outbox, so no item is lost

@@ -26,11 +26,12 @@ from bot.admin.board import (
     salon_currency,
 )
 from bot.admin.reports import noshow_report, report_lines
+from bot.admin.standing import standing_lines
 from bot.admin.texts import MENU, AdminTexts
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.phones import normalize_phone
-from bot.domain.policy import AttendanceRules
+from bot.domain.policy import AttendanceRules, Rung
 from bot.domain.reminders import ReminderRules
 from bot.errors import DomainError, NotFoundError, ShowUpError
 from bot.ledger import appointments as ledger
@@ -76,18 +77,19 @@ def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 def board_lines(board: Board, texts: AdminTexts, *, title: str | None = None) -> list[str]:
     labels = Counter(row.label for row in board.rows)
     heading = title or texts.day(board.day)
-    lines = [texts("board.count", heading=heading, n=len(board.rows))]
+    lines = [texts.plural("board.count", len(board.rows), heading=heading)]
     if labels:
         lines.append(
-            " · ".join(f"{MARKS[label]} {n} {texts.label(label)}" for label, n in labels.items())
+            " · ".join(f"{MARKS[label]} {texts.count(label, n)}" for label, n in labels.items())
         )
     if not board.rows:
         lines.append(texts("board.empty"))
     for row in board.rows:
         extras = ", ".join(texts.note(extra) for extra in row.extras)
+        channels = ", ".join(texts.channel(name) for name in row.channels.split(",") if name)
         lines.append(
             f"{MARKS[row.label]} {row.start}–{row.end} {row.client}"
-            f"{f' {row.phone}' if row.phone else ''}{f' ({row.channels})' if row.channels else ''}"
+            f"{f' {row.phone}' if row.phone else ''}{f' ({channels})' if channels else ''}"
             f" · {row.service} · {row.staff} · {texts.label(row.label)}"
             f"{f' · {extras}' if extras else ''} · #{row.appointment_id}"
         )
@@ -141,6 +143,11 @@ class AdminCommands:
         if not isinstance(error, DomainError) or not self._t.has(f"error.{error.code}"):
             return str(error)  # no code (or none worded yet): the English message
         values = {name: self._shown(value) for name, value in error.params.items()}
+        if error.params.get("by_rules"):  # blocked by the rules, not by an admin
+            values["reason"] = self._t("card.policy_block")
+        what = error.params.get("what")  # "master", "service"
+        if isinstance(what, str) and self._t.has(f"what.{what}"):
+            values["what"] = self._t(f"what.{what}")
         return self._t(f"error.{error.code}", **values)
 
     def _shown(self, value: object) -> object:
@@ -199,8 +206,11 @@ class AdminCommands:
         if not found:
             return [self._t("client.none", query=args)]
         if len(found) > 1:
-            many = len(found) if len(found) <= 10 else self._t("client.more")
-            lines = [self._t("client.many", n=many)]
+            lines = [
+                self._t.plural("client.many", len(found))
+                if len(found) <= 10
+                else self._t("client.over", n=10)
+            ]
             lines += [f"• {c.name} {c.phone or ''} (id {c.id})" for c in found[:10]]
             lines.append(self._t("client.narrow"))
             return split_messages(lines)
@@ -210,21 +220,23 @@ class AdminCommands:
         t = self._t
         unreachable = t("card.unreachable")
         channels = ", ".join(
-            f"{i.channel}{unreachable if i.unreachable else ''}" for i in client.identities
+            f"{t.channel(i.channel)}{unreachable if i.unreachable else ''}"
+            for i in client.identities
         )
-        language = client.locale or t("card.default_language")
+        language = t.language(client.locale) if client.locale else t("card.default_language")
         lines = [
             f"👤 {client.name} (id {client.id})",
             t("card.phone", phone=client.phone or "—", language=language),
             t("card.messengers", channels=channels or t("card.none_linked")),
         ]
         if client.blocked:
-            lines.append(t("card.blocked", reason=client.blocked_reason or t("card.no_reason")))
+            lines.append(t("card.blocked", reason=self._blocked_reason(client)))
         if client.policy_accepted_at:
             accepted = client.policy_accepted_at.astimezone(self._setup.zone)
             lines.append(t("card.rules", day=f"{accepted:%d.%m.%Y}"))
         for step, answer in (client.intake or {}).items():
-            lines.append(f"{step.replace('_', ' ')}: {answer}")
+            question = t(f"intake.{step}") if t.has(f"intake.{step}") else step
+            lines.append(f"{question}: {answer}")
         history = list(
             await session.scalars(
                 select(Appointment)
@@ -235,7 +247,7 @@ class AdminCommands:
         done = Counter(
             CANCELLED_LATE if a.late_cancel else STATUS_LABELS[a.status] for a in history
         )
-        summary = ", ".join(f"{n} {t.label(label)}" for label, n in done.items())
+        summary = ", ".join(t.count(label, n) for label, n in done.items())
         lines.append(t("card.attendance", summary=summary or t("card.no_visits")))
         for appointment in history[:HISTORY]:
             local = appointment.starts_at.astimezone(self._setup.zone)
@@ -247,8 +259,15 @@ class AdminCommands:
                 f" · {t.label(label)} · #{appointment.id}"
             )
         if len(history) > HISTORY:
-            lines.append(t("card.earlier", n=len(history) - HISTORY))
+            lines.append(t.plural("card.earlier", len(history) - HISTORY))
         return lines
+
+    def _blocked_reason(self, client: Client) -> str:
+        """Why the client is blocked, in the admins' words: the rules' block is worded here
+        (its stored reason is for the API), an admin's block keeps what the admin wrote."""
+        if client.policy_rung >= Rung.BLOCKED:
+            return self._t("card.policy_block")
+        return client.blocked_reason or self._t("card.no_reason")
 
     def _appointment_id(self, args: str, command: str) -> int:
         text = args.lstrip("#")
@@ -354,34 +373,7 @@ class AdminCommands:
         state = await attendance.standing(
             session, client=client, now=self._clock.now(), rules=self._rules()
         )
-        rules = self._rules()
-        t = self._t
-        lines = [
-            t(
-                "strikes.head",
-                name=client.name,
-                id=client.id,
-                strikes=f"{state.strikes:g}",
-                rung=t(f"rung.{int(state.rung)}"),
-            ),
-            t(
-                "strikes.ladder",
-                warning=f"{rules.warning_at:g}",
-                deposit=f"{rules.deposit_at:g}",
-                block=f"{rules.block_at:g}",
-                days=rules.strike_expiry.days,
-            ),
-        ]
-        if client.loyalty_discount:
-            lines.append(t("strikes.reward", discount=client.loyalty_discount))
-        for event in state.events[-15:]:
-            local = event.created_at.astimezone(self._setup.zone)
-            weight = f" +{event.weight:g}" if event.weight else ""
-            by = f" by {event.who}" if event.who else ""
-            lines.append(f"• {local:%d.%m.%Y} {event.kind}{weight}{by}: {event.reason or ''}")
-        if not state.events:
-            lines.append(t("strikes.clean"))
-        return split_messages(lines)
+        return split_messages(standing_lines(state, self._rules(), self._t, self._setup.zone))
 
     async def _override(
         self,
@@ -396,7 +388,7 @@ class AdminCommands:
             session,
             client=client,
             who=who,
-            reason=reason or f"/{command} without a reason",
+            reason=reason or None,
             now=self._clock.now(),
         )
         return [self._t(f"override.{command}", name=client.name, id=client.id)]
@@ -417,10 +409,13 @@ class AdminCommands:
         return [self._t("late", what=self._describe(appointment))]
 
     def _describe(self, appointment: Appointment) -> str:
-        local = appointment.starts_at.astimezone(self._setup.zone)
-        return (
-            f"#{appointment.id} {appointment.client.name}, {local:%a %d.%m %H:%M}, "
-            f"{appointment.service.name} with {appointment.staff.name}"
+        return self._t(
+            "appointment",
+            id=appointment.id,
+            client=appointment.client.name,
+            when=self._t.moment(appointment.starts_at.astimezone(self._setup.zone)),
+            service=appointment.service.name,
+            master=appointment.staff.name,
         )
 
 

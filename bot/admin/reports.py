@@ -122,23 +122,40 @@ async def noshow_report(
 
 
 def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> list[str]:
-    lines = [
-        texts(
-            "report.head",
-            days=report.days,
-            missed=len(report.missed),
-            total=report.appointments,
-            rate=f"{report.noshow_rate:.0%}",
-            late=report.late_cancels,
-            late_rate=f"{report.late_cancel_rate:.0%}",
+    t = texts
+    share = (
+        t.plural(
+            "report.share",
+            report.appointments,
+            missed=t.number(len(report.missed)),
+            rate=t.percent(report.noshow_rate),
         )
-        + (texts("report.excused", n=report.excused) if report.excused else "")
+        if report.appointments
+        else t("report.nothing")
+    )
+    if not report.late_cancels:
+        late = t("report.no_late")
+    elif report.appointments:
+        late = t.plural(
+            "report.late", report.late_cancels, rate=t.percent(report.late_cancel_rate)
+        )
+    else:  # cancelled in the period, for visits after it: no share to give
+        late = t.plural("report.late_count", report.late_cancels)
+    if report.excused:
+        late += t.plural("report.excused", report.excused)
+    lines = [
+        t("report.head", period=t.plural("report.period", report.days), share=share, late=late)
     ]
     if report.missed:
-        why = [f"{texts(f'reason.{reason}')} {n}" for reason, n in report.reasons.most_common()]
+        why = [
+            t("report.tally", what=t(f"reason.{reason}"), n=t.number(n))
+            for reason, n in report.reasons.most_common()
+        ]
         if report.unexplained:
-            why.append(texts("report.unexplained", n=report.unexplained))
-        lines.append(texts("report.why", reasons=", ".join(why)))
+            why.append(
+                t("report.tally", what=t("report.unexplained"), n=t.number(report.unexplained))
+            )
+        lines.append(t("report.why", reasons=", ".join(why)))
     for visit in report.missed:
         appointment = visit.appointment
         local = appointment.starts_at.astimezone(zone)
@@ -146,7 +163,7 @@ def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> lis
             f"🚫 {local:%d.%m %H:%M} {appointment.client.name}"
             f" {appointment.client.phone or ''} · {appointment.service.name}"
             f" · {appointment.staff.name} · #{appointment.id}"
-            f" · {texts('report.strikes', n=f'{visit.strikes:g}')}"
+            f" · {t.plural('report.strikes', visit.strikes)}"
         )
-        lines.append(f"    {followup_state(visit.followup, report.now, texts)}")
+        lines.append(f"    {followup_state(visit.followup, report.now, t)}")
     return lines

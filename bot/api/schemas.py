@@ -19,6 +19,13 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=2000)]
 Phone = Annotated[str, Field(max_length=64, description="E.164 (+79001234567) or local format")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+Names = Annotated[
+    dict[Locale, Annotated[str, Field(max_length=200)]],
+    Field(
+        description="the name in other languages, shown to clients who read them: "
+        '{"ru": "Стрижка"}; in a PATCH, the languages given change and "" removes one',
+    ),
+]
 
 
 class Body(BaseModel):
@@ -57,14 +64,25 @@ class SalonPatch(Body):
 
 class StaffIn(Body):
     name: Name
+    names: Names | None = None
 
 
 class StaffPatch(Body):
     name: Omittable[Name] = None
     active: Omittable[bool] = None
+    names: Omittable[Names] = None
 
 
-class StaffOut(Out):
+class LocalizedOut(Out):
+    names: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class StaffOut(LocalizedOut):
     id: int
     name: str
     active: bool
@@ -75,6 +93,7 @@ class ServiceIn(Body):
     duration_minutes: int = Field(ge=5, le=1440)
     price: Money
     deposit: Money | None = None
+    names: Names | None = None
 
 
 class ServicePatch(Body):
@@ -83,9 +102,10 @@ class ServicePatch(Body):
     price: Omittable[Money] = None
     deposit: Money | None = Field(default=None, description="null removes the deposit")
     active: Omittable[bool] = None
+    names: Omittable[Names] = None
 
 
-class ServiceOut(Out):
+class ServiceOut(LocalizedOut):
     id: int
     name: str
     duration_minutes: int

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.alerts import LoggingAlerts
 from bot.admin.board import day_board
 from bot.admin.commands import board_lines
+from bot.admin.notes import inbox_note
 from bot.admin.reports import noshow_report, report_lines
 from bot.admin.texts import AdminTexts
 from bot.api.app import create_app
@@ -206,12 +207,18 @@ class _Day:
     async def sunday_bookings(self) -> None:
         console.print(Rule("Sunday: the salon takes bookings through its API"))
         staff = {}
-        for name in ("Vitaly", "Marta"):
-            staff[name] = (await self.api.post("/api/v1/staff", json={"name": name})).json()["id"]
+        for name, russian in (("Vitaly", "Виталий"), ("Marta", "Марта")):
+            body = {"name": name, "names": {"ru": russian}}  # what Russian clients read
+            staff[name] = (await self.api.post("/api/v1/staff", json=body)).json()["id"]
         service = (
             await self.api.post(
                 "/api/v1/services",
-                json={"name": "Haircut", "duration_minutes": 60, "price": "30"},
+                json={
+                    "name": "Haircut",
+                    "names": {"ru": "Стрижка", "es": "Corte de pelo", "tr": "Saç kesimi"},
+                    "duration_minutes": 60,
+                    "price": "30",
+                },
             )
         ).json()["id"]
         for name, phone, locale, master, at in BOOKINGS:
@@ -298,4 +305,5 @@ class _Day:
         for item in inbox:
             kind = f"kind.{item.kind}"
             shown = texts(kind) if texts.has(kind) else item.kind
-            console.print(f"  {shown}: {item.text}", soft_wrap=True)
+            words = [part for part in (item.text, inbox_note(item.note, texts)) if part]
+            console.print(f"  {shown}: {' / '.join(words)}", soft_wrap=True)

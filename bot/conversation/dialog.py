@@ -310,14 +310,17 @@ class Dialog:
             now=self._now,
         )
         missed = await self._session.get(Appointment, followup.appointment_id)
-        state_text = f"no-show reason: {reason.value}; {followup.decision}"
         self._session.add(
             InboxItem(
                 client_id=client.id,
                 appointment_id=followup.appointment_id,
                 kind="noshow_reason",
                 channel=message.channel,
-                text=f"{message.text}\n({state_text})",
+                text=message.text,
+                note={  # worded for the admins by bot.admin.notes
+                    "code": "noshow_reason",
+                    "params": {"reason": reason.value, "decision": followup.decision},
+                },
                 created_at=self._now,
             )
         )

@@ -14,6 +14,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.channels.base import Button, TemplateMessage
+from bot.domain.names import localized_name
 from bot.domain.reminders import Script
 from db.models import Appointment
 
@@ -59,8 +60,8 @@ class MessageContext:
             client_name=addressable_name(appointment.client.name),
             locale=locale,
             salon_name=salon_name,
-            service=appointment.service.name,
-            staff=appointment.staff.name,
+            service=localized_name(appointment.service.name, appointment.service.names, locale),
+            staff=localized_name(appointment.staff.name, appointment.staff.names, locale),
             starts_at=appointment.starts_at,
             zone=zone,
             deposit_due=appointment.deposit_due,

@@ -78,10 +78,18 @@ class Amount:
             value = Decimal(cleaned.rstrip("%").strip())
         except ArithmeticError:
             raise InvalidInputError(
-                f"{text!r} is not an amount; write 20% or 15.00", field="amount"
+                f"{text!r} is not an amount; write 20% or 15.00",
+                field="amount",
+                code="amount",
+                params={"text": text},
             ) from None
         if value < 0 or (percent and value > 100):
-            raise InvalidInputError(f"{text!r} is out of range", field="amount")
+            raise InvalidInputError(
+                f"{text!r} is out of range",
+                field="amount",
+                code="amount_range",
+                params={"text": text},
+            )
         return cls(value=value, percent=percent)
 
     def of(self, price: Decimal) -> Decimal:

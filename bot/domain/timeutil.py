@@ -22,6 +22,8 @@ def localize(moment: datetime, zone: ZoneInfo, *, field: str = "start") -> datet
         raise InvalidInputError(
             f"{moment:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks skip it)",
             field=field,
+            code="no_such_time",
+            params={"when": f"{moment:%Y-%m-%d %H:%M}", "zone": zone.key},
         )
     return aware.astimezone(UTC)
 

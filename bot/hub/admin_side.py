@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import AdminCommands
+from bot.admin.notes import inbox_note
 from bot.admin.texts import AdminTexts
 from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
 from bot.clock import Clock
@@ -139,7 +140,7 @@ class MorningDigest:
             items = await unreported_failures(session)
             if not items:
                 return
-            lines = [t("digest.unforwarded", n=len(items))]
+            lines = [t.plural("digest.unforwarded", len(items))]
             for item in items:
                 client = await session.get(Client, item.client_id)
                 lines.append(
@@ -147,8 +148,8 @@ class MorningDigest:
                         "digest.unforwarded_item",
                         when=t.moment(item.created_at.astimezone(self._zone)),
                         name=client.name if client else f"#{item.client_id}",
-                        channel=item.channel,
-                        excerpt=_excerpt(item.text),
+                        channel=t.channel(item.channel),
+                        excerpt=_excerpt(item.text or inbox_note(item.note, t) or ""),
                     )
                 )
         if not await self._broadcast.send("\n".join(lines)):

@@ -222,7 +222,7 @@ class Desk:
             client = await get_client(session, client_id=item.client_id)
             identity = self._route(client, item.channel)
             if identity is None:
-                linked = ", ".join(i.channel for i in client.identities) or t("none")
+                linked = ", ".join(t.channel(i.channel) for i in client.identities) or t("none")
                 return t("reply.nowhere", name=client.name, linked=linked)
             channel = self._channels[identity.channel]
             now = self._clock.now()
@@ -252,7 +252,8 @@ class Desk:
                     identity.unreachable = True
                     identity.unreachable_reason = str(exc)[:500]
                     await session.commit()
-                return t("reply.failed", name=client.name, channel=identity.channel, error=exc)
+                where = t.channel(identity.channel)
+                return t("reply.failed", name=client.name, channel=where, error=exc)
             session.add(
                 MessageLog(
                     client_id=client.id,
@@ -267,7 +268,7 @@ class Desk:
             )
             item.handled_at = item.handled_at or now
             await session.commit()
-            return t("reply.ok", name=client.name, channel=identity.channel)
+            return t("reply.ok", name=client.name, channel=t.channel(identity.channel))
 
     def _route(self, client: Client, preferred: str) -> ClientIdentity | None:
         usable = [
@@ -339,9 +340,10 @@ class Desk:
                 InboxItem(
                     client_id=client.id,
                     appointment_id=message.button.appointment_id if message.button else None,
-                    kind="other",
+                    kind="undelivered",
                     channel=message.channel,
-                    text=f"[our answer was not delivered: {error}]\n{reply.text}",
+                    text=reply.text,
+                    note={"code": "answer_undelivered", "params": {"error": error}},
                     created_at=self._clock.now(),
                 )
             )
@@ -375,9 +377,18 @@ class Desk:
             InboxItem(
                 client_id=appointment.client_id,
                 appointment_id=row.appointment_id,
-                kind="other",
+                kind="undelivered",
                 channel=channel,
-                text=f"[the {row.kind} message was not delivered: {why}]",
+                text="",
+                note={
+                    "code": "message_undelivered",
+                    "params": {
+                        "message": row.kind,
+                        "id": row.appointment_id,
+                        "channel": channel,
+                        "error": error or "?",
+                    },
+                },
                 created_at=self._clock.now(),
             )
         )

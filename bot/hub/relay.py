@@ -14,11 +14,11 @@ import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts, LoggingAlerts
-from bot.admin.texts import MESSAGES, AdminTexts
+from bot.admin.notes import inbox_note
+from bot.admin.texts import AdminTexts
 from bot.clock import Clock
 from bot.hub.admin_side import AdminBroadcast
 from bot.hub.long_text import trim
@@ -104,28 +104,29 @@ class InboxRelay:
                 item.relay_error,
             )
             await self._alerts.alert(
-                t(
+                t.plural(
                     "relay.failed",
+                    item.relay_attempts,
                     name=name,
-                    channel=item.channel,
+                    channel=t.channel(item.channel),
                     when=t.moment(item.created_at.astimezone(self._zone)),
-                    attempts=item.relay_attempts,
                     error=item.relay_error or "?",
                 )
             )
 
     async def _name(self, session: AsyncSession, item: InboxItem) -> str:
         client = await session.get(Client, item.client_id)
-        return client.name if client else f"client {item.client_id}"
+        return client.name if client else self._t("relay.unknown_client", id=item.client_id)
 
     async def _describe(self, session: AsyncSession, item: InboxItem) -> str:
         client = await session.get(Client, item.client_id)
-        name = client.name if client else f"client {item.client_id}"
+        name = await self._name(session, item)
         phone = f" {client.phone}" if client and client.phone else ""
         t = self._t
-        kind = item.kind if f"kind.{item.kind}" in MESSAGES else "other"
+        kind = item.kind if t.has(f"kind.{item.kind}") else "other"
         title = t(f"kind.{kind}")
-        lines = [t("relay.from", title=title, name=name, phone=phone, channel=item.channel)]
+        channel = t.channel(item.channel)
+        lines = [t("relay.from", title=title, name=name, phone=phone, channel=channel)]
         upcoming = await next_open_appointment(
             session, client_id=item.client_id, now=self._clock.now()
         )
@@ -144,15 +145,13 @@ class InboxRelay:
         if item.proposed_at is not None:
             proposed = t.moment(item.proposed_at.astimezone(self._zone))
             lines.append(t("relay.proposes", when=proposed))
+        note = inbox_note(item.note, t)
+        if note:
+            lines += ["", note]
         body, cut = trim(item.text, RELAY_TEXT_CAP)
-        lines += ["", body]
+        if body:
+            lines += ["", body]
         if cut:
-            lines.append(
-                t(
-                    "relay.cut",
-                    n=format_decimal(cut, locale=t.locale),
-                    total=format_decimal(len(item.text), locale=t.locale),
-                )
-            )
+            lines.append(t.plural("relay.cut", cut, total=t.number(len(item.text))))
         lines += ["", t("relay.reply", name=name)]
         return "\n".join(lines)

@@ -279,7 +279,14 @@ async def _update_from_request(
         raise ConflictError(
             f"{request.source} appointment {request.external_id!r} belongs to client "
             f"{appointment.client_id}, not {request.client_id}; an external id cannot move "
-            "between clients"
+            "between clients",
+            code="external_client",
+            params={
+                "source": request.source,
+                "external_id": request.external_id,
+                "owner": appointment.client_id,
+                "client": request.client_id,
+            },
         )
     service = await get_service(session, service_id=request.service_id)
     ends_at = request.ends_at or request.starts_at + timedelta(minutes=service.duration_minutes)
@@ -310,7 +317,9 @@ async def _update_from_request(
         return True
     if appointment.status not in ACTIVE_STATUSES:
         raise ConflictError(
-            f"appointment {appointment.id} is {appointment.status.value}; it can no longer change"
+            f"appointment {appointment.id} is {appointment.status.value}; it can no longer change",
+            code="closed",
+            params={"id": appointment.id, "state": appointment.status},
         )
     if "staff_id" in changes:
         staff = await get_staff(session, staff_id=request.staff_id)

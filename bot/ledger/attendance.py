@@ -74,7 +74,6 @@ class AttendancePolicy:
     quiet: QuietHours = field(default_factory=lambda: QUIET_OFF)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     hours: WorkingHours = DEFAULT_WORKING_HOURS
-    admin_locale: str = "en"  # the language of the admins' note about a rung held back
 
     def deadline(self, asked_at: datetime) -> datetime:
         """By when a no-show's explanation counts: ``reply_deadline`` after the question, or the
@@ -128,7 +127,7 @@ def _event(
     client_id: int,
     kind: str,
     now: datetime,
-    reason: str,
+    reason: str | None,
     appointment_id: int | None = None,
     weight: float = 0.0,
     actor: Actor = Actor.SYSTEM,
@@ -208,7 +207,6 @@ async def _settle_rung(
             wanted_name=RUNG_NAMES[wanted],
             strikes=strikes,
             now=now,
-            locale=policy.admin_locale,
         )
     if target == current:
         return
@@ -363,6 +361,7 @@ async def _decide(
         reason=why,
         policy=policy,
         now=now,
+        data={"explained": explained, "reason": followup.reason},
     )
 
 
@@ -388,6 +387,7 @@ async def after_late_cancel(
     else:
         kind = MarkKind.LATE_CANCEL
         why = before if reason is Reason.OTHER else f"{before}, explained ({reason.value})"
+    minutes = max(int((appointment.starts_at - now).total_seconds() // 60), 0)
     await _mark(
         session,
         client_id=appointment.client_id,
@@ -396,6 +396,7 @@ async def after_late_cancel(
         reason=why,
         policy=policy,
         now=now,
+        data={"minutes": minutes, "reason": None if reason is Reason.OTHER else reason.value},
     )
 
 
@@ -419,8 +420,10 @@ async def _mark(
     reason: str,
     policy: AttendancePolicy,
     now: datetime,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """Record a strike-counting event and move the client to the rung it calls for."""
+    """Record a strike-counting event and move the client to the rung it calls for; ``data``
+    says why in codes (the admins' texts word it)."""
     client = await session.get(Client, client_id)
     assert client is not None  # noqa: S101 - foreign keys
     _event(
@@ -431,6 +434,7 @@ async def _mark(
         weight=policy.rules.weight(kind),
         now=now,
         reason=reason,
+        data=data,
     )
     await session.flush()
     because = "a late cancellation" if kind is MarkKind.LATE_CANCEL else "a no-show"
@@ -469,7 +473,7 @@ async def after_attended(
             f"{policy.rules.loyalty_visits} visits in a row without a miss: "
             f"{discount} off the next"
         ),
-        data={"discount": discount},
+        data={"discount": discount, "visits": policy.rules.loyalty_visits},
     )
     await session.flush()
     _plan(
@@ -499,7 +503,12 @@ async def booking_terms(
             f"{client.name} cannot book: {client.blocked_reason or 'blocked by the salon'}. "
             "An admin can lift it (/unblock).",
             code="blocked",
-            params={"name": client.name, "id": client.id, "reason": client.blocked_reason},
+            params={
+                "name": client.name,
+                "id": client.id,
+                "reason": client.blocked_reason,
+                "by_rules": client.policy_rung >= Rung.BLOCKED,
+            },
         )
     state = await standing(session, client=client, now=now, rules=policy.rules)
     if state.rung >= Rung.DEPOSIT:
@@ -532,7 +541,7 @@ async def booking_terms(
 
 
 async def forgive(
-    session: AsyncSession, *, client: Client, who: str, reason: str, now: datetime
+    session: AsyncSession, *, client: Client, who: str, reason: str | None, now: datetime
 ) -> None:
     """Wipe the client's strikes (not a block: that is /unblock)."""
     if client.policy_rung < Rung.BLOCKED:
@@ -543,7 +552,7 @@ async def forgive(
 
 
 async def block(
-    session: AsyncSession, *, client: Client, who: str, reason: str, now: datetime
+    session: AsyncSession, *, client: Client, who: str, reason: str | None, now: datetime
 ) -> None:
     client.blocked = True
     client.blocked_reason = reason
@@ -551,7 +560,7 @@ async def block(
 
 
 async def unblock(
-    session: AsyncSession, *, client: Client, who: str, reason: str, now: datetime
+    session: AsyncSession, *, client: Client, who: str, reason: str | None, now: datetime
 ) -> None:
     client.blocked = False
     client.blocked_reason = None
@@ -560,9 +569,15 @@ async def unblock(
 
 
 async def _override(
-    session: AsyncSession, *, client: Client, kind: str, who: str, reason: str, now: datetime
+    session: AsyncSession,
+    *,
+    client: Client,
+    kind: str,
+    who: str,
+    reason: str | None,
+    now: datetime,
 ) -> None:
-    """An admin's decision, on record with who made it and why."""
+    """An admin's decision, on record with who made it and why (``None``: no reason given)."""
     _event(
         session,
         client_id=client.id,
@@ -598,5 +613,4 @@ def policy_from(settings: Settings, salon: Salon) -> AttendancePolicy:
         quiet=settings.quiet_hours,
         zone=ZoneInfo(salon.timezone),
         hours=working_hours(salon),
-        admin_locale=settings.locale,
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.names import merged_names
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from db.models import Service, Staff
 
@@ -17,7 +19,9 @@ _M = TypeVar("_M", Staff, Service)
 async def get_staff(session: AsyncSession, *, staff_id: int) -> Staff:
     staff = await session.get(Staff, staff_id)
     if staff is None:
-        raise NotFoundError(f"no master with id {staff_id}")
+        raise NotFoundError(
+            f"no master with id {staff_id}", code="no_master_id", params={"id": staff_id}
+        )
     return staff
 
 
@@ -41,22 +45,34 @@ async def find_staff(session: AsyncSession, *, ref: str) -> Staff:
     return found
 
 
-async def create_staff(session: AsyncSession, *, name: str) -> Staff:
+async def create_staff(
+    session: AsyncSession, *, name: str, names: Mapping[str, str | None] | None = None
+) -> Staff:
+    """A new master; ``names`` are the name in other languages (``{"ru": "Виталий"}``)."""
     clean = _name(name)
-    await _unique_name(session, Staff, clean, what="a master")
-    staff = Staff(name=clean, active=True)
+    await _unique_name(session, Staff, clean, what="master")
+    staff = Staff(name=clean, names=merged_names(None, names or {}), active=True)
     session.add(staff)
     await session.flush()
     return staff
 
 
 async def update_staff(
-    session: AsyncSession, *, staff_id: int, name: str | None = None, active: bool | None = None
+    session: AsyncSession,
+    *,
+    staff_id: int,
+    name: str | None = None,
+    active: bool | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Staff:
+    """Change a master; ``names`` sets (or, with ``""``, removes) translations, keeping the
+    others."""
     staff = await get_staff(session, staff_id=staff_id)
+    if names is not None:
+        staff.names = merged_names(staff.names, names)
     if name is not None and name.strip() != staff.name:
         clean = _name(name)
-        await _unique_name(session, Staff, clean, what="a master")
+        await _unique_name(session, Staff, clean, what="master")
         staff.name = clean
     if active is not None:
         staff.active = active
@@ -67,7 +83,9 @@ async def update_staff(
 async def get_service(session: AsyncSession, *, service_id: int) -> Service:
     service = await session.get(Service, service_id)
     if service is None:
-        raise NotFoundError(f"no service with id {service_id}")
+        raise NotFoundError(
+            f"no service with id {service_id}", code="no_service_id", params={"id": service_id}
+        )
     return service
 
 
@@ -98,12 +116,18 @@ async def create_service(
     duration_minutes: int,
     price: Decimal,
     deposit: Decimal | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Service:
     clean = _name(name)
     _check_service_numbers(duration_minutes, price, deposit)
-    await _unique_name(session, Service, clean, what="a service")
+    await _unique_name(session, Service, clean, what="service")
     service = Service(
-        name=clean, duration_minutes=duration_minutes, price=price, deposit=deposit, active=True
+        name=clean,
+        names=merged_names(None, names or {}),
+        duration_minutes=duration_minutes,
+        price=price,
+        deposit=deposit,
+        active=True,
     )
     session.add(service)
     await session.flush()
@@ -120,11 +144,14 @@ async def update_service(
     deposit: Decimal | None = None,
     clear_deposit: bool = False,
     active: bool | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Service:
     service = await get_service(session, service_id=service_id)
+    if names is not None:
+        service.names = merged_names(service.names, names)
     if name is not None and name.strip() != service.name:
         clean = _name(name)
-        await _unique_name(session, Service, clean, what="a service")
+        await _unique_name(session, Service, clean, what="service")
         service.name = clean
     new_deposit = None if clear_deposit else (deposit if deposit is not None else service.deposit)
     _check_service_numbers(
@@ -146,19 +173,24 @@ async def update_service(
 def _name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
-        raise InvalidInputError("name is empty", field="name")
+        raise InvalidInputError("name is empty", field="name", code="name_empty")
     return clean
 
 
 def _check_service_numbers(duration: int, price: Decimal, deposit: Decimal | None) -> None:
     if not 5 <= duration <= 24 * 60:
         raise InvalidInputError(
-            "duration must be between 5 and 1440 minutes", field="duration_minutes"
+            "duration must be between 5 and 1440 minutes",
+            field="duration_minutes",
+            code="duration",
+            params={"low": 5, "high": 24 * 60},
         )
     if price < 0:
-        raise InvalidInputError("price cannot be negative", field="price")
+        raise InvalidInputError("price cannot be negative", field="price", code="price")
     if deposit is not None and not Decimal(0) <= deposit <= price:
-        raise InvalidInputError("deposit must be between 0 and the price", field="deposit")
+        raise InvalidInputError(
+            "deposit must be between 0 and the price", field="deposit", code="deposit"
+        )
 
 
 async def _unique_name(
@@ -169,7 +201,11 @@ async def _unique_name(
         select(model.id).where(func.lower(model.name) == func.lower(name))
     )
     if existing is not None:
-        raise ConflictError(f"there is already {what} named {name!r} (id {existing})")
+        raise ConflictError(
+            f"there is already a {what} named {name!r} (id {existing})",
+            code="name_taken",
+            params={"what": what, "name": name, "id": existing},
+        )
 
 
 async def _by_ref(session: AsyncSession, model: type[_M], ref: str) -> _M | None:

@@ -48,6 +48,8 @@ def _clean_locale(locale: str | None) -> str | None:
         raise InvalidInputError(
             f"unsupported language {locale!r}; expected one of {', '.join(SUPPORTED_LOCALES)}",
             field="locale",
+            code="locale",
+            params={"text": locale, "names": ", ".join(SUPPORTED_LOCALES)},
         )
     return locale
 
@@ -77,7 +79,7 @@ async def create_client(
 ) -> Client:
     clean_name = " ".join(name.split())
     if not clean_name:
-        raise InvalidInputError("client name is empty", field="name")
+        raise InvalidInputError("client name is empty", field="name", code="name_empty")
     e164 = normalize_phone(phone, region=phone_region) if phone else None
     if e164 is not None:
         await _check_phone_free(session, e164)
@@ -110,7 +112,7 @@ async def update_client(
     if "name" in changes:
         clean_name = " ".join(str(changes["name"] or "").split())
         if not clean_name:
-            raise InvalidInputError("client name is empty", field="name")
+            raise InvalidInputError("client name is empty", field="name", code="name_empty")
         client.name = clean_name
     if "phone" in changes:
         raw = changes["phone"]
@@ -168,7 +170,9 @@ async def link_identity(
     )
     if existing is not None and existing.client_id != client.id:
         raise ConflictError(
-            f"{channel} address {external_id} is already linked to client {existing.client_id}"
+            f"{channel} address {external_id} is already linked to client {existing.client_id}",
+            code="chat_taken",
+            params={"channel": channel, "id": existing.client_id},
         )
     if existing is None:
         existing = ClientIdentity(

@@ -72,7 +72,9 @@ def duration_minutes(row: CsvRow) -> int | None:
         return None
     if not _NUMBER.fullmatch(text) or len(text) > 4 or int(text) > MAX_MINUTES:
         raise InvalidInputError(
-            f"duration_minutes {text!r} is not a whole number of minutes up to {MAX_MINUTES}"
+            f"duration_minutes {text!r} is not a whole number of minutes up to {MAX_MINUTES}",
+            code="csv_minutes",
+            params={"text": text, "high": MAX_MINUTES},
         )
     return int(text)
 
@@ -81,9 +83,13 @@ def _ref(row: CsvRow, column: str, what: str) -> str:
     """The ``column`` cell naming a master or a service: a name, or an id within range."""
     ref = row.get(column)
     if not ref:
-        raise InvalidInputError(f"{column} is empty: name the {what}")
+        raise InvalidInputError(
+            f"{column} is empty: name the {what}", code="csv_empty_ref", params={"column": column}
+        )
     if ref.isdigit() and (not _NUMBER.fullmatch(ref) or len(ref) > 10 or int(ref) > MAX_ID):
         raise InvalidInputError(
-            f"{column} {ref!r} is not a {what} id ShowUp can have (ids go up to {MAX_ID})"
+            f"{column} {ref!r} is not a {what} id ShowUp can have (ids go up to {MAX_ID})",
+            code="csv_ref_range",
+            params={"column": column, "text": ref, "high": MAX_ID},
         )
     return ref

@@ -94,14 +94,17 @@ def parse_start(text: str, zone: ZoneInfo) -> datetime:
     """``2026-11-23 14:00`` (salon time), ``23.11.2026 14:00``, or ISO 8601 with an offset."""
     value = text.strip()
     if not value:
-        raise InvalidInputError("start is empty", field="start")
+        raise InvalidInputError("start is empty", field="start", code="start_empty")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = _parse_known_formats(value)
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise InvalidInputError(
-            f"{value!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}", field="start"
+            f"{value!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}",
+            field="start",
+            code="year",
+            params={"text": value, "first": FIRST_YEAR, "last": LAST_YEAR},
         )
     return localize(parsed, zone)
 
@@ -195,11 +198,16 @@ async def _import_row(
     external_id = row.get("external_id")
     if not external_id:
         raise InvalidInputError(
-            "external_id is empty: every row needs the id it has in your booking system"
+            "external_id is empty: every row needs the id it has in your booking system",
+            code="external_id_empty",
         )
     status = row.get("status").lower() or "booked"
     if status not in STATUSES:
-        raise InvalidInputError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        raise InvalidInputError(
+            f"status {status!r} is not one of {', '.join(STATUSES)}",
+            code="csv_status",
+            params={"text": status, "names": ", ".join(STATUSES)},
+        )
     starts_at = parse_start(row.get("start"), options.zone)
     staff = await catalog.staff(session, row, create_missing=options.create_missing)
     service = await catalog.service(session, row, create_missing=options.create_missing)
@@ -267,6 +275,8 @@ def _end(row: CsvRow, starts_at: datetime, zone: ZoneInfo) -> datetime | None:
     minutes = duration_minutes(row)
     if minutes is not None:
         if minutes == 0:
-            raise InvalidInputError("duration_minutes is 0: write the length in minutes")
+            raise InvalidInputError(
+                "duration_minutes is 0: write the length in minutes", code="zero_duration"
+            )
         return starts_at + timedelta(minutes=minutes)
     return None

@@ -78,7 +78,7 @@ async def redeem_link_token(
     )
     client_id = spent.scalar_one_or_none()
     if client_id is None:
-        raise NotFoundError("this link is unknown, already used or expired")
+        raise NotFoundError("this link is unknown, already used or expired", code="link_unknown")
     client = await get_client(session, client_id=client_id)
     await attach_chat(session, client=client, channel=channel, external_id=external_id)
     return client
@@ -110,7 +110,9 @@ async def _fold_stranger(session: AsyncSession, *, stranger: Client, into: Clien
     if booked:
         raise ConflictError(
             f"this chat belongs to client {stranger.id} ({stranger.name}), who has bookings; "
-            "an admin must merge the two clients"
+            "an admin must merge the two clients",
+            code="link_conflict",
+            params={"id": stranger.id, "name": stranger.name},
         )
     if not into.intake and stranger.intake:
         into.intake = stranger.intake

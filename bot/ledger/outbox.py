@@ -58,7 +58,11 @@ async def plan_outbox(
 async def outbox_for(session: AsyncSession, *, appointment_id: int) -> list[ScheduledMessage]:
     """Every message planned for the appointment, in due order; NotFoundError if it is unknown."""
     if await session.get(Appointment, appointment_id) is None:
-        raise NotFoundError(f"no appointment with id {appointment_id}")
+        raise NotFoundError(
+            f"no appointment with id {appointment_id}",
+            code="no_appointment",
+            params={"id": appointment_id},
+        )
     rows = await session.scalars(
         select(ScheduledMessage)
         .where(ScheduledMessage.appointment_id == appointment_id)

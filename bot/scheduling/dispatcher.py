@@ -23,6 +23,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts
+from bot.admin.notes import message_kind
+from bot.admin.texts import AdminTexts
 from bot.channels.base import (
     Channel,
     NotAllowedError,
@@ -311,23 +313,22 @@ class Dispatcher:
             await self._maybe_alert(result)
 
     async def _maybe_alert(self, result: Result) -> None:
+        """Tell the admins, in the salon's language, about a message that will not arrive."""
         claim = result.claim
+        t = AdminTexts(self._locale)
+        message = message_kind(t, claim.kind)
         if result.status is S.FAILED:
-            text = (
-                f"Could not send the {claim.kind} message for appointment "
-                f"{claim.appointment_id} after {claim.attempts} attempt(s): {result.error}. "
-                "Please contact the client another way."
+            text = t.plural(
+                "alert.failed",
+                claim.attempts,
+                message=message,
+                id=claim.appointment_id,
+                error=result.error,
             )
         elif result.status is S.SKIPPED and result.error == "no reachable messenger":
-            text = (
-                f"The {claim.kind} message for appointment {claim.appointment_id} was not sent: "
-                "the client has no reachable messenger linked. Please contact them another way."
-            )
+            text = t("alert.nowhere", message=message, id=claim.appointment_id)
         elif result.unreachable_identity is not None:
-            text = (
-                f"A client of appointment {claim.appointment_id} cannot be reached any more: "
-                f"{result.error}. Trying their other messenger."
-            )
+            text = t("alert.unreachable", id=claim.appointment_id, error=result.error)
         else:
             return
         try:

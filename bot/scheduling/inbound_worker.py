@@ -188,12 +188,12 @@ class InboundWorker:
 
     async def _tell_parked(self, claimed: Claimed, error: str) -> None:
         await self.alerts.alert(
-            self._texts(
+            self._texts.plural(
                 "inbound.parked",
-                channel=claimed.channel,
+                claimed.attempts,
+                channel=self._texts.channel(claimed.channel),
                 sender=claimed.sender,
                 when=self._texts.moment(claimed.received_at.astimezone(self._zone)),
-                attempts=claimed.attempts,
                 error=error,
                 id=claimed.id,
             )

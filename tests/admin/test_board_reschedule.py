@@ -104,13 +104,13 @@ async def test_unanswered_until_the_client_asks_to_move(
     await client_writes(sessions, clock, "Can't today, sorry, can we do Friday at 5 pm?")
 
     assert await today(sessions, clock, "en") == [
-        "Today, Mon 23 Nov 2026 — 1 appointment(s)",
+        "Today, Mon 23 Nov 2026 — 1 appointment",
         "🔁 1 asks to reschedule",
         "🔁 13:00–14:00 Carla +34600000003 (test) · Haircut · Marta"
         f" · asks to reschedule · proposes Fri 27.11 17:00 · #{appointment_id}",
     ]
     assert await today(sessions, clock, "ru") == [
-        "Сегодня, пн 23 нояб. 2026 — записей: 1",
+        "Сегодня, пн 23 нояб. 2026 — 1 запись",
         "🔁 1 просит перенести",
         "🔁 13:00–14:00 Carla +34600000003 (test) · Haircut · Marta"
         f" · просит перенести · предлагает пт 27.11 17:00 · #{appointment_id}",

@@ -86,7 +86,7 @@ async def test_board_marks_each_state(
 
     [board] = await run(commands, "/today")
 
-    assert board.splitlines()[0] == "Today, Mon 23 Nov 2026 — 3 appointment(s)"
+    assert board.splitlines()[0] == "Today, Mon 23 Nov 2026 — 3 appointments"
     assert "⏳ 1 awaiting answer · 🏃 1 running late · ❓ 1 no answer to the reminder" in board
     lines = {line.split(" · ")[-1]: line for line in board.splitlines()[2:]}
     assert "awaiting answer" in lines[f"#{waiting}"]
@@ -165,7 +165,7 @@ async def test_client_card_and_search(
 
     assert several.startswith("2 clients match:")
     assert card.startswith("👤 Anna Lopez")
-    assert "Messengers: telegram" in card
+    assert "Messengers: Telegram" in card
     assert "Attendance: 1 awaiting answer" in card
     assert none == "No client matches 'Zoe'."
 
@@ -179,8 +179,10 @@ async def test_noshows_lists_the_missed_and_what_they_said(
 
     [report] = await run(commands, "/noshows")
 
-    assert report.startswith("No-shows in the last 7 day(s): 1 of 1 appointments (100%)")
-    assert "Why: no explanation 1" in report
+    assert report.startswith(
+        "No-shows in the last 7 days: 1 of 1 appointment (100%); no late cancellations"
+    )
+    assert "Why: no explanation (1)" in report
     assert "no follow-up (marked without the policy)" in report  # these commands have none
     [bad] = await run(commands, "/noshows 0")
     assert "between 1 and 365" in bad

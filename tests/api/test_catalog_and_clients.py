@@ -75,3 +75,25 @@ async def test_salon_settings_are_readable_and_editable(api: httpx.AsyncClient) 
     assert changed.json()["working_hours"]["tue"] is None
     bad = await api.patch("/api/v1/salon", json={"timezone": "Mars/Base"})
     assert (bad.status_code, bad.json()["field"]) == (422, "timezone")
+
+
+async def test_names_in_other_languages(api: httpx.AsyncClient) -> None:
+    created = await api.post(
+        "/api/v1/services",
+        json={"name": "Стрижка", "duration_minutes": 60, "price": "30", "names": {"es": "Corte"}},
+    )
+    assert created.status_code == 201
+    service = created.json()
+    assert service["names"] == {"es": "Corte"}
+    patched = await api.patch(
+        f"/api/v1/services/{service['id']}", json={"names": {"en": "Haircut", "es": ""}}
+    )
+    assert patched.json()["names"] == {"en": "Haircut"}
+    staff = await api.post("/api/v1/staff", json={"name": "Виталий"})
+    assert staff.json()["names"] == {}
+    named = await api.patch(
+        f"/api/v1/staff/{staff.json()['id']}", json={"names": {"tr": "Vitali"}}
+    )
+    assert named.json()["names"] == {"tr": "Vitali"}
+    unknown = await api.post("/api/v1/staff", json={"name": "Marta", "names": {"de": "Marta"}})
+    assert unknown.status_code == 422

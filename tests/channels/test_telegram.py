@@ -131,8 +131,8 @@ async def test_today_board_for_an_admin(telegram: Telegram) -> None:
     await telegram.says(ADMIN_ID, "/today", name="Marta", language="en")
 
     [board] = telegram.api.texts(ADMIN_ID)
-    assert board.startswith("Today, Mon 23 Nov 2026 — 1 appointment(s)")
-    assert "14:00–15:00 Anna +34600111222 (telegram) · Haircut · Vitaly · awaiting answer" in board
+    assert board.startswith("Today, Mon 23 Nov 2026 — 1 appointment")
+    assert "14:00–15:00 Anna +34600111222 (Telegram) · Haircut · Vitaly · awaiting answer" in board
 
 
 async def test_today_refused_for_a_stranger(
@@ -157,7 +157,7 @@ async def test_inbox_relay_both_ways(telegram: Telegram) -> None:
     assert await telegram.messengers.relay.relay() == 1
 
     [forwarded] = telegram.api.texts(ADMIN_ID)
-    assert "Message from Anna +34600111222 · telegram" in forwarded
+    assert "💬 Message: Anna +34600111222 · Telegram" in forwarded
     assert "Можно прийти с собакой?" in forwarded
     assert "Next: Tue 24.11 15:00 Haircut with Vitaly" in forwarded
     forwarded_id = _message_id(telegram, forwarded)
@@ -165,7 +165,7 @@ async def test_inbox_relay_both_ways(telegram: Telegram) -> None:
     await telegram.says(ADMIN_ID, "Да, конечно!", reply_to=forwarded_id, language="en")
 
     assert telegram.api.texts(CLIENT_CHAT)[-1] == "Да, конечно!"
-    assert telegram.api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on telegram."
+    assert telegram.api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on Telegram."
     async with telegram.sessions() as session:
         item = await session.scalar(select(InboxItem))
         assert item is not None
@@ -206,9 +206,9 @@ async def test_an_answer_that_cannot_be_sent_reaches_the_admins(telegram: Telegr
     assert await _status(telegram, appointment_id) is AppointmentStatus.CANCELLED  # kept
     assert telegram.messengers.relay is not None
     await telegram.messengers.relay.relay()
-    [lost] = [t for t in telegram.api.texts(ADMIN_ID) if "not delivered" in t]
-    assert "Message from Anna +34600111222 · telegram" in lost
-    assert "[our answer was not delivered: the client blocked the bot" in lost
+    [lost] = [t for t in telegram.api.texts(ADMIN_ID) if "Not delivered" in t]
+    assert "⚠️ Not delivered: Anna +34600111222 · Telegram" in lost
+    assert "Our answer could not be delivered (the client blocked the bot" in lost
     assert "отмен" in lost.lower()  # the answer itself, for the admin to pass on
 
 
@@ -266,7 +266,7 @@ async def test_blocked_bot_marks_the_client_unreachable_and_tells_admins(
         assert identity.unreachable
         assert "blocked the bot" in (identity.unreachable_reason or "")
     [alert] = telegram.api.texts(ADMIN_ID)
-    assert alert.startswith("⚠️ Could not send the confirmation message")
+    assert alert.startswith("⚠️ The booking confirmation for #1 could not be sent after 1 attempt")
     assert "blocked the bot" in alert
 
 
@@ -282,7 +282,7 @@ async def test_new_person_gets_intake_in_their_language_and_admins_hear(
     assert keyboard[0][0]["text"] == "Compartir número"
     assert telegram.messengers.relay is not None
     await telegram.messengers.relay.relay()
-    assert "New person from Lucía · telegram" in telegram.api.texts(ADMIN_ID)[0]
+    assert "👋 New person: Lucía · Telegram" in telegram.api.texts(ADMIN_ID)[0]
 
 
 async def test_shared_own_phone_links_the_existing_client(telegram: Telegram) -> None:
@@ -452,7 +452,7 @@ async def test_morning_digest_once_a_day_with_the_unconfirmed(telegram: Telegram
     assert await digest.send() is False  # another process (or a restart) already sent it
 
     [text] = telegram.api.texts(ADMIN_ID)
-    assert text.startswith("Good morning! Mon 23 Nov 2026 — 1 appointment(s)")
+    assert text.startswith("Good morning! Mon 23 Nov 2026 — 1 appointment")
     assert "Not confirmed yet (1):\n• 14:00 Anna +34600111222" in text
 
 

@@ -152,8 +152,8 @@ async def test_an_answer_that_cannot_be_sent_reaches_the_admins(wa: WhatsAppSide
     assert len(wa.graph.sent) == sent  # refused for good: not retried
     assert wa.messengers.relay is not None
     await wa.messengers.relay.relay()
-    [lost] = [t for t in wa.bot_api.texts(ADMIN_ID) if "not delivered" in t]
-    assert "[our answer was not delivered: whatsapp: Message undeliverable" in lost
+    [lost] = [t for t in wa.bot_api.texts(ADMIN_ID) if "Not delivered" in t]
+    assert "Our answer could not be delivered (whatsapp: Message undeliverable" in lost
 
 
 async def test_inside_the_window_reminders_carry_interactive_buttons(wa: WhatsAppSide) -> None:
@@ -356,7 +356,7 @@ async def test_admin_reply_reaches_the_client_on_whatsapp(wa: WhatsAppSide) -> N
     await admin_says("¡Claro que sí!")
     assert wa.graph.sent[-1]["type"] == "text"
     assert wa.graph.sent[-1]["text"]["body"] == "¡Claro que sí!"
-    assert wa.bot_api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on whatsapp."
+    assert wa.bot_api.texts(ADMIN_ID)[-1] == "✓ Delivered to Anna on WhatsApp."
 
     async with wa.sessions() as session:  # two days later the window is closed
         await session.execute(
@@ -446,7 +446,7 @@ async def test_a_message_that_keeps_failing_is_parked_and_the_admins_told(
     assert (row.status, row.attempts) == (InboundStatus.PARKED, 5)
     assert row.last_error == "RuntimeError: a bug met an unusual message"
     [alert] = wa.bot_api.texts(ADMIN_ID)
-    assert "could not be handled after 5 attempt(s) and was set aside" in alert
+    assert "could not be handled after 5 attempts and was set aside" in alert
     assert "showup inbox-queue --retry 1" in alert
     backlog = await wa.messengers.inbound.backlog()
     assert (backlog.waiting, backlog.parked) == (0, 1)

@@ -86,7 +86,7 @@ async def test_a_question_just_under_the_limit_goes_in_two_parts(
     api_emulator: BotApiEmulator,
     telegram: TelegramChannel,
 ) -> None:
-    question = _question(3986)
+    question = _question(3990)
     item_id = await _ask(sessions, clock, question)
 
     assert await _relay(sessions, clock, telegram).relay() == 1
@@ -94,7 +94,7 @@ async def test_a_question_just_under_the_limit_goes_in_two_parts(
     parts = api_emulator.texts(ADMIN)
     assert [part[:6] for part in parts] == ["(1/2) ", "(2/2) "]
     assert all(len(part) <= TEXT_LIMIT for part in parts)
-    assert parts[0].startswith("(1/2) 💬 Message from Anna +34600111222 · telegram")
+    assert parts[0].startswith("(1/2) 💬 Message: Anna +34600111222 · Telegram")
     assert parts[1].endswith("↩️ Reply to this message to answer Anna.")
     # cut where the question ends, before the reply hint: no paragraph is cut in two
     assert parts[0].endswith(question)
@@ -152,7 +152,7 @@ async def test_a_relay_that_always_fails_is_alerted_and_listed_in_the_digest(
     assert len(api_emulator.sent(chat_id=ADMIN)) == MAX_RELAY_ATTEMPTS
 
     alert = other_channel.sent[0].text
-    assert alert.startswith("⚠️ A message from Anna (telegram, Mon 23.11 09:00) could not be")
+    assert alert.startswith("⚠️ A message from Anna (Telegram, Mon 23.11 09:00) could not be")
     assert "after 10 attempts: admin 900: telegram: " in alert
     assert "Can I bring my dog?" not in alert  # alerts are logged: no message body
     async with sessions() as session:
@@ -178,8 +178,8 @@ async def test_a_relay_that_always_fails_is_alerted_and_listed_in_the_digest(
     assert await digest.send()
     listed = api_emulator.texts(ADMIN)[-1]
     assert listed == (
-        "⚠️ 1 client message(s) could not be forwarded:\n"
-        "• Mon 23.11 09:00 · Anna · telegram: “Can I bring my dog?”"
+        "⚠️ 1 client message could not be forwarded:\n"
+        "• Mon 23.11 09:00 · Anna · Telegram: “Can I bring my dog?”"
     )
     clock.advance(timedelta(days=1))
     before = len(api_emulator.texts(ADMIN))

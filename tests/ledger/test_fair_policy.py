@@ -4,13 +4,14 @@ waits until the client was shown the rules (the first confirmation carries them)
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin.notes import inbox_note
+from bot.admin.texts import AdminTexts
 from bot.channels.base import Button, InboundMessage
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -219,10 +220,11 @@ async def strict(
     return await _open(make_salon(sessions, clock, policy, settings))
 
 
-async def _held_notes(salon: Salon_) -> list[str]:
+async def _held_notes(salon: Salon_, locale: str = "en") -> list[str]:
+    """The admins' notes about a rung held back, as the relay words them in ``locale``."""
     async with salon.sessions() as session:
         rows = await session.scalars(select(InboxItem).where(InboxItem.kind == "policy_held"))
-        return [row.text for row in rows]
+        return [inbox_note(row.note, AdminTexts(locale)) or "" for row in rows]
 
 
 async def test_a_client_never_shown_the_rules_stays_on_the_warning(strict: Salon_) -> None:
@@ -273,12 +275,11 @@ async def test_a_client_shown_the_rules_gets_the_whole_ladder(strict: Salon_) ->
 
 
 async def test_the_admins_note_is_in_the_salon_language(strict: Salon_) -> None:
-    strict.policy = dataclasses.replace(strict.policy, admin_locale="ru")
     for _ in range(3):
         await _late_cancel(strict)
-    notes = await _held_notes(strict)
-    assert notes[0].startswith("Активных нарушений: 2, по правилам это депозит")
-    assert "блокировка" in notes[1]
+    notes = await _held_notes(strict, "ru")
+    assert notes[0].startswith("2 нарушения в силе — по правилам это предоплата")
+    assert "3 нарушения в силе — по правилам это блокировка" in notes[1]
 
 
 async def test_rules_shown_to_a_stranger_count_once_the_chat_is_linked(salon: Salon_) -> None:

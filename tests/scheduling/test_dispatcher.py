@@ -184,7 +184,7 @@ async def test_transient_failures_back_off_then_give_up_and_tell_admins(
     assert (row.status, row.attempts) == (S.FAILED, 3)
     assert channel.sent == []
     assert len(alerts.texts) == 1
-    assert "after 3 attempt(s)" in alerts.texts[0]
+    assert "after 3 attempts" in alerts.texts[0]
 
 
 async def test_retry_after_is_honoured_and_then_the_message_goes_out(

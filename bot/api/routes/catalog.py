@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, status
 
 from bot.api.deps import SessionDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import Id
 from bot.api.schemas import ServiceIn, ServiceOut, ServicePatch, StaffIn, StaffOut, StaffPatch
+from bot.domain.locales import Locale
 from bot.ledger import catalog
 
 router = APIRouter(tags=["staff and services"], responses=RECORD_RESPONSES)
 
 
+def _names(names: Mapping[Locale, str] | None) -> dict[str, str | None] | None:
+    return None if names is None else {str(locale): text for locale, text in names.items()}
+
+
 @router.post("/staff", status_code=status.HTTP_201_CREATED)
 async def create_staff(body: StaffIn, session: SessionDep) -> StaffOut:
-    staff = await catalog.create_staff(session, name=body.name)
+    staff = await catalog.create_staff(session, name=body.name, names=_names(body.names))
     await session.commit()
     return StaffOut.model_validate(staff)
 
@@ -34,7 +41,7 @@ async def get_staff(staff_id: Id, session: SessionDep) -> StaffOut:
 @router.patch("/staff/{staff_id}")
 async def update_staff(staff_id: Id, body: StaffPatch, session: SessionDep) -> StaffOut:
     staff = await catalog.update_staff(
-        session, staff_id=staff_id, name=body.name, active=body.active
+        session, staff_id=staff_id, name=body.name, active=body.active, names=_names(body.names)
     )
     await session.commit()
     return StaffOut.model_validate(staff)
@@ -48,6 +55,7 @@ async def create_service(body: ServiceIn, session: SessionDep) -> ServiceOut:
         duration_minutes=body.duration_minutes,
         price=body.price,
         deposit=body.deposit,
+        names=_names(body.names),
     )
     await session.commit()
     return ServiceOut.model_validate(service)
@@ -76,6 +84,7 @@ async def update_service(service_id: Id, body: ServicePatch, session: SessionDep
         deposit=body.deposit,
         clear_deposit="deposit" in fields and body.deposit is None,
         active=body.active,
+        names=_names(body.names),
     )
     await session.commit()
     return ServiceOut.model_validate(service)
