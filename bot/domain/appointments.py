@@ -193,5 +193,10 @@ def reschedule(
     )
     validate_times(new_start, new_end)
     if new_start <= now:
-        raise InvalidInputError("the new time is in the past", field="start")
+        raise InvalidInputError(
+            "the new time is in the past",
+            field="start",
+            code="past",
+            params={"starts_at": new_start},
+        )
     return Reschedule(starts_at=new_start, ends_at=new_end, version=version + 1, status=target)
