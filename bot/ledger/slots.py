@@ -1,0 +1,140 @@
+"""Free slots from the ledger: the one entry point the API, the chat, the waitlist and the admin
+share.
+
+    slots = await find_slots(
+        session, service_id=3, staff_id=None, start=monday_utc, end=tuesday_utc,
+        now=clock.now(), step=timedelta(minutes=15), near=wished_utc, limit=3,
+    )
+
+It loads only what the range needs: the service, the masters asked about (one, or every active
+master), their hours and buffers, the time off and the active appointments that meet the range
+(three small indexed queries, appointments as bare columns), then runs the pure rules of
+``bot.domain.slots`` per master.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.appointments import ACTIVE_STATUSES, MAX_APPOINTMENT_LENGTH
+from bot.domain.schedules import windows
+from bot.domain.slots import MAX_DAYS, Interval, Slot, blocked, free_starts, pick
+from bot.errors import InvalidInputError
+from bot.ledger.catalog import get_service, get_staff
+from bot.ledger.salon import salon_zone
+from bot.ledger.schedules import schedules_for, time_off_between
+from db.models import Appointment, Staff
+
+DEFAULT_STEP = timedelta(minutes=15)
+
+
+async def find_slots(
+    session: AsyncSession,
+    *,
+    service_id: int,
+    staff_id: int | None,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    step: timedelta = DEFAULT_STEP,
+    near: datetime | None = None,
+    limit: int | None = None,
+    ignore_appointment_id: int | None = None,
+) -> list[Slot]:
+    """Free starts for the service in [start, end) (aware datetimes, at most ``MAX_DAYS``).
+
+    ``staff_id`` None asks every active master. Starts before ``now`` are left out. The answer
+    is in time order; with ``near``, only the ``limit`` starts nearest to it (still in time
+    order); without, the first ``limit``. ``ignore_appointment_id`` treats that appointment as
+    gone (a client looking for where to move it).
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("find_slots needs aware datetimes")
+    if end <= start:
+        raise InvalidInputError("the range must end after it starts", field="end")
+    if end - start > timedelta(days=MAX_DAYS + 1):
+        raise InvalidInputError(f"ask for at most {MAX_DAYS} days at a time", field="days")
+    if limit is not None and limit < 1:
+        raise InvalidInputError("limit must be at least 1", field="limit")
+    service = await get_service(session, service_id=service_id)
+    if staff_id is not None:
+        masters = [await get_staff(session, staff_id=staff_id)]
+    else:
+        masters = list(
+            await session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.id))
+        )
+    masters = [m for m in masters if m.active]
+    if not masters:
+        return []
+    zone = await salon_zone(session)
+    schedules = await schedules_for(session, staff=masters)
+    ids = [m.id for m in masters]
+    reach = max(s.buffer for s in schedules.values())
+    duration = timedelta(minutes=service.duration_minutes)
+    away = await time_off_between(session, staff_ids=ids, start=start, end=end + duration)
+    busy = await _busy(
+        session,
+        staff_ids=ids,
+        start=start - reach,
+        end=end + duration + reach,
+        ignore=ignore_appointment_id,
+    )
+    found: list[Slot] = []
+    for master in masters:
+        schedule = schedules[master.id]
+        shut = blocked(
+            time_off=[(o.starts_at, o.ends_at) for o in away if o.staff_id in (None, master.id)],
+            busy=busy.get(master.id, []),
+            buffer=schedule.buffer,
+        )
+        starts = free_starts(
+            windows=windows(schedule.week, zone, start, end + duration),
+            blocked=shut,
+            duration=duration,
+            step=step,
+            start=start,
+            end=end,
+            not_before=now,
+        )
+        found += [
+            Slot(
+                staff_id=master.id,
+                staff_name=master.name,
+                starts_at=moment,
+                ends_at=moment + duration,
+                local=moment.astimezone(zone),
+            )
+            for moment in starts
+        ]
+    return pick(found, near=near, limit=limit)
+
+
+async def _busy(
+    session: AsyncSession,
+    *,
+    staff_ids: list[int],
+    start: datetime,
+    end: datetime,
+    ignore: int | None,
+) -> dict[int, list[Interval]]:
+    """Active appointments of these masters that meet [start, end), as bare intervals.
+
+    ``starts_at`` is bounded on both sides (an appointment lasts at most a day) so that the
+    (staff_id, starts_at) index answers.
+    """
+    query = select(Appointment.staff_id, Appointment.starts_at, Appointment.ends_at).where(
+        Appointment.staff_id.in_(staff_ids),
+        Appointment.starts_at >= start - MAX_APPOINTMENT_LENGTH,
+        Appointment.starts_at < end,
+        Appointment.ends_at > start,
+        Appointment.status.in_(sorted(ACTIVE_STATUSES)),
+    )
+    if ignore is not None:
+        query = query.where(Appointment.id != ignore)
+    found: dict[int, list[Interval]] = {}
+    for staff_id, starts_at, ends_at in await session.execute(query):
+        found.setdefault(staff_id, []).append((starts_at, ends_at))
+    return found
