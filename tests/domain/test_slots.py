@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedules import WeeklyHours, parse_week, windows
@@ -78,7 +78,8 @@ def test_the_grid_starts_at_the_opening_and_not_before_now() -> None:
         "10:15",
         "10:30",
     ]
-    assert starts(window=(at(9), at(11)), minutes=60, not_before=at(9, 1)) == ["09:15", "09:30", "09:45", "10:00"]
+    later = starts(window=(at(9), at(11)), minutes=60, not_before=at(9, 1))
+    assert later == ["09:15", "09:30", "09:45", "10:00"]
 
 
 def test_overlapping_blocks_merge() -> None:
@@ -98,11 +99,12 @@ def test_a_lunch_break_splits_the_day() -> None:
         (at(15), at(19)),
     ]
     assert inside(windows(week, ZoneInfo("UTC"), at(13), at(14)), at(13), at(14))
-    assert not inside(windows(week, ZoneInfo("UTC"), at(13, 30), at(14, 30)), at(13, 30), at(14, 30))
+    across = windows(week, ZoneInfo("UTC"), at(13, 30), at(14, 30))
+    assert not inside(across, at(13, 30), at(14, 30))
 
 
-def _day_starts(week: WeeklyHours | None, day: tuple[int, int, int], minutes: int) -> list[str]:
-    lower, upper = day_bounds(datetime(*day).date(), MADRID)
+def _day_starts(week: WeeklyHours | None, day: date, minutes: int) -> list[str]:
+    lower, upper = day_bounds(day, MADRID)
     found = free_starts(
         windows=windows(week, MADRID, lower, upper),
         blocked=[],
@@ -115,22 +117,22 @@ def _day_starts(week: WeeklyHours | None, day: tuple[int, int, int], minutes: in
 
 
 def test_spring_forward_day_in_madrid_has_23_hours_of_starts() -> None:
-    found = _day_starts(None, (2026, 3, 29), 60)
+    found = _day_starts(None, date(2026, 3, 29), 60)
     assert len(found) == 23
     assert found[:4] == ["00:00+0100", "01:00+0100", "03:00+0200", "04:00+0200"]
     assert found[-1] == "23:00+0200"
-    hours = _day_starts(parse_week("daily 09:00-18:00"), (2026, 3, 29), 60)
-    assert hours[0] == "09:00+0200" and hours[-1] == "17:00+0200" and len(hours) == 9
-    lower, _ = day_bounds(datetime(2026, 3, 29).date(), MADRID)
+    hours = _day_starts(parse_week("daily 09:00-18:00"), date(2026, 3, 29), 60)
+    assert (hours[0], hours[-1], len(hours)) == ("09:00+0200", "17:00+0200", 9)
+    lower, _ = day_bounds(date(2026, 3, 29), MADRID)
     assert lower == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
 
 
 def test_fall_back_day_in_madrid_repeats_two_oclock() -> None:
-    found = _day_starts(None, (2026, 10, 25), 60)
+    found = _day_starts(None, date(2026, 10, 25), 60)
     assert len(found) == 25
     assert found[1:4] == ["01:00+0200", "02:00+0200", "02:00+0100"]
-    hours = _day_starts(parse_week("sun 09:00-18:00"), (2026, 10, 25), 60)
-    assert hours[0] == "09:00+0100" and len(hours) == 9
+    hours = _day_starts(parse_week("sun 09:00-18:00"), date(2026, 10, 25), 60)
+    assert (hours[0], len(hours)) == ("09:00+0100", 9)
 
 
 def test_pick_nearest_then_in_time_order() -> None:
