@@ -61,6 +61,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.dispatch
 	$(BIN)/python -m benchmarks.replies
 	$(BIN)/python -m benchmarks.inbound
+	$(BIN)/python -m benchmarks.slots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

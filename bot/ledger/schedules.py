@@ -8,24 +8,46 @@ the clock (``open_all_day``, what an upgraded installation starts with).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.salon import WorkingHours
 from bot.domain.schedules import Span, WeeklyHours
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ledger.catalog import get_staff
-from bot.ledger.salon import SALON_ID, working_hours
-from db.models import Salon, Staff, StaffEvent, StaffHours, TimeOff
+from bot.ledger.salon import SALON_ID
+from db.models import Salon, StaffEvent, StaffHours, TimeOff
 
 if TYPE_CHECKING:  # bot.ledger.appointments imports this module (through booking_rules)
     from bot.ledger.appointments import Who
 
 MAX_BUFFER_MINUTES = 240
 MAX_TIME_OFF = timedelta(days=366)
+
+
+class SalonHours(Protocol):
+    """The salon's columns the schedules read (a ``Salon`` or a bare row of them)."""
+
+    @property
+    def open_all_day(self) -> bool: ...
+    @property
+    def working_hours(self) -> dict[str, Any]: ...
+    @property
+    def buffer_minutes(self) -> int: ...
+
+
+class MasterRef(Protocol):
+    """A master's columns the schedules read (a ``Staff`` or a bare row of them)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def buffer_minutes(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +67,43 @@ async def _salon(session: AsyncSession) -> Salon:
     return salon
 
 
-def salon_week(salon: Salon) -> WeeklyHours | None:
+def salon_week(salon: SalonHours) -> WeeklyHours | None:
     """The salon's hours, or None while it is open all day (hours never set)."""
-    return None if salon.open_all_day else WeeklyHours.from_working_hours(working_hours(salon))
+    if salon.open_all_day:
+        return None
+    return WeeklyHours.from_working_hours(WorkingHours.model_validate(salon.working_hours))
 
 
 async def own_weeks(session: AsyncSession, *, staff_ids: list[int]) -> dict[int, WeeklyHours]:
     """The masters' own patterns (a master without one is left out)."""
-    rows = await session.execute(
+    connection = await session.connection()
+    rows = await connection.execute(
         select(
             StaffHours.staff_id, StaffHours.weekday, StaffHours.start_minute, StaffHours.end_minute
         ).where(StaffHours.staff_id.in_(staff_ids))
     )
-    days: dict[int, dict[int, list[Span]]] = {}
+    days: dict[int, dict[int, set[tuple[int, int]]]] = {}
     for staff_id, weekday, start, end in rows:
-        days.setdefault(staff_id, {}).setdefault(weekday, []).append(Span(start, end))
-    return {staff_id: WeeklyHours.build(week) for staff_id, week in days.items()}
+        days.setdefault(staff_id, {}).setdefault(weekday, set()).add((start, end))
+    # masters often share one pattern: build each distinct one once
+    built: dict[frozenset[tuple[int, frozenset[tuple[int, int]]]], WeeklyHours] = {}
+    found: dict[int, WeeklyHours] = {}
+    for staff_id, week in days.items():
+        key = frozenset((weekday, frozenset(spans)) for weekday, spans in week.items())
+        if key not in built:
+            built[key] = WeeklyHours.build(
+                {weekday: [Span(a, b) for a, b in spans] for weekday, spans in week.items()}
+            )
+        found[staff_id] = built[key]
+    return found
 
 
-async def schedules_for(session: AsyncSession, *, staff: list[Staff]) -> dict[int, Schedule]:
+async def schedules_for(
+    session: AsyncSession, *, staff: Sequence[MasterRef], salon: SalonHours | None = None
+) -> dict[int, Schedule]:
     """Each master's schedule: own hours or the salon's, own buffer or the salon's."""
-    salon = await _salon(session)
+    if salon is None:
+        salon = await _salon(session)
     default = salon_week(salon)
     own = await own_weeks(session, staff_ids=[s.id for s in staff])
     found: dict[int, Schedule] = {}
