@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.appointments import ACTIVE_STATUSES
 from bot.domain.salon import WorkingHours
 from bot.domain.schedules import Span, WeeklyHours
 from bot.errors import InvalidInputError, NotFoundError
 from bot.ledger.catalog import get_staff
 from bot.ledger.salon import SALON_ID
-from db.models import Salon, StaffEvent, StaffHours, TimeOff
+from db.models import Appointment, Salon, StaffEvent, StaffHours, TimeOff
 
 if TYPE_CHECKING:  # bot.ledger.appointments imports this module (through booking_rules)
     from bot.ledger.appointments import Who
@@ -364,6 +365,24 @@ async def remove_time_off(
     await session.delete(off)
     await session.flush()
     return off
+
+
+async def appointments_during(
+    session: AsyncSession, *, staff_id: int | None, start: datetime, end: datetime
+) -> list[Appointment]:
+    """Active appointments of a master (``None``: of every master) that meet [start, end)."""
+    query = (
+        select(Appointment)
+        .where(
+            Appointment.status.in_(sorted(ACTIVE_STATUSES)),
+            Appointment.starts_at < end,
+            Appointment.ends_at > start,
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    if staff_id is not None:
+        query = query.where(Appointment.staff_id == staff_id)
+    return list(await session.scalars(query))
 
 
 async def list_staff_events(session: AsyncSession, *, staff_id: int) -> list[StaffEvent]:

@@ -7,13 +7,12 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import select
 
 from bot.api.deps import ClockDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import Day, Id
 from bot.api.schedule_schemas import HoursIn, HoursOut, SlotOut, SlotsOut, TimeOffIn, TimeOffOut
-from bot.domain.appointments import ACTIVE_STATUSES, Actor
+from bot.domain.appointments import Actor
 from bot.domain.schedules import WeeklyHours, parse_week
 from bot.domain.slots import MAX_DAYS
 from bot.domain.timeutil import day_bounds, localize
@@ -21,7 +20,7 @@ from bot.ledger import schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.slots import find_slots
-from db.models import Appointment, TimeOff
+from db.models import TimeOff
 
 router = APIRouter(tags=["schedules"], responses=RECORD_RESPONSES)
 
@@ -105,18 +104,12 @@ async def add_time_off(
         now=clock.now(),
         reason=body.reason,
     )
-    inside = list(
-        await session.scalars(
-            select(Appointment.id)
-            .where(
-                Appointment.staff_id == staff_id,
-                Appointment.status.in_(sorted(ACTIVE_STATUSES)),
-                Appointment.starts_at < ends_at,
-                Appointment.ends_at > starts_at,
-            )
-            .order_by(Appointment.starts_at)
+    inside = [
+        a.id
+        for a in await schedules.appointments_during(
+            session, staff_id=staff_id, start=starts_at, end=ends_at
         )
-    )
+    ]
     await session.commit()
     return time_off_out(off, zone, inside)
 
