@@ -140,6 +140,45 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.no_master": {"en": "There is no master {ref!r}. Masters: {names}.", "ru": "Мастер {ref!r} не найден. Мастера: {names}.", "es": "No hay ningún profesional {ref!r}. Profesionales: {names}.", "tr": "{ref!r} adlı usta yok. Ustalar: {names}."},
     "error.no_service": {"en": "There is no service {ref!r}. Services: {names}.", "ru": "Услуга {ref!r} не найдена. Услуги: {names}.", "es": "No hay ningún servicio {ref!r}. Servicios: {names}.", "tr": "{ref!r} adlı hizmet yok. Hizmetler: {names}."},
     "error.blocked": {"en": "{name} is blocked from booking: {reason}. To lift it: /unblock {id} <reason>", "ru": "{name}: запись заблокирована ({reason}). Снять блокировку: /unblock {id} <причина>", "es": "{name} tiene las reservas bloqueadas: {reason}. Para desbloquear: /unblock {id} <motivo>", "tr": "{name} için randevu engelli: {reason}. Kaldırmak için: /unblock {id} <sebep>"},
+    # schedules and free slots: /hours, /off, /slots, /book … force, booking sanity (issue 15)
+    "error.past": {"en": "{starts_at} has already passed.", "ru": "{starts_at} — это время уже прошло.", "es": "{starts_at} ya ha pasado.", "tr": "{starts_at} geçmişte kaldı."},
+    "error.outside_hours": {"en": "{master} does not work then (that day: {hours}).", "ru": "{master} в это время не работает (в этот день: {hours}).", "es": "{master} no trabaja a esa hora (ese día: {hours}).", "tr": "{master} o saatte çalışmıyor (o gün: {hours})."},
+    "error.time_off": {"en": "{master} is away then: {since} – {until} ({reason}).", "ru": "{master} в это время отсутствует: {since} – {until} ({reason}).", "es": "{master} no está en ese momento: {since} – {until} ({reason}).", "tr": "{master} o sırada izinli: {since} – {until} ({reason})."},
+    "error.buffer": {"en": "{master} keeps {minutes} min between appointments: too close to #{id}.", "ru": "{master} делает перерыв {minutes} мин между записями: слишком близко к записи #{id}.", "es": "{master} deja {minutes} min entre citas: demasiado cerca de la cita #{id}.", "tr": "{master} randevular arasında {minutes} dk ara veriyor: #{id} randevusuna çok yakın."},
+    "error.hours_day": {"en": "{day!r} is not a day; write mon tue wed thu fri sat sun (or пн, lun, Pzt…).", "ru": "{day!r} — не день недели; пишите пн вт ср чт пт сб вс (или mon…sun).", "es": "{day!r} no es un día; escribe lun mar mié jue vie sáb dom (o mon…sun).", "tr": "{day!r} bir gün değil; Pzt Sal Çar Per Cum Cmt Paz yazın (veya mon…sun)."},
+    "error.hours_clock": {"en": "{text!r} is not a time of day; write it like 09:00 or 09:00-18:00.", "ru": "{text!r} — не время; пишите так: 09:00 или 09:00-18:00.", "es": "{text!r} no es una hora; escríbela así: 09:00 o 09:00-18:00.", "tr": "{text!r} bir saat değil; 09:00 veya 09:00-18:00 biçiminde yazın."},
+    "error.hours_range": {"en": "{range} is not a range inside one day (the end after the start, at most 24:00).", "ru": "{range} — не промежуток внутри одного дня (конец позже начала, не позже 24:00).", "es": "{range} no es un intervalo dentro de un día (el final después del inicio, como mucho 24:00).", "tr": "{range} tek gün içinde bir aralık değil (bitiş başlangıçtan sonra, en geç 24:00)."},
+    "error.hours_overlap": {"en": "{day}: {first} and {second} overlap.", "ru": "{day}: {first} и {second} пересекаются.", "es": "{day}: {first} y {second} se solapan.", "tr": "{day}: {first} ile {second} çakışıyor."},
+    "error.hours_entry": {"en": "{text!r}: write the days, then the hours, e.g. mon-fri 10:00-19:00.", "ru": "{text!r}: сначала дни, потом часы, например пн-пт 10:00-19:00.", "es": "{text!r}: primero los días y luego las horas, p. ej. lun-vie 10:00-19:00.", "tr": "{text!r}: önce günleri, sonra saatleri yazın, ör. Pzt-Cum 10:00-19:00."},
+    "error.hours_empty": {"en": "No hours given; write them like mon-fri 10:00-19:00; sat 10:00-16:00.", "ru": "Часы не указаны; пишите так: пн-пт 10:00-19:00; сб 10:00-16:00.", "es": "No hay horario; escríbelo así: lun-vie 10:00-19:00; sáb 10:00-16:00.", "tr": "Saat verilmedi; şöyle yazın: Pzt-Cum 10:00-19:00; Cmt 10:00-16:00."},
+    "error.time_off_order": {"en": "Time off must end after it starts.", "ru": "Отсутствие должно заканчиваться позже, чем начинается.", "es": "La ausencia debe terminar después de empezar.", "tr": "İzin, başladıktan sonra bitmeli."},
+    "error.time_off_long": {"en": "Time off is at most a year at a time; add another for the rest.", "ru": "Отсутствие — не больше года за раз; остальное добавьте отдельно.", "es": "Una ausencia dura como mucho un año; añade otra para el resto.", "tr": "Bir izin en fazla bir yıl olabilir; kalanı için yenisini ekleyin."},
+    "error.no_time_off": {"en": "There is no time off #{id}.", "ru": "Отсутствия #{id} нет.", "es": "No existe la ausencia #{id}.", "tr": "#{id} numaralı izin yok."},
+    "book.force_hint": {"en": "To book it anyway, send the same /book line with the word force at the end.", "ru": "Чтобы всё равно записать, отправьте ту же строку /book со словом force в конце.", "es": "Para reservar de todos modos, envía la misma línea /book con la palabra force al final.", "tr": "Yine de kaydetmek için aynı /book satırını sonuna force kelimesini ekleyerek gönderin."},
+    "book.forced": {"en": " — booked despite: {problems}", "ru": " — записано, несмотря на: {problems}", "es": " — reservado pese a: {problems}", "tr": " — şuna rağmen kaydedildi: {problems}"},
+    "problem.past": {"en": "the time has passed", "ru": "время прошло", "es": "la hora ya pasó", "tr": "saat geçti"},
+    "problem.busy": {"en": "another appointment", "ru": "другая запись", "es": "otra cita", "tr": "başka bir randevu"},
+    "problem.time_off": {"en": "time off", "ru": "отсутствие мастера", "es": "ausencia", "tr": "izin"},
+    "problem.outside_hours": {"en": "outside working hours", "ru": "нерабочее время", "es": "fuera del horario", "tr": "çalışma saatleri dışında"},
+    "problem.buffer": {"en": "the pause between appointments", "ru": "перерыв между записями", "es": "la pausa entre citas", "tr": "randevular arası mola"},
+    "hours.usage": {"en": "/hours — everyone's hours; /hours <master> <days and hours>, e.g. /hours Anna mon-fri 10:00-19:00; sat 10:00-16:00 (a break: 10:00-14:00,15:00-19:00); /hours <master> salon — back to the salon's hours.", "ru": "/hours — часы всех мастеров; /hours <мастер> <дни и часы>, например /hours Анна пн-пт 10:00-19:00; сб 10:00-16:00 (перерыв: 10:00-14:00,15:00-19:00); /hours <мастер> salon — снова часы салона.", "es": "/hours — el horario de todos; /hours <profesional> <días y horas>, p. ej. /hours Ana lun-vie 10:00-19:00; sáb 10:00-16:00 (una pausa: 10:00-14:00,15:00-19:00); /hours <profesional> salon — volver al horario del salón.", "tr": "/hours — herkesin saatleri; /hours <usta> <günler ve saatler>, ör. /hours Ayşe Pzt-Cum 10:00-19:00; Cmt 10:00-16:00 (mola: 10:00-14:00,15:00-19:00); /hours <usta> salon — yeniden salonun saatleri."},
+    "hours.line": {"en": "{master}: {hours} · pause {minutes} min ({source})", "ru": "{master}: {hours} · перерыв {minutes} мин ({source})", "es": "{master}: {hours} · pausa {minutes} min ({source})", "tr": "{master}: {hours} · mola {minutes} dk ({source})"},
+    "hours.any_time": {"en": "any time", "ru": "в любое время", "es": "a cualquier hora", "tr": "her saat"},
+    "hours.source.master": {"en": "own hours", "ru": "свои часы", "es": "horario propio", "tr": "kendi saatleri"},
+    "hours.source.salon": {"en": "the salon's hours", "ru": "часы салона", "es": "horario del salón", "tr": "salonun saatleri"},
+    "hours.source.always": {"en": "no hours set", "ru": "часы не заданы", "es": "sin horario", "tr": "saat belirlenmedi"},
+    "hours.none": {"en": "No masters yet.", "ru": "Мастеров пока нет.", "es": "Aún no hay profesionales.", "tr": "Henüz usta yok."},
+    "hours.set": {"en": "{master} now works {hours}.", "ru": "{master}: теперь рабочие часы {hours}.", "es": "{master} trabaja ahora {hours}.", "tr": "{master} artık şu saatlerde çalışıyor: {hours}."},
+    "hours.cleared": {"en": "{master} works the salon's hours again: {hours}.", "ru": "{master}: снова часы салона — {hours}.", "es": "{master} vuelve al horario del salón: {hours}.", "tr": "{master} yeniden salonun saatlerinde çalışıyor: {hours}."},
+    "off.usage": {"en": "/off — time off ahead; /off <master> <YYYY-MM-DD> [<YYYY-MM-DD>] [reason] — whole days; /off <master> <YYYY-MM-DD> <HH:MM>-<HH:MM> [reason] — part of a day; /off salon <YYYY-MM-DD> [reason] — the salon closed; /off remove <number>.", "ru": "/off — ближайшие отсутствия; /off <мастер> <ГГГГ-ММ-ДД> [<ГГГГ-ММ-ДД>] [причина] — целые дни; /off <мастер> <ГГГГ-ММ-ДД> <ЧЧ:ММ>-<ЧЧ:ММ> [причина] — часть дня; /off salon <ГГГГ-ММ-ДД> [причина] — салон закрыт; /off remove <номер>.", "es": "/off — ausencias próximas; /off <profesional> <AAAA-MM-DD> [<AAAA-MM-DD>] [motivo] — días enteros; /off <profesional> <AAAA-MM-DD> <HH:MM>-<HH:MM> [motivo] — parte de un día; /off salon <AAAA-MM-DD> [motivo] — el salón cerrado; /off remove <número>.", "tr": "/off — yaklaşan izinler; /off <usta> <YYYY-AA-GG> [<YYYY-AA-GG>] [neden] — tam günler; /off <usta> <YYYY-AA-GG> <SS:DD>-<SS:DD> [neden] — günün bir kısmı; /off salon <YYYY-AA-GG> [neden] — salon kapalı; /off remove <numara>."},
+    "off.added": {"en": "Time off #{id}: {who} away {since} – {until}{reason}.", "ru": "Отсутствие #{id}: {who}, {since} – {until}{reason}.", "es": "Ausencia #{id}: {who}, {since} – {until}{reason}.", "tr": "İzin #{id}: {who}, {since} – {until}{reason}."},
+    "off.booked": {"en": "⚠️ Still booked then ({n}) — move or cancel them:", "ru": "⚠️ На это время уже есть записи ({n}) — перенесите или отмените их:", "es": "⚠️ Ya hay citas en ese tiempo ({n}): cámbialas o cancélalas:", "tr": "⚠️ O sırada hâlâ randevular var ({n}) — taşıyın ya da iptal edin:"},
+    "off.none": {"en": "No time off ahead.", "ru": "Отсутствий впереди нет.", "es": "No hay ausencias próximas.", "tr": "Yaklaşan izin yok."},
+    "off.salon": {"en": "the salon", "ru": "салон", "es": "el salón", "tr": "salon"},
+    "off.removed": {"en": "Time off #{id} removed: {who} is back.", "ru": "Отсутствие #{id} удалено: {who} снова на месте.", "es": "Ausencia #{id} eliminada: {who} vuelve a estar.", "tr": "İzin #{id} kaldırıldı: {who} geri döndü."},
+    "slots.usage": {"en": "/slots [YYYY-MM-DD] <service> [/ <master>], e.g. /slots 2026-11-25 Haircut / Anna", "ru": "/slots [ГГГГ-ММ-ДД] <услуга> [/ <мастер>], например /slots 2026-11-25 Стрижка / Анна", "es": "/slots [AAAA-MM-DD] <servicio> [/ <profesional>], p. ej. /slots 2026-11-25 Corte / Ana", "tr": "/slots [YYYY-AA-GG] <hizmet> [/ <usta>], ör. /slots 2026-11-25 Saç kesimi / Ayşe"},
+    "slots.head": {"en": "Free for {service} ({minutes} min), {day}:", "ru": "Свободно для услуги {service} ({minutes} мин), {day}:", "es": "Libre para {service} ({minutes} min), {day}:", "tr": "{service} için boş saatler ({minutes} dk), {day}:"},
+    "slots.none": {"en": "Nothing free that day.", "ru": "В этот день свободного времени нет.", "es": "No hay nada libre ese día.", "tr": "O gün boş saat yok."},
 }
 # fmt: on
 
@@ -158,6 +197,10 @@ HELP = {
 /forgive <client id or phone> [reason] — wipe the strikes
 /block <client id or phone> [reason] — refuse new bookings
 /unblock <client id or phone> [reason] — accept them again
+/hours [<master> <days and hours> | <master> salon] — working hours
+/off [<master> <date> [<date> | <HH:MM>-<HH:MM>] [reason] | remove <number>] — time off
+/slots [date] <service> [/ <master>] — free times
+/book … force — book outside hours, in time off or over a booking
 /help — this list
 Reply to a forwarded client message to answer the client on their own messenger.""",
     "ru": """Команды администратора ShowUp
@@ -174,6 +217,10 @@ Reply to a forwarded client message to answer the client on their own messenger.
 /forgive <id или телефон> [причина] — снять нарушения
 /block <id или телефон> [причина] — не принимать новые записи
 /unblock <id или телефон> [причина] — снова принимать
+/hours [<мастер> <дни и часы> | <мастер> salon] — рабочие часы
+/off [<мастер> <дата> [<дата> | <ЧЧ:ММ>-<ЧЧ:ММ>] [причина] | remove <номер>] — отсутствия
+/slots [дата] <услуга> [/ <мастер>] — свободное время
+/book … force — записать вне часов, в отсутствие или поверх записи
 /help — этот список
 Ответьте на пересланное сообщение клиента, чтобы ответить ему в его мессенджере.""",
     "es": """Comandos de administración de ShowUp
@@ -190,6 +237,10 @@ Reply to a forwarded client message to answer the client on their own messenger.
 /forgive <id o teléfono> [motivo] — borrar las faltas
 /block <id o teléfono> [motivo] — no aceptar reservas
 /unblock <id o teléfono> [motivo] — aceptarlas de nuevo
+/hours [<profesional> <días y horas> | <profesional> salon] — horario
+/off [<profesional> <fecha> [<fecha> | <HH:MM>-<HH:MM>] [motivo] | remove <número>] — ausencias
+/slots [fecha] <servicio> [/ <profesional>] — horas libres
+/book … force — reservar fuera de horario, en una ausencia o encima de otra cita
 /help — esta lista
 Responde a un mensaje reenviado de un cliente para contestarle por su propia mensajería.""",
     "tr": """ShowUp yönetici komutları
@@ -206,6 +257,10 @@ Responde a un mensaje reenviado de un cliente para contestarle por su propia men
 /forgive <id veya telefon> [neden] — ihlalleri sil
 /block <id veya telefon> [neden] — yeni randevu alma
 /unblock <id veya telefon> [neden] — yeniden kabul et
+/hours [<usta> <günler ve saatler> | <usta> salon] — çalışma saatleri
+/off [<usta> <tarih> [<tarih> | <SS:DD>-<SS:DD>] [neden] | remove <numara>] — izinler
+/slots [tarih] <hizmet> [/ <usta>] — boş saatler
+/book … force — saat dışında, izinde ya da başka randevunun üstüne kaydet
 /help — bu liste
 Müşteriye kendi mesajlaşma uygulamasından yanıt vermek için iletilen mesajını yanıtlayın.""",
 }
@@ -228,6 +283,10 @@ MENU: dict[str, dict[str, str]] = {
     "block": {"en": "Block bookings: /block <id or phone> [reason]", "ru": "Заблокировать: /block <id или телефон> [причина]", "es": "Bloquear: /block <id o teléfono> [motivo]", "tr": "Engelle: /block <id veya telefon> [neden]"},
     "unblock": {"en": "Unblock: /unblock <id or phone> [reason]", "ru": "Разблокировать: /unblock <id или телефон> [причина]", "es": "Desbloquear: /unblock <id o teléfono> [motivo]", "tr": "Engeli kaldır: /unblock <id veya telefon> [neden]"},
     "help": {"en": "All commands", "ru": "Все команды", "es": "Todos los comandos", "tr": "Tüm komutlar"},
+    # schedules and free slots (issue 15)
+    "hours": {"en": "Working hours: /hours [<master> <days and hours>]", "ru": "Рабочие часы: /hours [<мастер> <дни и часы>]", "es": "Horario: /hours [<profesional> <días y horas>]", "tr": "Çalışma saatleri: /hours [<usta> <günler ve saatler>]"},
+    "off": {"en": "Time off: /off [<master> <date> …]", "ru": "Отсутствие: /off [<мастер> <дата> …]", "es": "Ausencia: /off [<profesional> <fecha> …]", "tr": "İzin: /off [<usta> <tarih> …]"},
+    "slots": {"en": "Free times: /slots [date] <service> [/ <master>]", "ru": "Свободное время: /slots [дата] <услуга> [/ <мастер>]", "es": "Horas libres: /slots [fecha] <servicio> [/ <profesional>]", "tr": "Boş saatler: /slots [tarih] <hizmet> [/ <usta>]"},
 }
 # fmt: on
 

@@ -14,14 +14,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
+
+from bot.domain.locales import SUPPORTED_LOCALES
 from bot.domain.salon import WEEKDAYS, WorkingHours
 from bot.errors import InvalidInputError
 
 DAY_MINUTES = 24 * 60
 _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_ALWAYS = {"always", "24/7", "all day", "open all day"}
-_EVERY_DAY = {"daily", "every day", "everyday", "all"}
-_OFF = {"off", "closed", "-"}
+_ALWAYS = {"always", "24/7", "all day", "open all day", "всегда", "siempre", "her zaman"}
+_EVERY_DAY = {"daily", "every day", "everyday", "all", "ежедневно", "diario", "hergün"}
+_OFF = {"off", "closed", "-", "выходной", "закрыто", "cerrado", "libre", "kapalı", "kapali"}  # noqa: RUF001 - Turkish
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 
@@ -161,8 +164,9 @@ class WeeklyHours:
             }
         )
 
-    def describe(self) -> str:
-        """Back to the door sign: ``mon-fri 09:00-19:00; sat 10:00-16:00`` (``closed``)."""
+    def describe(self, names: Sequence[str] = WEEKDAYS) -> str:
+        """Back to the door sign: ``mon-fri 09:00-19:00; sat 10:00-16:00`` (``closed``);
+        ``names`` are the day names to write (``day_names("ru")``: ``пн-пт 09:00-19:00``)."""
         if self.is_always:
             return "always"
         parts: list[str] = []
@@ -173,7 +177,7 @@ class WeeklyHours:
             while last + 1 < 7 and self.days[last + 1] == spans:
                 last += 1
             if spans:
-                days = WEEKDAYS[weekday] + (f"-{WEEKDAYS[last]}" if last > weekday else "")
+                days = names[weekday] + (f"-{names[last]}" if last > weekday else "")
                 parts.append(f"{days} {','.join(str(span) for span in spans)}")
             weekday = last + 1
         return "; ".join(parts) or "closed"
@@ -191,11 +195,32 @@ def _span(text: str) -> Span:
     return Span(parse_clock(start), parse_clock(end))
 
 
+def _local_day_names() -> dict[str, int]:
+    """Day names an admin may write in any of the four languages: пн, mié, Pzt, lunes…"""
+    found: dict[str, int] = {}
+    for locale in SUPPORTED_LOCALES:
+        for width in ("abbreviated", "wide", "short"):
+            for weekday, name in get_day_names(width, locale=locale).items():
+                found.setdefault(name.lower().rstrip("."), weekday)
+    return found
+
+
+_LOCAL_DAYS = _local_day_names()
+
+
+def day_names(locale: str) -> tuple[str, ...]:
+    """The seven abbreviated day names of ``locale`` (Monday first), as ``describe`` takes them."""
+    names = get_day_names("abbreviated", locale=locale)
+    return tuple(names[weekday].lower().rstrip(".") for weekday in range(7))
+
+
 def _day(name: str) -> int:
-    key = name.strip().lower()
+    key = name.strip().lower().rstrip(".")
     for names in (WEEKDAYS, _FULL_NAMES):
         if key in names:
             return names.index(key)
+    if key in _LOCAL_DAYS:
+        return _LOCAL_DAYS[key]
     raise InvalidInputError(
         f"{name.strip()!r} is not a day; days are {' '.join(WEEKDAYS)}",
         field="hours",
@@ -240,7 +265,7 @@ def parse_week(text: str) -> WeeklyHours:
             code="hours_empty",
         )
     for entry in entries:
-        found = re.fullmatch(r"(?P<days>[A-Za-z,\- ]+?)\s+(?P<ranges>[\d:,\- ]+|[A-Za-z]+)", entry)
+        found = re.fullmatch(r"(?P<days>[^\d]+?)\s+(?P<ranges>[\d:,\- ]+|[^\d\s]+)", entry)
         if found is None:
             raise InvalidInputError(
                 f"{entry!r}: write the days, then the hours, e.g. mon-fri 09:00-19:00",

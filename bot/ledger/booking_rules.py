@@ -115,10 +115,10 @@ async def booking_problems(
                 f"{who} is away from {shown_at(off.starts_at, zone)} until "
                 f"{shown_at(off.ends_at, zone)}" + (f" ({off.reason})" if off.reason else ""),
                 {
-                    "master": name,
-                    "from": off.starts_at,
+                    "master": name if off.staff_id is not None else "",
+                    "since": off.starts_at,
                     "until": off.ends_at,
-                    "reason": off.reason,
+                    "reason": off.reason or "—",
                 },
             )
         )
@@ -139,7 +139,7 @@ async def booking_problems(
                 {
                     "master": staff.name if staff else staff_id,
                     "starts_at": starts_at,
-                    "hours": hours,
+                    "hours": ", ".join(str(span) for span in spans) or "—",
                 },
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.salon import DEFAULT_WORKING_HOURS
-from bot.domain.schedules import Span, WeeklyHours, parse_week
+from bot.domain.schedules import Span, WeeklyHours, day_names, parse_week
 from bot.errors import InvalidInputError
 
 
@@ -45,6 +45,18 @@ def test_wrong_hours_are_refused_with_a_reason(text: str, code: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         parse_week(text)
     assert caught.value.code == code
+
+
+def test_admins_write_days_in_their_own_language() -> None:
+    week = parse_week("пн-пт 10:00-19:00; сб 10:00-16:00; вс выходной")
+    assert week.describe() == "mon-fri 10:00-19:00; sat 10:00-16:00"
+    assert week.describe(day_names("ru")) == "пн-пт 10:00-19:00; сб 10:00-16:00"
+    assert parse_week("lun-vie 09:00-18:00; sáb 10:00-14:00").describe(day_names("es")) == (
+        "lun-vie 09:00-18:00; sáb 10:00-14:00"
+    )
+    assert parse_week("Pzt-Cum 09:00-18:00; Cmt kapalı").describe(day_names("tr")) == (
+        "pzt-cum 09:00-18:00"
+    )
 
 
 def test_the_salons_stored_hours_round_trip() -> None:
