@@ -397,6 +397,8 @@ class Settings(BaseSettings):
     def _slot_step(cls, value: timedelta) -> timedelta:
         if not timedelta(minutes=5) <= value <= timedelta(hours=4) or value % timedelta(minutes=1):
             raise ValueError("give whole minutes between 5m and 4h, e.g. 15m")
+        if timedelta(days=1) % value:
+            raise ValueError("give a step that divides a day evenly: 5m, 10m, 15m, 20m, 30m, 1h…")
         return value
 
     @property

@@ -172,6 +172,7 @@ async def test_the_opening_hours_setting_binds_and_always_lifts_it(
         ("opening_hours", "mon 10:00-12:00,13:00-18:00", "one range a day"),
         ("buffer", "90s", "SHOWUP_BUFFER: give whole minutes"),
         ("slot_step", "1m", "SHOWUP_SLOT_STEP: give whole minutes between 5m and 4h"),
+        ("slot_step", "25m", "SHOWUP_SLOT_STEP: give a step that divides a day evenly"),
     ],
 )
 def test_wrong_schedule_settings_name_the_variable(setting: str, value: str, message: str) -> None:
