@@ -8,7 +8,7 @@ the clock (``open_all_day``, what an upgraded installation starts with).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -83,6 +83,11 @@ async def own_weeks(session: AsyncSession, *, staff_ids: list[int]) -> dict[int,
             StaffHours.staff_id, StaffHours.weekday, StaffHours.start_minute, StaffHours.end_minute
         ).where(StaffHours.staff_id.in_(staff_ids))
     )
+    return build_weeks((row[0], row[1], row[2], row[3]) for row in rows)
+
+
+def build_weeks(rows: Iterable[tuple[int, int, int, int]]) -> dict[int, WeeklyHours]:
+    """Patterns from (staff_id, weekday, start_minute, end_minute) rows."""
     days: dict[int, dict[int, set[tuple[int, int]]]] = {}
     for staff_id, weekday, start, end in rows:
         days.setdefault(staff_id, {}).setdefault(weekday, set()).add((start, end))
@@ -105,8 +110,15 @@ async def schedules_for(
     """Each master's schedule: own hours or the salon's, own buffer or the salon's."""
     if salon is None:
         salon = await _salon(session)
-    default = salon_week(salon)
     own = await own_weeks(session, staff_ids=[s.id for s in staff])
+    return compose(staff=staff, own=own, salon=salon)
+
+
+def compose(
+    *, staff: Sequence[MasterRef], own: dict[int, WeeklyHours], salon: SalonHours
+) -> dict[int, Schedule]:
+    """Each master's schedule from their own pattern (if any) and the salon's defaults."""
+    default = salon_week(salon)
     found: dict[int, Schedule] = {}
     for master in staff:
         week = own.get(master.id)

@@ -14,10 +14,13 @@ master), their hours and buffers, the time off and the active appointments that 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES, MAX_APPOINTMENT_LENGTH
@@ -26,8 +29,8 @@ from bot.domain.slots import MAX_DAYS, Interval, Slot, blocked, free_starts, pic
 from bot.errors import InvalidInputError
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import SALON_ID
-from bot.ledger.schedules import schedules_for
-from db.models import Appointment, Salon, Service, Staff, TimeOff
+from bot.ledger.schedules import build_weeks, compose
+from db.models import Appointment, Salon, Service, Staff, StaffHours, TimeOff
 
 DEFAULT_STEP = timedelta(minutes=15)
 
@@ -79,20 +82,39 @@ async def find_slots(
     if salon.duration_minutes is None:
         await get_service(session, service_id=service_id)  # raises the usual NotFoundError
     duration = timedelta(minutes=salon.duration_minutes)
-    query = select(Staff.id, Staff.name, Staff.buffer_minutes).where(Staff.active.is_(True))
+    # the masters with their own hours (if any) in one round trip
+    query = (
+        select(
+            Staff.id,
+            Staff.name,
+            Staff.buffer_minutes,
+            StaffHours.weekday,
+            StaffHours.start_minute,
+            StaffHours.end_minute,
+        )
+        .outerjoin(StaffHours, StaffHours.staff_id == Staff.id)
+        .where(Staff.active.is_(True))
+    )
     if staff_id is not None:
         query = query.where(Staff.id == staff_id)
-    masters = list(await connection.execute(query.order_by(Staff.id)))
+    rows = list(await connection.execute(query.order_by(Staff.id)))
+    masters = list(
+        {row.id: _Master(row.id, row.name, row.buffer_minutes) for row in rows}.values()
+    )
     if not masters:
         if staff_id is not None:
             await get_staff(session, staff_id=staff_id)  # an unknown master is a 404
         return []
+    own = build_weeks(
+        (row.id, row.weekday, row.start_minute, row.end_minute)
+        for row in rows
+        if row.weekday is not None
+    )
     zone = ZoneInfo(salon.timezone)
-    schedules = await schedules_for(session, staff=masters, salon=salon)
+    schedules = compose(staff=masters, own=own, salon=salon)
     ids = [m.id for m in masters]
     reach = max(s.buffer for s in schedules.values())
-    away = await _away(session, staff_ids=ids, start=start, end=end + duration)
-    busy = await _busy(
+    away, busy = await _blocked(
         session,
         staff_ids=ids,
         start=start - reach,
@@ -132,36 +154,37 @@ async def find_slots(
     return pick(found, near=near, limit=limit)
 
 
-async def _away(
-    session: AsyncSession, *, staff_ids: list[int], start: datetime, end: datetime
-) -> dict[int | None, list[Interval]]:
-    """Time off of these masters and of the whole salon (key None) that meets [start, end)."""
-    connection = await session.connection()
-    query = select(TimeOff.staff_id, TimeOff.starts_at, TimeOff.ends_at).where(
-        or_(TimeOff.staff_id.in_(staff_ids), TimeOff.staff_id.is_(None)),
-        TimeOff.starts_at < end,
-        TimeOff.ends_at > start,
-    )
-    found: dict[int | None, list[Interval]] = {}
-    for staff_id, starts_at, ends_at in await connection.execute(query):
-        found.setdefault(staff_id, []).append((starts_at, ends_at))
-    return found
+@dataclass(frozen=True, slots=True)
+class _Master:
+    id: int
+    name: str
+    buffer_minutes: int | None
 
 
-async def _busy(
+async def _blocked(
     session: AsyncSession,
     *,
     staff_ids: list[int],
     start: datetime,
     end: datetime,
     ignore: int | None,
-) -> dict[int, list[Interval]]:
-    """Active appointments of these masters that meet [start, end), as bare intervals.
+) -> tuple[dict[int | None, list[Interval]], dict[int, list[Interval]]]:
+    """Time off of these masters and of the whole salon (key None), and their active
+    appointments, that meet [start, end): bare intervals, in one round trip.
 
-    ``starts_at`` is bounded on both sides (an appointment lasts at most a day) so that the
-    (staff_id, starts_at) index answers.
+    An appointment's ``starts_at`` is bounded on both sides (it lasts at most a day) so that
+    the (staff_id, starts_at) index answers.
     """
-    query = select(Appointment.staff_id, Appointment.starts_at, Appointment.ends_at).where(
+    away = select(
+        TimeOff.staff_id, TimeOff.starts_at, TimeOff.ends_at, literal(True).label("off")
+    ).where(
+        or_(TimeOff.staff_id.in_(staff_ids), TimeOff.staff_id.is_(None)),
+        TimeOff.starts_at < end,
+        TimeOff.ends_at > start,
+    )
+    booked = select(
+        Appointment.staff_id, Appointment.starts_at, Appointment.ends_at, literal(False)
+    ).where(
         Appointment.staff_id.in_(staff_ids),
         Appointment.starts_at >= start - MAX_APPOINTMENT_LENGTH,
         Appointment.starts_at < end,
@@ -169,10 +192,15 @@ async def _busy(
         Appointment.status.in_(sorted(ACTIVE_STATUSES)),
     )
     if ignore is not None:
-        query = query.where(Appointment.id != ignore)
-    found: dict[int, list[Interval]] = {}
+        booked = booked.where(Appointment.id != ignore)
+    off: dict[int | None, list[Interval]] = {}
+    busy: dict[int, list[Interval]] = {}
     # Core, not the ORM: a thousand bare rows come back several times faster
     connection = await session.connection()
-    for staff_id, starts_at, ends_at in await connection.execute(query):
-        found.setdefault(staff_id, []).append((starts_at, ends_at))
-    return found
+    rows: Result[Any] = await connection.execute(union_all(away, booked))
+    for row in rows:
+        if row.off:
+            off.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
+        else:
+            busy.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
+    return off, busy
