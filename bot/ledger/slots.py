@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal, or_, select, union_all
-from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES, MAX_APPOINTMENT_LENGTH
@@ -197,10 +196,13 @@ async def _blocked(
     busy: dict[int, list[Interval]] = {}
     # Core, not the ORM: a thousand bare rows come back several times faster
     connection = await session.connection()
-    rows: Result[Any] = await connection.execute(union_all(away, booked))
-    for row in rows:
-        if row.off:
-            off.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
-        else:
-            busy.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
+    rows = cast(
+        "list[tuple[int | None, datetime, datetime, bool]]",
+        (await connection.execute(union_all(away, booked))).all(),
+    )
+    for staff_id, starts_at, ends_at, is_off in rows:
+        if is_off:
+            off.setdefault(staff_id, []).append((starts_at, ends_at))
+        elif staff_id is not None:
+            busy.setdefault(staff_id, []).append((starts_at, ends_at))
     return off, busy
