@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.api.fields import Day, When
 from bot.api.schemas import Body
@@ -33,6 +33,19 @@ class HoursOut(BaseModel):
     text: str = Field(description="the same, as written on a door: mon-fri 09:00-19:00")
     buffer_minutes: int = Field(description="the buffer in force")
     own_buffer_minutes: int | None
+
+
+class StaffEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    staff_id: int | None
+    kind: str = Field(description="hours_set, hours_cleared, buffer_set, time_off_added…")
+    actor: str
+    channel: str | None
+    reason: str | None
+    data: dict[str, Any] | None
+    created_at: datetime
 
 
 class TimeOffIn(Body):
@@ -87,6 +100,3 @@ class SlotsOut(BaseModel):
     timezone: str
     step_minutes: int
     slots: list[SlotOut]
-
-
-__all__ = ["HoursIn", "HoursOut", "SlotOut", "SlotsOut", "TimeOffIn", "TimeOffOut"]

@@ -166,6 +166,11 @@ async def test_past_overlap_and_time_off_are_refused_with_their_codes(
     assert [o["id"] for o in listed] == [off.json()["id"]]
     gone = await api.delete(f"/api/v1/staff/{catalog['staff']}/time-off/{off.json()['id']}")
     assert gone.status_code == 204
+    events = (await api.get(f"/api/v1/staff/{catalog['staff']}/schedule-events")).json()
+    assert [(e["kind"], e["actor"], e["channel"], e["reason"]) for e in events] == [
+        ("time_off_added", "api", "api", "doctor"),
+        ("time_off_removed", "api", "api", "doctor"),
+    ]
     back = await api.post("/api/v1/appointments", json=booking(catalog, "2026-11-24T14:00"))
     assert back.status_code == 201
 

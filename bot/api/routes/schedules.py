@@ -11,7 +11,15 @@ from fastapi import APIRouter, Query, status
 from bot.api.deps import ClockDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import Day, Id
-from bot.api.schedule_schemas import HoursIn, HoursOut, SlotOut, SlotsOut, TimeOffIn, TimeOffOut
+from bot.api.schedule_schemas import (
+    HoursIn,
+    HoursOut,
+    SlotOut,
+    SlotsOut,
+    StaffEventOut,
+    TimeOffIn,
+    TimeOffOut,
+)
 from bot.domain.appointments import Actor
 from bot.domain.schedules import WeeklyHours, parse_week
 from bot.domain.slots import MAX_DAYS
@@ -66,6 +74,15 @@ async def put_hours(staff_id: Id, body: HoursIn, session: SessionDep, clock: Clo
     )
     await session.commit()
     return hours_out(schedule, body.buffer_minutes)
+
+
+@router.get("/staff/{staff_id}/schedule-events")
+async def list_schedule_events(staff_id: Id, session: SessionDep) -> list[StaffEventOut]:
+    """The master's schedule history: hours set or cleared, buffers, time off added or removed,
+    each with who did it and through which channel."""
+    await get_staff(session, staff_id=staff_id)
+    events = await schedules.list_staff_events(session, staff_id=staff_id)
+    return [StaffEventOut.model_validate(event) for event in events]
 
 
 def time_off_out(off: TimeOff, zone: ZoneInfo, inside: list[int] | None = None) -> TimeOffOut:
