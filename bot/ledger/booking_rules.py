@@ -16,19 +16,20 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.appointments import ACTIVE_STATUSES
 from bot.domain.salon import WEEKDAYS
 from bot.domain.schedules import windows
 from bot.domain.slots import inside
 from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, DomainError, InvalidInputError
+from bot.ledger.catalog import get_staff
 from bot.ledger.salon import salon_zone
-from bot.ledger.schedules import schedule_of, time_off_between
-from db.models import Appointment, Staff
+from bot.ledger.schedules import blocked_between, schedule_of
+from db.models import Appointment, Staff, TimeOff
 
 
 class Sanity(enum.StrEnum):
@@ -63,99 +64,98 @@ async def booking_problems(
     """Everything wrong with booking [starts_at, ends_at) with this master, most serious first.
 
     The master's row is locked first (PostgreSQL), so two bookings of one slot are serialised;
-    SQLite serialises every write transaction already.
+    SQLite serialises every write transaction already. Three small queries when all is well
+    (the lock, the master's hours, the time off and appointments nearby as bare rows); the
+    records named in a refusal are read only then.
     """
     await session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
     zone = await salon_zone(session)
     schedule = await schedule_of(session, staff_id=staff_id)
+    staff = await get_staff(session, staff_id=staff_id)
     problems: list[Problem] = []
     if starts_at < now:
         problems.append(
             Problem(
-                "past",
-                f"{shown_at(starts_at, zone)} is in the past",
-                {"starts_at": starts_at},
+                "past", f"{shown_at(starts_at, zone)} is in the past", {"starts_at": starts_at}
             )
         )
-    reach = schedule.buffer
-    query = select(Appointment).where(
-        Appointment.staff_id == staff_id,
-        Appointment.status.in_(sorted(ACTIVE_STATUSES)),
-        Appointment.starts_at < ends_at + reach,
-        Appointment.ends_at > starts_at - reach,
+    nearby = await blocked_between(
+        session,
+        staff_ids=[staff_id],
+        start=starts_at - schedule.buffer,
+        end=ends_at + schedule.buffer,
+        ignore=ignore_id,
     )
-    if ignore_id is not None:
-        query = query.where(Appointment.id != ignore_id)
-    near = list(await session.scalars(query.order_by(Appointment.starts_at)))
-    clash = next((a for a in near if a.starts_at < ends_at and a.ends_at > starts_at), None)
+    booked = sorted((row for row in nearby if not row.off), key=lambda row: row.starts_at)
+    clash = next((r for r in booked if r.starts_at < ends_at and r.ends_at > starts_at), None)
     if clash is not None:
-        problems.append(
-            Problem(
-                "busy",
-                f"master {clash.staff.name} is busy then: appointment {clash.id} for "
-                f"{clash.client.name}, {shown_at(clash.starts_at, zone)} "
-                f"until {clash.ends_at.astimezone(zone):%H:%M}",
-                {
-                    "master": clash.staff.name,
-                    "id": clash.id,
-                    "client": clash.client.name,
-                    "starts_at": clash.starts_at,
-                },
-            )
-        )
-    away = await time_off_between(session, staff_ids=[staff_id], start=starts_at, end=ends_at)
+        problems.append(await _busy(session, clash.id, zone))
+    away = [r for r in nearby if r.off and r.starts_at < ends_at and r.ends_at > starts_at]
     if away:
-        off = away[0]
-        staff = await session.get(Staff, staff_id)
-        name = staff.name if staff is not None else str(staff_id)
-        who = f"master {name}" if off.staff_id is not None else "the salon"
-        problems.append(
-            Problem(
-                "time_off",
-                f"{who} is away from {shown_at(off.starts_at, zone)} until "
-                f"{shown_at(off.ends_at, zone)}" + (f" ({off.reason})" if off.reason else ""),
-                {
-                    "master": name if off.staff_id is not None else "",
-                    "since": off.starts_at,
-                    "until": off.ends_at,
-                    "reason": off.reason or "—",
-                },
-            )
-        )
+        problems.append(await _away(session, away[0].id, staff, zone))
     week = schedule.week
     if week is not None and not inside(
         windows(week, zone, starts_at, ends_at), starts_at, ends_at
     ):
-        staff = await session.get(Staff, staff_id)
         local = starts_at.astimezone(zone)
-        spans = week.days[local.weekday()]
-        hours = ", ".join(str(span) for span in spans) or "day off"
+        spans = ", ".join(str(span) for span in week.days[local.weekday()])
         problems.append(
             Problem(
                 "outside_hours",
                 f"{shown_at(starts_at, zone)}–{ends_at.astimezone(zone):%H:%M} is outside the "
-                f"working hours of master {staff.name if staff else staff_id} "
-                f"({WEEKDAYS[local.weekday()]}: {hours})",
-                {
-                    "master": staff.name if staff else staff_id,
-                    "starts_at": starts_at,
-                    "hours": ", ".join(str(span) for span in spans) or "—",
-                },
+                f"working hours of master {staff.name} "
+                f"({WEEKDAYS[local.weekday()]}: {spans or 'day off'})",
+                {"master": staff.name, "starts_at": starts_at, "hours": spans or "—"},
             )
         )
-    if clash is None and near:
-        other = near[0]
+    if clash is None and booked:
+        other = await session.get(Appointment, booked[0].id)
+        assert other is not None  # noqa: S101 - read in this transaction a moment ago
         minutes = int(schedule.buffer.total_seconds() // 60)
         problems.append(
             Problem(
                 "buffer",
                 f"less than {minutes} min from appointment {other.id} "
                 f"({shown_at(other.starts_at, zone)}–{other.ends_at.astimezone(zone):%H:%M}): "
-                f"master {other.staff.name} keeps {minutes} min between appointments",
-                {"master": other.staff.name, "id": other.id, "minutes": minutes},
+                f"master {staff.name} keeps {minutes} min between appointments",
+                {"master": staff.name, "id": other.id, "minutes": minutes},
             )
         )
     return problems
+
+
+async def _busy(session: AsyncSession, appointment_id: int, zone: ZoneInfo) -> Problem:
+    clash = await session.get(Appointment, appointment_id)
+    assert clash is not None  # noqa: S101 - read in this transaction a moment ago
+    return Problem(
+        "busy",
+        f"master {clash.staff.name} is busy then: appointment {clash.id} for "
+        f"{clash.client.name}, {shown_at(clash.starts_at, zone)} "
+        f"until {clash.ends_at.astimezone(zone):%H:%M}",
+        {
+            "master": clash.staff.name,
+            "id": clash.id,
+            "client": clash.client.name,
+            "starts_at": clash.starts_at,
+        },
+    )
+
+
+async def _away(session: AsyncSession, time_off_id: int, staff: Staff, zone: ZoneInfo) -> Problem:
+    off = await session.get(TimeOff, time_off_id)
+    assert off is not None  # noqa: S101 - read in this transaction a moment ago
+    who = f"master {staff.name}" if off.staff_id is not None else "the salon"
+    return Problem(
+        "time_off",
+        f"{who} is away from {shown_at(off.starts_at, zone)} until "
+        f"{shown_at(off.ends_at, zone)}" + (f" ({off.reason})" if off.reason else ""),
+        {
+            "master": staff.name if off.staff_id is not None else "",
+            "since": off.starts_at,
+            "until": off.ends_at,
+            "reason": off.reason or "—",
+        },
+    )
 
 
 def apply(

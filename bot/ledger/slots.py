@@ -16,20 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.appointments import ACTIVE_STATUSES, MAX_APPOINTMENT_LENGTH
 from bot.domain.schedules import WeeklyHours, windows
 from bot.domain.slots import MAX_DAYS, Interval, Slot, blocked, free_starts, pick
 from bot.errors import InvalidInputError
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import SALON_ID
-from bot.ledger.schedules import build_weeks, compose
-from db.models import Appointment, Salon, Service, Staff, StaffHours, TimeOff
+from bot.ledger.schedules import BlockedRow, blocked_between, build_weeks, compose
+from db.models import Salon, Service, Staff, StaffHours
 
 DEFAULT_STEP = timedelta(minutes=15)
 
@@ -113,12 +111,14 @@ async def find_slots(
     schedules = compose(staff=masters, own=own, salon=salon)
     ids = [m.id for m in masters]
     reach = max(s.buffer for s in schedules.values())
-    away, busy = await _blocked(
-        session,
-        staff_ids=ids,
-        start=start - reach,
-        end=end + duration + reach,
-        ignore=ignore_appointment_id,
+    away, busy = _split(
+        await blocked_between(
+            session,
+            staff_ids=ids,
+            start=start - reach,
+            end=end + duration + reach,
+            ignore=ignore_appointment_id,
+        )
     )
     windows_of: dict[WeeklyHours | None, list[Interval]] = {}
     found: list[Slot] = []
@@ -160,49 +160,15 @@ class _Master:
     buffer_minutes: int | None
 
 
-async def _blocked(
-    session: AsyncSession,
-    *,
-    staff_ids: list[int],
-    start: datetime,
-    end: datetime,
-    ignore: int | None,
+def _split(
+    rows: list[BlockedRow],
 ) -> tuple[dict[int | None, list[Interval]], dict[int, list[Interval]]]:
-    """Time off of these masters and of the whole salon (key None), and their active
-    appointments, that meet [start, end): bare intervals, in one round trip.
-
-    An appointment's ``starts_at`` is bounded on both sides (it lasts at most a day) so that
-    the (staff_id, starts_at) index answers.
-    """
-    away = select(
-        TimeOff.staff_id, TimeOff.starts_at, TimeOff.ends_at, literal(True).label("off")
-    ).where(
-        or_(TimeOff.staff_id.in_(staff_ids), TimeOff.staff_id.is_(None)),
-        TimeOff.starts_at < end,
-        TimeOff.ends_at > start,
-    )
-    booked = select(
-        Appointment.staff_id, Appointment.starts_at, Appointment.ends_at, literal(False)
-    ).where(
-        Appointment.staff_id.in_(staff_ids),
-        Appointment.starts_at >= start - MAX_APPOINTMENT_LENGTH,
-        Appointment.starts_at < end,
-        Appointment.ends_at > start,
-        Appointment.status.in_(sorted(ACTIVE_STATUSES)),
-    )
-    if ignore is not None:
-        booked = booked.where(Appointment.id != ignore)
-    off: dict[int | None, list[Interval]] = {}
+    """Time off by master (None: the salon's closures) and appointments by master."""
+    away: dict[int | None, list[Interval]] = {}
     busy: dict[int, list[Interval]] = {}
-    # Core, not the ORM: a thousand bare rows come back several times faster
-    connection = await session.connection()
-    rows = cast(
-        "list[tuple[int | None, datetime, datetime, bool]]",
-        (await connection.execute(union_all(away, booked))).all(),
-    )
-    for staff_id, starts_at, ends_at, is_off in rows:
-        if is_off:
-            off.setdefault(staff_id, []).append((starts_at, ends_at))
-        elif staff_id is not None:
-            busy.setdefault(staff_id, []).append((starts_at, ends_at))
-    return off, busy
+    for row in rows:
+        if row.off:
+            away.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
+        elif row.staff_id is not None:
+            busy.setdefault(row.staff_id, []).append((row.starts_at, row.ends_at))
+    return away, busy
