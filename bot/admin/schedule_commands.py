@@ -15,7 +15,7 @@ from bot.domain.appointments import Actor
 from bot.domain.schedules import WeeklyHours, day_names, local_moment, parse_clock, parse_week
 from bot.domain.timeutil import day_bounds
 from bot.errors import ShowUpError
-from bot.ledger import schedules
+from bot.ledger import availability, schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import find_service, find_staff, list_staff
 from bot.ledger.slots import find_slots
@@ -89,7 +89,7 @@ class ScheduleCommands:
         return [self._t("hours.set", master=staff.name, hours=self._week(schedule.week))]
 
     async def _hours_line(self, session: AsyncSession, staff: Staff) -> str:
-        schedule = await schedules.schedule_of(session, staff_id=staff.id)
+        schedule = await availability.schedule_of(session, staff_id=staff.id)
         return self._t(
             "hours.line",
             master=staff.name,
@@ -143,7 +143,7 @@ class ScheduleCommands:
                 reason=f" ({found['reason']})" if found["reason"] else "",
             )
         ]
-        booked = await schedules.appointments_during(
+        booked = await availability.appointments_during(
             session, staff_id=off.staff_id, start=since, end=until
         )
         if booked:
@@ -178,7 +178,7 @@ class ScheduleCommands:
         return staff.name if staff is not None else str(staff_id)
 
     async def _off_list(self, session: AsyncSession, *, now: datetime) -> list[str]:
-        found = await schedules.time_off_between(session, staff_ids=None, start=now, end=LATEST)
+        found = await availability.time_off_between(session, staff_ids=None, start=now, end=LATEST)
         if not found:
             return [self._t("off.none"), self._t("off.usage")]
         zone = self._setup.zone

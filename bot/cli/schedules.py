@@ -16,7 +16,7 @@ from bot.domain.appointments import Actor
 from bot.domain.schedules import parse_week
 from bot.domain.slots import MAX_DAYS
 from bot.domain.timeutil import day_bounds
-from bot.ledger import schedules
+from bot.ledger import availability, schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import find_service, find_staff, list_staff
 from bot.ledger.csv_import import parse_start
@@ -65,7 +65,7 @@ def show_hours(
             for column in ("#", "master", "hours", "from", "buffer"):
                 table.add_column(column)
             for staff in masters:
-                schedule = await schedules.schedule_of(session, staff_id=staff.id)
+                schedule = await availability.schedule_of(session, staff_id=staff.id)
                 text = schedule.week.describe() if schedule.week else "any time"
                 minutes = int(schedule.buffer.total_seconds() // 60)
                 own = "" if staff.buffer_minutes is not None else " (salon's)"
@@ -218,7 +218,7 @@ def add_time_off(
                 now=SystemClock().now(),
                 reason=reason,
             )
-            booked = await schedules.appointments_during(
+            booked = await availability.appointments_during(
                 session, staff_id=off.staff_id, start=lower, end=upper
             )
             await session.commit()
@@ -253,7 +253,7 @@ def list_time_off(
     async def go() -> None:
         async with open_ledger(settings) as ledger, ledger.sessions() as session:
             staff = await find_staff(session, ref=master) if master else None
-            found = await schedules.time_off_between(
+            found = await availability.time_off_between(
                 session,
                 staff_ids=[staff.id] if staff else None,
                 start=EARLIEST if past else SystemClock().now(),

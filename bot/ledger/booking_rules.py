@@ -26,9 +26,9 @@ from bot.domain.schedules import windows
 from bot.domain.slots import inside
 from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, DomainError, InvalidInputError
+from bot.ledger.availability import blocked_between, schedule_of
 from bot.ledger.catalog import get_staff
 from bot.ledger.salon import salon_zone
-from bot.ledger.schedules import blocked_between, schedule_of
 from db.models import Appointment, Staff, TimeOff
 
 

@@ -24,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.schedules import WeeklyHours, windows
 from bot.domain.slots import MAX_DAYS, Interval, Slot, blocked, free_starts, pick
 from bot.errors import InvalidInputError
+from bot.ledger.availability import BlockedRow, blocked_between, build_weeks, compose
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import SALON_ID
-from bot.ledger.schedules import BlockedRow, blocked_between, build_weeks, compose
 from db.models import Salon, Service, Staff, StaffHours
 
 DEFAULT_STEP = timedelta(minutes=15)

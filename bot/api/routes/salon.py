@@ -13,8 +13,9 @@ from bot.domain.appointments import Actor
 from bot.domain.schedules import WeeklyHours
 from bot.errors import InvalidInputError
 from bot.ledger.appointments import Who
+from bot.ledger.availability import salon_week
 from bot.ledger.salon import working_hours
-from bot.ledger.schedules import salon_week, set_salon_hours
+from bot.ledger.schedules import set_salon_hours
 
 router = APIRouter(prefix="/salon", tags=["salon"])
 

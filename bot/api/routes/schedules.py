@@ -24,7 +24,7 @@ from bot.domain.appointments import Actor
 from bot.domain.schedules import WeeklyHours, parse_week
 from bot.domain.slots import MAX_DAYS
 from bot.domain.timeutil import day_bounds, localize
-from bot.ledger import schedules
+from bot.ledger import availability, schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.slots import find_slots
@@ -37,7 +37,7 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
-def hours_out(schedule: schedules.Schedule, own_buffer: int | None) -> HoursOut:
+def hours_out(schedule: availability.Schedule, own_buffer: int | None) -> HoursOut:
     return HoursOut(
         staff_id=schedule.staff_id,
         source=schedule.source,
@@ -52,7 +52,7 @@ def hours_out(schedule: schedules.Schedule, own_buffer: int | None) -> HoursOut:
 async def get_hours(staff_id: Id, session: SessionDep) -> HoursOut:
     """The master's hours in force: their own, the salon's, or any time (none set)."""
     staff = await get_staff(session, staff_id=staff_id)
-    schedule = await schedules.schedule_of(session, staff_id=staff_id)
+    schedule = await availability.schedule_of(session, staff_id=staff_id)
     return hours_out(schedule, staff.buffer_minutes)
 
 
@@ -123,7 +123,7 @@ async def add_time_off(
     )
     inside = [
         a.id
-        for a in await schedules.appointments_during(
+        for a in await availability.appointments_during(
             session, staff_id=staff_id, start=starts_at, end=ends_at
         )
     ]
@@ -142,7 +142,7 @@ async def list_time_off(
     """The master's time off (and the salon's closures) that has not ended yet."""
     await get_staff(session, staff_id=staff_id)
     lower = EARLIEST if past else clock.now()
-    found = await schedules.time_off_between(
+    found = await availability.time_off_between(
         session, staff_ids=[staff_id], start=lower, end=LATEST
     )
     return [time_off_out(off, zone) for off in found]
