@@ -70,6 +70,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.replies
 	$(BIN)/python -m benchmarks.inbound
 	$(BIN)/python -m benchmarks.inbound_live --rate 100 --seconds 10 --burst 1000
+	$(BIN)/python -m benchmarks.slots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -227,6 +227,11 @@ async def run(args: argparse.Namespace) -> None:
                     f"  CPU of the ShowUp process(es) in the burst: {per:.1f} ms per update "
                     f"(one core's ceiling ≈ {1000 / per:,.0f} updates/s)"
                 )
+        except Exception:
+            for n in range(len(processes)):
+                log = (tmp / f"p{n}.log").read_text(errors="replace").splitlines()
+                print(f"--- the last lines of process {n}'s log:", *log[-30:], sep="\n")
+            raise
         finally:
             watcher.cancel()
             for process in processes:

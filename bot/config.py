@@ -31,6 +31,7 @@ from bot.domain.durations import parse_duration
 from bot.domain.locales import Locale
 from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import QuietHours, ReminderRules
+from bot.domain.schedules import WeeklyHours, parse_week
 from bot.errors import ConfigError, InvalidInputError
 
 ENV_PREFIX = "SHOWUP_"
@@ -222,6 +223,17 @@ class Settings(BaseSettings):
         default=Path("scripts_templates"), description="the salon's editable message scripts"
     )
     log_level: str = "INFO"
+    # schedules and free slots
+    opening_hours: str | None = Field(
+        default=None,
+        description="the salon's hours, e.g. 'mon-fri 09:00-20:00; sat 10:00-16:00', or always",
+    )
+    buffer: Duration = Field(
+        default=timedelta(0), description="pause kept after every appointment (per master too)"
+    )
+    slot_step: Duration = Field(
+        default=timedelta(minutes=15), description="free slots start every this often"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -357,6 +369,42 @@ class Settings(BaseSettings):
                 f"unknown log level {value!r}; expected DEBUG, INFO, WARNING or ERROR"
             )
         return level
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _opening_hours(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            week = parse_week(value)
+            if not week.is_always:
+                week.to_working_hours()
+        except InvalidInputError as exc:
+            raise ValueError(
+                f"{exc}; write it like mon-fri 09:00-20:00; sat 10:00-16:00 (or always)"
+            ) from None
+        return week.describe()
+
+    @field_validator("buffer")
+    @classmethod
+    def _buffer(cls, value: timedelta) -> timedelta:
+        if not timedelta(0) <= value <= timedelta(hours=4) or value % timedelta(minutes=1):
+            raise ValueError("give whole minutes between 0m and 4h, e.g. 10m")
+        return value
+
+    @field_validator("slot_step")
+    @classmethod
+    def _slot_step(cls, value: timedelta) -> timedelta:
+        if not timedelta(minutes=5) <= value <= timedelta(hours=4) or value % timedelta(minutes=1):
+            raise ValueError("give whole minutes between 5m and 4h, e.g. 15m")
+        if timedelta(days=1) % value:
+            raise ValueError("give a step that divides a day evenly: 5m, 10m, 15m, 20m, 30m, 1h…")
+        return value
+
+    @property
+    def opening_week(self) -> WeeklyHours | None:
+        """SHOWUP_OPENING_HOURS read (None when unset)."""
+        return parse_week(self.opening_hours) if self.opening_hours is not None else None
 
     @property
     def webhook_secret(self) -> str | None:

@@ -61,6 +61,11 @@ class Salon(Base):
     locale: Mapped[str] = mapped_column(String(8))
     currency: Mapped[str] = mapped_column(String(3))
     working_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # bookings and free slots ignore ``working_hours`` until the salon sets its hours
+    # (SHOWUP_OPENING_HOURS or PATCH /api/v1/salon): an upgrade refuses no booking
+    open_all_day: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # minutes kept free after every appointment unless a master has their own
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Staff(Timestamped, Base):
@@ -73,6 +78,8 @@ class Staff(Timestamped, Base):
     # the name in other languages, shown to clients who read them: {"ru": "Виталий"}
     names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the master's own pause after each appointment; None: the salon's
+    buffer_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Service(Timestamped, Base):
@@ -424,6 +431,57 @@ class ScheduledMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# schedules: working hours, time off and their history (migration 0010)
+
+
+class StaffHours(Base):
+    """One range of a master's weekly working hours, in salon time. A master with no rows works
+    the salon's hours; a weekday without rows is a day off."""
+
+    __tablename__ = "staff_hours"
+    __table_args__ = (Index("ix_staff_hours_staff_weekday", "staff_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)  # Monday 0 … Sunday 6
+    start_minute: Mapped[int] = mapped_column(Integer)  # minutes after midnight, 0 … 1439
+    end_minute: Mapped[int] = mapped_column(Integer)  # 1 … 1440 (24:00)
+
+
+class TimeOff(Base):
+    """A master away (vacation, a doctor's visit, a day off) from ``starts_at`` to ``ends_at``;
+    without a master, the whole salon is closed (a holiday)."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (Index("ix_time_off_staff_start", "staff_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StaffEvent(Base):
+    """Append-only history of the schedules: hours set or cleared, buffers, time off added or
+    removed, each with who did it and from where (no master: the salon's own)."""
+
+    __tablename__ = "staff_events"
+    __table_args__ = (Index("ix_staff_events_staff_time", "staff_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[Actor] = mapped_column(_enum(Actor))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@event.listens_for(StaffEvent, "before_update")
+@event.listens_for(StaffEvent, "before_delete")
 @event.listens_for(AppointmentEvent, "before_update")
 @event.listens_for(AppointmentEvent, "before_delete")
 @event.listens_for(ClientEvent, "before_update")

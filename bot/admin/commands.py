@@ -26,6 +26,7 @@ from bot.admin.board import (
     salon_currency,
 )
 from bot.admin.reports import noshow_report, report_lines
+from bot.admin.schedule_commands import ScheduleCommands, ScheduleSetup
 from bot.admin.standing import standing_lines
 from bot.admin.texts import MENU, AdminTexts
 from bot.clock import Clock
@@ -37,6 +38,7 @@ from bot.errors import DomainError, NotFoundError, ShowUpError
 from bot.ledger import appointments as ledger
 from bot.ledger import attendance
 from bot.ledger.attendance import AttendancePolicy
+from bot.ledger.booking_rules import Sanity
 from bot.ledger.catalog import find_service, find_staff
 from bot.ledger.clients import find_by_phone, find_or_create_by_phone, get_client, search_clients
 from bot.ledger.csv_import import parse_start
@@ -56,6 +58,7 @@ class AdminSetup:
     phone_region: str | None
     policy: AttendancePolicy | None = None
     locale: str = "en"  # the language admins read: the salon's
+    slot_step: timedelta = timedelta(minutes=15)  # SHOWUP_SLOT_STEP, for /slots
 
 
 def split_messages(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -122,6 +125,15 @@ class AdminCommands:
             "unblock": lambda s, a, who: self._override(s, a, who, attendance.unblock),
             "late": self._late,
         }
+        # schedules and free slots (bot.admin.schedule_commands)
+        self._schedule = ScheduleCommands(
+            texts=self._t, setup=ScheduleSetup(zone=setup.zone, slot_step=setup.slot_step)
+        )
+        self._handlers |= {
+            "hours": lambda s, a, who: self._schedule.hours(s, a, who, now=self._clock.now()),
+            "off": lambda s, a, who: self._schedule.off(s, a, who, now=self._clock.now()),
+            "slots": lambda s, a, _: self._schedule.slots(s, a, now=self._clock.now()),
+        }
 
     async def run(self, command: str, args: str, *, admin: str, channel: str) -> list[str]:
         """The answer to ``/command args`` from ``admin``; unknown commands get the help."""
@@ -134,7 +146,12 @@ class AdminCommands:
                 texts = await handler(session, args.strip(), f"{channel}:{admin}")
             except ShowUpError as exc:
                 await session.rollback()
-                return [f"/{command}: {self._explain(exc)}"]
+                hint = (
+                    f"\n{self._t('book.force_hint')}"
+                    if command == "book" and getattr(exc, "code", None) in FORCEABLE
+                    else ""
+                )
+                return [f"/{command}: {self._explain(exc)}{hint}"]
             await session.commit()
         return texts
 
@@ -303,6 +320,9 @@ class AdminCommands:
         return [self._t("cancelled", what=self._describe(appointment))]
 
     async def _book(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        forced = FORCE_WORD.search(args)
+        if forced is not None:
+            args = args[: forced.start()]
         match = BOOK_LINE.fullmatch(args)
         if match is None:
             raise _Usage(self._t("usage.book"))
@@ -330,8 +350,12 @@ class AdminCommands:
             now=self._clock.now(),
             rules=self._setup.rules,
             policy=self._setup.policy,
+            sanity=Sanity.FORCE if forced else Sanity.ENFORCE,
         )
         note = self._t("booked.new") if created else ""
+        if result.warnings:
+            problems = ", ".join(self._t(f"problem.{p.code}") for p in result.warnings)
+            note += self._t("book.forced", problems=problems)
         extras = booking_extras(result.appointment, currency=await salon_currency(session))
         terms = ", ".join(self._t.note(extra) for extra in extras)
         if terms:
@@ -423,6 +447,11 @@ BOOK_LINE = re.compile(
     r"(?P<phone>\+?[\d\-() ]{6,20}?)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<time>\d{1,2}:\d{2})"
     r"\s+(?P<rest>.+)"
 )
+
+
+#: ``/book … force``: the last word books it despite the hours, time off or another booking
+FORCE_WORD = re.compile(r"\s+force\s*$", re.IGNORECASE)
+FORCEABLE = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
 
 
 class _Usage(ShowUpError):

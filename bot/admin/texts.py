@@ -30,6 +30,9 @@ MENU = (
     "forgive",
     "block",
     "unblock",
+    "hours",
+    "off",
+    "slots",
     "help",
 )
 

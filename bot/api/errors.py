@@ -24,11 +24,15 @@ from sqlalchemy.exc import IntegrityError
 from bot.errors import (
     ConflictError,
     DatabaseNotReadyError,
+    DomainError,
     InvalidInputError,
     NotFoundError,
 )
 
 logger = logging.getLogger(__name__)
+
+#: refusals an integrator may branch on: booking sanity (see ``bot.ledger.booking_rules``)
+PUBLIC_CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
 
 _STATUS = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
@@ -59,6 +63,7 @@ class SafeJSONResponse(JSONResponse):
 class ErrorOut(BaseModel):
     detail: str
     field: str | None = None
+    code: str | None = None
 
 
 class ValidationIssue(BaseModel):
@@ -98,6 +103,8 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, object] = {"detail": str(exc)}
     if isinstance(exc, InvalidInputError) and exc.field:
         body["field"] = exc.field
+    if isinstance(exc, DomainError) and exc.code in PUBLIC_CODES:
+        body["code"] = exc.code
     return SafeJSONResponse(status_code=code, content=body)
 
 

@@ -52,6 +52,10 @@ class SalonOut(Out):
     locale: str
     currency: str
     working_hours: WorkingHours
+    open_all_day: bool = Field(
+        description="true until the salon sets its hours: bookings are then accepted at any time"
+    )
+    buffer_minutes: int
 
 
 class SalonPatch(Body):
@@ -59,7 +63,13 @@ class SalonPatch(Body):
     timezone: Omittable[Annotated[str, Field(max_length=64)]] = None
     locale: Omittable[Locale] = None
     currency: Omittable[Annotated[str, Field(min_length=3, max_length=3)]] = None
-    working_hours: Omittable[WorkingHours] = None
+    working_hours: Omittable[WorkingHours] = Field(
+        default=None, description="setting them makes them binding (open_all_day false)"
+    )
+    open_all_day: Omittable[bool] = Field(
+        default=None, description="true: accept bookings at any time, ignoring working_hours"
+    )
+    buffer_minutes: Omittable[Annotated[int, Field(ge=0, le=240)]] = None
 
 
 class StaffIn(Body):
@@ -200,6 +210,11 @@ class AppointmentIn(Body):
         description="your id for it: re-sending the same source + external_id updates it",
     )
     notes: Text | None = None
+    force: bool = Field(
+        default=False,
+        description="book even in the past, outside the master's hours, in their time off or "
+        "over another appointment; what was overridden is recorded as an `override` event",
+    )
 
     @model_validator(mode="after")
     def _one_client(self) -> AppointmentIn:
@@ -213,6 +228,9 @@ class RescheduleIn(Body):
     ends_at: When | None = None
     staff_id: Id | None = None
     reason: Text | None = None
+    force: bool = Field(
+        default=False, description="move even outside the hours, in time off or over a booking"
+    )
 
 
 class CancelIn(Body):

@@ -16,6 +16,7 @@ from bot.cli import (
     link,
     noshows,
     outbox,
+    schedules,
     scripts,
     server,
     whatsapp,
@@ -33,6 +34,7 @@ app.command("run")(server.run_command)
 app.command("book")(booking.book_command)
 app.command("today")(booking.today_command)
 app.command("import")(booking.import_command)
+app.command("slots")(schedules.slots_command)
 app.command("outbox")(outbox.outbox_command)
 app.command("inbox-queue")(inbox_queue.inbox_queue_command)
 app.command("classify")(classify.classify_command)
@@ -45,6 +47,8 @@ app.add_typer(database.app, name="db")
 app.add_typer(catalog.staff_app, name="staff")
 app.add_typer(catalog.services_app, name="services")
 app.add_typer(whatsapp.app, name="whatsapp")
+app.add_typer(schedules.hours_app, name="hours")
+app.add_typer(schedules.time_off_app, name="time-off")
 
 
 @app.command("api-token")

@@ -25,6 +25,7 @@ from bot.cli.common import (
 from bot.clock import SystemClock
 from bot.domain.appointments import Actor, AppointmentStatus
 from bot.ledger.appointments import BookingRequest, Who, book
+from bot.ledger.booking_rules import Sanity
 from bot.ledger.catalog import find_service, find_staff
 from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.csv_import import (
@@ -56,8 +57,21 @@ def book_command(
     name: Annotated[str, typer.Option(help="client's name (for a new client)")] = "",
     locale: Annotated[str | None, typer.Option(help="client's language: ru, en, es or tr")] = None,
     notes: Annotated[str | None, typer.Option(help="a note for the master")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="book even in the past, outside the master's hours, in their time off or over "
+            "another appointment (recorded in the appointment's history)",
+        ),
+    ] = False,
 ) -> None:
-    """Book one appointment from the command line."""
+    """Book one appointment from the command line.
+
+    A time in the past, outside the master's hours (`showup hours`), in their time off
+    (`showup time-off`) or overlapping another appointment is refused with the reason;
+    `--force` books it anyway. `showup slots` lists the free times.
+    """
     settings = settings_or_exit()
 
     async def go() -> None:
@@ -84,6 +98,7 @@ def book_command(
                 now=SystemClock().now(),
                 rules=settings.reminder_rules(ledger.zone),
                 policy=ledger.policy,
+                sanity=Sanity.FORCE if force else Sanity.ENFORCE,
             )
             await session.commit()
             a = result.appointment
@@ -94,6 +109,8 @@ def book_command(
                 f"{local:%a %d %b %Y %H:%M}–{a.ends_at.astimezone(ledger.zone):%H:%M} "
                 f"({ledger.zone.key})"
             )
+            for problem in result.warnings:
+                err_console.print(f"[yellow]Forced:[/] {escape(problem.message)}", soft_wrap=True)
 
     run(go())
 
@@ -207,9 +224,14 @@ def import_command(
             err_console.print(
                 f"[red]line {rejected.line}:[/] {escape(rejected.reason)}", soft_wrap=True
             )
+        for warning in report.warnings:
+            err_console.print(
+                f"[yellow]line {warning.line}:[/] {escape(warning.reason)}", soft_wrap=True
+            )
         console.print(
             f"{file.name}: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+            + (f", {len(report.warnings)} with a warning" if report.warnings else "")
         )
         return len(report.rejected)
 

@@ -30,6 +30,7 @@ def admin_commands(*, settings: Settings, ledger: Ledger, clock: Clock) -> Admin
             phone_region=settings.phone_region,
             policy=ledger.policy,
             locale=ledger.locale,
+            slot_step=settings.slot_step,
         ),
         clock=clock,
     )

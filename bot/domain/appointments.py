@@ -154,13 +154,9 @@ def validate_times(starts_at: datetime, ends_at: datetime) -> None:
         if value.tzinfo is None:
             raise InvalidInputError(f"{name} time must carry a time zone", field=name)
     if ends_at <= starts_at:
-        raise InvalidInputError(
-            "the end must be after the start", field="end", code="end_before_start"
-        )
+        raise InvalidInputError("the end must be after the start", field="end")
     if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
-        raise InvalidInputError(
-            "an appointment cannot last more than 24 hours", field="end", code="too_long"
-        )
+        raise InvalidInputError("an appointment cannot last more than 24 hours", field="end")
 
 
 def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
@@ -197,5 +193,10 @@ def reschedule(
     )
     validate_times(new_start, new_end)
     if new_start <= now:
-        raise InvalidInputError("the new time is in the past", field="start", code="in_past")
+        raise InvalidInputError(
+            "the new time is in the past",
+            field="start",
+            code="past",
+            params={"starts_at": new_start},
+        )
     return Reschedule(starts_at=new_start, ends_at=new_end, version=version + 1, status=target)

@@ -26,7 +26,6 @@ from bot.domain.appointments import (
 )
 from bot.domain.policy import AttendanceRules, is_late_cancel
 from bot.domain.reminders import ReminderRules, Script
-from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.attendance import (
     AttendancePolicy,
@@ -35,11 +34,12 @@ from bot.ledger.attendance import (
     after_no_show,
     booking_terms,
 )
+from bot.ledger.booking_rules import Problem, Sanity, apply, booking_problems
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.outbox import plan_outbox, void_outbox
 from bot.ledger.salon import salon_zone
-from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage, Staff
+from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,8 @@ class BookingResult:
     appointment: Appointment
     created: bool
     changed: bool
+    # problems let through: forced by an admin, or an import's warnings
+    warnings: tuple[Problem, ...] = ()
 
 
 async def get_appointment(session: AsyncSession, *, appointment_id: int) -> Appointment:
@@ -151,43 +153,51 @@ def _record(
     )
 
 
-async def _ensure_free(
+async def _check(
     session: AsyncSession,
+    appointment: Appointment | None,
     *,
     staff_id: int,
     starts_at: datetime,
     ends_at: datetime,
-    ignore_id: int | None = None,
-) -> None:
-    """Refuse a time that overlaps another active appointment of the same master.
-
-    The master's row is locked first (PostgreSQL), so two concurrent bookings of one slot are
-    serialised; SQLite serialises every write transaction already (BEGIN IMMEDIATE).
-    """
-    await session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
-    query = select(Appointment).where(
-        Appointment.staff_id == staff_id,
-        Appointment.status.in_(sorted(ACTIVE_STATUSES)),
-        Appointment.starts_at < ends_at,
-        Appointment.ends_at > starts_at,
+    now: datetime,
+    sanity: Sanity,
+) -> list[Problem]:
+    """Booking sanity (``bot.ledger.booking_rules``): raise what ``sanity`` refuses, return
+    the problems let through (forced by an admin, or an import's warnings)."""
+    problems = await booking_problems(
+        session,
+        staff_id=staff_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+        ignore_id=appointment.id if appointment is not None else None,
     )
-    if ignore_id is not None:
-        query = query.where(Appointment.id != ignore_id)
-    clash = await session.scalar(query.limit(1))
-    if clash is not None:
-        zone = await salon_zone(session)
-        raise ConflictError(
-            f"master {clash.staff.name} is busy then: appointment {clash.id} for "
-            f"{clash.client.name}, {shown_at(clash.starts_at, zone)} "
-            f"until {clash.ends_at.astimezone(zone):%H:%M}",
-            code="busy",
-            params={
-                "master": clash.staff.name,
-                "id": clash.id,
-                "client": clash.client.name,
-                "starts_at": clash.starts_at,
-            },
-        )
+    return apply(problems, sanity=sanity, now=now, starts_at=starts_at)
+
+
+def _record_override(
+    session: AsyncSession,
+    appointment: Appointment,
+    problems: list[Problem],
+    *,
+    sanity: Sanity,
+    who: Who,
+    at: datetime,
+) -> None:
+    """An appointment kept despite its problems: which, and whether forced or imported."""
+    if not problems:
+        return
+    _record(
+        session,
+        appointment,
+        kind="override",
+        who=who,
+        at=at,
+        from_status=appointment.status,
+        reason="; ".join(p.message for p in problems)[:2000],
+        data={"problems": [p.code for p in problems], "sanity": sanity.value},
+    )
 
 
 async def book(
@@ -198,13 +208,16 @@ async def book(
     now: datetime,
     rules: ReminderRules,
     policy: AttendancePolicy | None = None,
+    sanity: Sanity = Sanity.ENFORCE,
 ) -> BookingResult:
     """Create an appointment, or update the one with the same (source, external_id).
 
     Re-sending an unchanged appointment changes nothing; a new time is a reschedule (version + 1);
     a new master, service or note is an update. The confirmation and reminders are planned in
     the same transaction. With a ``policy``, a blocked client is refused (ConflictError) and a
-    new booking gets its deposit, double price and loyalty discount.
+    new booking gets its deposit, double price and loyalty discount. A time in the past,
+    outside the master's hours, in their time off, overlapping or too close to another
+    appointment is refused (``bot.ledger.booking_rules``) unless ``sanity`` lets it through.
     """
     if request.external_id is not None:
         existing = await find_by_external_id(
@@ -212,7 +225,13 @@ async def book(
         )
         if existing is not None:
             changed = await _update_from_request(
-                session, appointment=existing, request=request, who=who, now=now, rules=rules
+                session,
+                appointment=existing,
+                request=request,
+                who=who,
+                now=now,
+                rules=rules,
+                sanity=sanity,
             )
             return BookingResult(appointment=existing, created=False, changed=changed)
 
@@ -228,7 +247,15 @@ async def book(
         )
     ends_at = request.ends_at or request.starts_at + timedelta(minutes=service.duration_minutes)
     validate_times(request.starts_at, ends_at)
-    await _ensure_free(session, staff_id=staff.id, starts_at=request.starts_at, ends_at=ends_at)
+    let_through = await _check(
+        session,
+        None,
+        staff_id=staff.id,
+        starts_at=request.starts_at,
+        ends_at=ends_at,
+        now=now,
+        sanity=sanity,
+    )
     appointment = Appointment(
         client=client,
         staff=staff,
@@ -262,8 +289,11 @@ async def book(
         from_status=None,
         data={"source": request.source, "external_id": request.external_id},
     )
+    _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
     await plan_outbox(session, appointment=appointment, rules=rules, now=now)
-    return BookingResult(appointment=appointment, created=True, changed=True)
+    return BookingResult(
+        appointment=appointment, created=True, changed=True, warnings=tuple(let_through)
+    )
 
 
 async def _update_from_request(
@@ -274,6 +304,7 @@ async def _update_from_request(
     who: Who,
     now: datetime,
     rules: ReminderRules,
+    sanity: Sanity,
 ) -> bool:
     if appointment.client_id != request.client_id:
         raise ConflictError(
@@ -311,6 +342,7 @@ async def _update_from_request(
             now=now,
             rules=rules,
             reason=f"re-sent by {request.source}",
+            sanity=sanity,
         )
         changes.pop("staff_id", None)
     if not changes:
@@ -323,13 +355,16 @@ async def _update_from_request(
         )
     if "staff_id" in changes:
         staff = await get_staff(session, staff_id=request.staff_id)
-        await _ensure_free(
+        let_through = await _check(
             session,
+            appointment,
             staff_id=staff.id,
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
-            ignore_id=appointment.id,
+            now=now,
+            sanity=sanity,
         )
+        _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
         appointment.staff = staff
     if "service_id" in changes:
         appointment.service = service
@@ -359,10 +394,12 @@ async def reschedule_appointment(
     now: datetime,
     rules: ReminderRules,
     reason: str | None = None,
+    sanity: Sanity = Sanity.ENFORCE,
 ) -> Appointment:
     """Move an appointment (optionally to another master); its version goes up by one.
 
-    Messages planned for the old version go void and the new time's messages are planned.
+    Messages planned for the old version go void and the new time's messages are planned. The
+    new time passes the same sanity as a booking (``sanity`` as in ``book``).
     """
     appointment = await get_appointment(session, appointment_id=appointment_id)
     new_end = ends_at or starts_at + (appointment.ends_at - appointment.starts_at)
@@ -376,12 +413,14 @@ async def reschedule_appointment(
         now=now,
     )
     target_staff = staff_id if staff_id is not None else appointment.staff_id
-    await _ensure_free(
+    let_through = await _check(
         session,
+        appointment,
         staff_id=target_staff,
         starts_at=moved.starts_at,
         ends_at=moved.ends_at,
-        ignore_id=appointment.id,
+        now=now,
+        sanity=sanity,
     )
     before = appointment.status
     data = {
@@ -406,6 +445,7 @@ async def reschedule_appointment(
         reason=reason,
         data=data,
     )
+    _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
     await session.flush()
     await void_outbox(
         session,

@@ -1,8 +1,12 @@
 """Importing appointments from a CSV export of another booking system.
 
 Each good row is kept even when others are bad: every row runs in its own savepoint, and a bad
-row is reported with its line number and reason. Re-importing the same file changes nothing,
-because (source, external_id) identifies an appointment.
+row is reported with its line number and reason. A file is another system's history: a row in
+the past is imported as it is; a future row outside the master's hours, in their time off or
+inside their buffer is imported with a warning on its line; an overlap with another
+appointment of the master is refused (``bot.ledger.booking_rules.Sanity.WARN``).
+Re-importing the same file changes nothing, because (source, external_id) identifies an
+appointment.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from bot.ledger.appointments import (
     mark_appointment,
 )
 from bot.ledger.attendance import AttendancePolicy
+from bot.ledger.booking_rules import Sanity
 from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.csv_catalog import ImportCatalog, duration_minutes
 from bot.ledger.csv_rows import (
@@ -73,6 +78,9 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # rows imported although outside the master's hours, in their time off or inside their
+    # buffer (only future rows: the past is history); the reason says which
+    warnings: list[RejectedRow] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -144,7 +152,7 @@ async def import_rows(
         savepoint = await session.begin_nested()
         try:
             outcome = await _import_row(
-                session, row=row, options=options, now=now, catalog=catalog
+                session, row=row, options=options, now=now, catalog=catalog, report=report
             )
             await savepoint.commit()
         except Exception as exc:  # any failure of one row is that row's error
@@ -158,6 +166,7 @@ async def import_rows(
             on_row()
     await session.commit()
     report.rejected.sort(key=lambda r: r.line)
+    report.warnings.sort(key=lambda r: r.line)
     return report
 
 
@@ -194,6 +203,7 @@ async def _import_row(
     options: ImportOptions,
     now: datetime,
     catalog: ImportCatalog,
+    report: ImportReport,
 ) -> str:
     external_id = row.get("external_id")
     if not external_id:
@@ -240,7 +250,11 @@ async def _import_row(
         now=now,
         rules=options.rules,
         policy=options.policy,
+        sanity=Sanity.WARN,
     )
+    if result.warnings:
+        reason = "; ".join(problem.message for problem in result.warnings)
+        report.warnings.append(RejectedRow(line=row.line, reason=f"imported, but {reason}"))
     appointment = result.appointment
     changed = result.changed
     if status == "confirmed" and appointment.status is AppointmentStatus.BOOKED:

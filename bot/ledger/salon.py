@@ -39,8 +39,11 @@ async def ensure_salon(session: AsyncSession, *, settings: Settings) -> Salon:
             locale=settings.locale,
             currency=settings.currency,
             working_hours=DEFAULT_WORKING_HOURS.model_dump(mode="json"),
+            open_all_day=True,
+            buffer_minutes=0,
         )
         session.add(salon)
+        _sync_schedule(salon, settings)
         await session.flush()
         return salon
     for setting, column in _SYNCED.items():
@@ -50,8 +53,29 @@ async def ensure_salon(session: AsyncSession, *, settings: Settings) -> Salon:
         if getattr(salon, column) != wanted:
             logger.info("salon %s changed to %s by SHOWUP_%s", column, wanted, setting.upper())
             setattr(salon, column, wanted)
+    _sync_schedule(salon, settings)
     await session.flush()
     return salon
+
+
+def _sync_schedule(salon: Salon, settings: Settings) -> None:
+    """SHOWUP_OPENING_HOURS and SHOWUP_BUFFER, when set explicitly, win like the others."""
+    week = settings.opening_week
+    if week is not None:
+        open_all_day = week.is_always
+        stored = (
+            salon.working_hours
+            if open_all_day
+            else week.to_working_hours().model_dump(mode="json")
+        )
+        if (salon.open_all_day, salon.working_hours) != (open_all_day, stored):
+            logger.info("salon hours changed to %s by SHOWUP_OPENING_HOURS", week.describe())
+            salon.open_all_day, salon.working_hours = open_all_day, stored
+    if "buffer" in settings.model_fields_set:
+        minutes = int(settings.buffer.total_seconds() // 60)
+        if salon.buffer_minutes != minutes:
+            logger.info("salon buffer changed to %s min by SHOWUP_BUFFER", minutes)
+            salon.buffer_minutes = minutes
 
 
 async def salon_zone(session: AsyncSession) -> ZoneInfo:

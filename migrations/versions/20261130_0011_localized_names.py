@@ -1,7 +1,7 @@
 """localized names and inbox notes: clients read names in their language, admins read notes in theirs
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 22:00:00
 
 ``staff.names`` and ``services.names`` hold a master's or a service's name in other languages
@@ -21,7 +21,7 @@ from alembic import op
 
 
 revision: str = '0011'
-down_revision: str | Sequence[str] | None = '0009'
+down_revision: str | Sequence[str] | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -38,6 +38,7 @@ SHARED = {
     "ShowUp", "Telegram", "WhatsApp", "showup", "inbox-queue", "retry", "link", "id",
     "external_id", "duration_minutes", "status", "YYYY-AA-GG", "HH", "MM", "Instagram",
     "chat", "salon",  # the same word in Spanish and Turkish
+    "remove", "force",  # words an admin types after a command: /off remove 3, /book … force
 }  # fmt: skip
 
 

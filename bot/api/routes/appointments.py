@@ -22,6 +22,7 @@ from bot.domain.appointments import Action, Actor, AppointmentStatus
 from bot.domain.timeutil import day_bounds, localize
 from bot.errors import InvalidInputError
 from bot.ledger import appointments as ledger
+from bot.ledger.booking_rules import Sanity
 from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.outbox import outbox_for
 
@@ -49,7 +50,10 @@ async def create_appointment(
 
     The booking confirmation and the reminders are planned in the same transaction. A client
     blocked by the attendance policy is refused with ``409`` and the reason; a client on the
-    deposit rung gets ``deposit_due`` set.
+    deposit rung gets ``deposit_due`` set. A start in the past is refused with ``422`` (code
+    ``past``); a time another appointment of the master overlaps (``busy``), in their time off
+    (``time_off``), outside their hours (``outside_hours``) or closer than their buffer to
+    another appointment (``buffer``) with ``409``. ``force: true`` books it anyway.
     """
     if body.client is not None:
         client, _ = await find_or_create_by_phone(
@@ -79,6 +83,7 @@ async def create_appointment(
         now=clock.now(),
         rules=rules,
         policy=policy,
+        sanity=Sanity.FORCE if body.force else Sanity.ENFORCE,
     )
     await session.commit()
     if not result.created:
@@ -160,6 +165,7 @@ async def reschedule(
         now=clock.now(),
         rules=rules,
         reason=body.reason,
+        sanity=Sanity.FORCE if body.force else Sanity.ENFORCE,
     )
     await session.commit()
     return AppointmentOut.build(moved, zone)
