@@ -289,6 +289,8 @@ async def test_a_stranger_with_no_language_code_is_answered_in_the_language_they
         client = await session.scalar(select(Client))
         assert client is not None
         assert client.locale == "tr"
-    assert replies[0].text == setup.scripts.render_step(
+    # "I'd like an appointment" reads as a booking matter: passed on, then the intake
+    assert [reply.outcome for reply in replies] == ["fallback", "intake:heard_from"]
+    assert replies[-1].text == setup.scripts.render_step(
         "heard_from", locale="tr", variables={"client_name": "New client", "salon_name": "Studio"}
     )
