@@ -22,6 +22,7 @@ from bot.conversation.flows.intake import Intake
 from bot.conversation.flows.noshow import NoShowAnswers
 from bot.conversation.flows.policy import POLICY, Policy
 from bot.conversation.flows.turn import IDLE, DialogSetup, Turn
+from bot.conversation.render import UNNAMED
 from bot.domain.locales import supported_locale
 from bot.domain.replies import language_of
 from bot.ledger.clients import create_client, link_identity
@@ -73,7 +74,7 @@ class Dialog:
         if is_new:
             return await self._intake.start(turn, cue)
         waiting = await self._pending(turn)
-        if policy.taps_agree(turn):
+        if policy.says_agree(turn):
             replies = policy.agree(turn)
         elif waiting is not None and waiting is not self._booking and waiting.takes(turn, cue):
             return await waiting.answer(turn, cue)
@@ -104,7 +105,7 @@ class Dialog:
             return client, False
         client = await create_client(
             self._session,
-            name=message.display_name or "New client",
+            name=message.display_name or UNNAMED,
             phone=None,
             phone_region=None,
             locale=supported_locale(message.language_code),

@@ -73,6 +73,7 @@ SAID = {
     "voice": Said(kind="voice"),
     "tap_confirm": Said(button="confirm"),
     "tap_agree": Said(button="agree"),
+    "type_agree": Said("Принимаю"),  # the button's label, typed
 }
 
 STATES = ("idle", "intake", "policy", "asked_cancel", "cancel?intake", "noshow")
@@ -263,6 +264,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "ack_agreed | booked | idle | - | agreed",
         "ack_agreed | none | idle | - | agreed",
     ),
+    ("idle", "type_agree"): (
+        "ack_agreed | booked | idle | - | agreed",
+        "ack_agreed | none | idle | - | agreed",
+    ),
     # -- intake --------------------------------------------------------------------------
     ("intake", "confirm"): (
         "ack_confirmed+{M} | confirmed | {M} | -",
@@ -305,6 +310,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback+{M} | none | {M} | other",
     ),
     ("intake", "tap_agree"): (
+        "ack_agreed+{M} | booked | {M} | - | agreed",
+        "ack_agreed+{M} | none | {M} | - | agreed",
+    ),
+    ("intake", "type_agree"): (
         "ack_agreed+{M} | booked | {M} | - | agreed",
         "ack_agreed+{M} | none | {M} | - | agreed",
     ),
@@ -353,6 +362,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "ack_agreed | booked | idle | - | agreed",
         "ack_agreed | none | idle | - | agreed",
     ),
+    ("policy", "type_agree"): (
+        "ack_agreed | booked | idle | - | agreed",
+        "ack_agreed | none | idle | - | agreed",
+    ),
     # -- asked_cancel --------------------------------------------------------------------
     ("asked_cancel", "confirm"): (
         "ack_confirmed | confirmed | idle | -",
@@ -395,6 +408,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback | none | idle | other",
     ),
     ("asked_cancel", "tap_agree"): (
+        "ack_agreed | booked | asked_cancel | - | agreed",
+        "ack_agreed | none | asked_cancel | - | agreed",
+    ),
+    ("asked_cancel", "type_agree"): (
         "ack_agreed | booked | asked_cancel | - | agreed",
         "ack_agreed | none | asked_cancel | - | agreed",
     ),
@@ -443,6 +460,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "ack_agreed | booked | cancel?{E} | - | agreed",
         "ack_agreed | none | cancel?{E} | - | agreed",
     ),
+    ("cancel?intake", "type_agree"): (
+        "ack_agreed | booked | cancel?{E} | - | agreed",
+        "ack_agreed | none | cancel?{E} | - | agreed",
+    ),
     # -- noshow --------------------------------------------------------------------------
     ("noshow", "confirm"): (
         "ack_confirmed | confirmed | idle | - | question open",
@@ -485,6 +506,10 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback | none | idle | other | question open",
     ),
     ("noshow", "tap_agree"): (
+        "ack_agreed | booked | idle | - | agreed, question open",
+        "ack_agreed | none | idle | - | agreed, question open",
+    ),
+    ("noshow", "type_agree"): (
         "ack_agreed | booked | idle | - | agreed, question open",
         "ack_agreed | none | idle | - | agreed, question open",
     ),

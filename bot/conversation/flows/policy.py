@@ -14,6 +14,7 @@ from bot.conversation.flows.turn import AGREE, IDLE, Cue, Turn
 from bot.domain.replies import Intent, fold
 
 POLICY = "policy"
+MAX_LABEL = 40  # longer than any button label: no need to render the script to compare
 
 
 def show(turn: Turn) -> list[DialogReply]:
@@ -31,8 +32,23 @@ def agree(turn: Turn) -> list[DialogReply]:
     return [turn.say("ack_agreed", None)]
 
 
-def taps_agree(turn: Turn) -> bool:
-    return turn.message.button is not None and turn.message.button.intent == AGREE
+def says_agree(turn: Turn) -> bool:
+    """The "I agree" tap, or its label typed by a client who was shown the rules (in any
+    state: on WhatsApp and in the console people type what the button says)."""
+    message = turn.message
+    if message.button is not None:
+        return message.button.intent == AGREE
+    return turn.client.policy_shown_at is not None and _label_typed(turn)
+
+
+def _label_typed(turn: Turn) -> bool:
+    if turn.message.kind != "text" or len(turn.message.text) > MAX_LABEL:
+        return False
+    _, labels = turn.setup.scripts.render_named(
+        "policy", locale=turn.locale, variables=turn.variables(None)
+    )  # the confirmation's "I agree" says the same in the default scripts
+    typed = fold(turn.message.text).strip(" .!")
+    return typed == fold(labels.get(AGREE, "")).strip(" .!")
 
 
 class Policy:
@@ -45,8 +61,6 @@ class Policy:
         message = turn.message
         if message.kind != "text" or message.button is not None:
             return False
-        if self._label_typed(turn):
-            return True
         return cue.intent is Intent.CONFIRM and not (cue.about_visit and cue.has_booking)
 
     async def answer(self, turn: Turn, cue: Cue) -> list[DialogReply]:
@@ -57,10 +71,3 @@ class Policy:
         answer); after anything else (a question, a voice note, a booking matter without a
         booking), nothing: the rules stay above with their button."""
         return show(turn) if cue.about_visit and cue.has_booking else []
-
-    def _label_typed(self, turn: Turn) -> bool:
-        _, labels = turn.setup.scripts.render_named(
-            "policy", locale=turn.locale, variables=turn.variables(None)
-        )
-        typed = fold(turn.message.text).strip(" .!")
-        return any(typed == fold(label) for label in labels.values())
