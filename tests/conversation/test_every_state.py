@@ -76,7 +76,7 @@ SAID = {
     "type_agree": Said("Принимаю"),  # the button's label, typed
 }
 
-STATES = ("idle", "intake", "policy", "asked_cancel", "cancel?intake", "noshow")
+STATES = ("idle", "intake", "policy", "asked_cancel", "cancel?intake", "noshow", "rebook")
 
 
 async def _policy(
@@ -113,7 +113,8 @@ async def _prepare(
                 starts_at=clock.now() + timedelta(hours=54),
                 now=clock.now(),
             )
-        if state == "noshow":  # yesterday's visit missed; "what happened?" sent, unanswered
+        missed = None
+        if state in {"noshow", "rebook"}:  # a visit missed; "what happened?" sent, unanswered
             missed = await make_appointment(
                 session,
                 client=client,
@@ -136,11 +137,16 @@ async def _prepare(
                 .where(ScheduledMessage.appointment_id == missed.id)
                 .values(status=OutboxStatus.SENT, sent_at=clock.now())
             )
+        if state == "rebook":  # …answered: "would you like another time?" waits
+            followup = await session.get(NoShowFollowUp, missed.id if missed else 0)
+            assert followup is not None
+            followup.answered_at = clock.now()
         stored = {
             "intake": "intake:preferred_master",
             "cancel?intake": "cancel?intake:experience",
             "noshow": "idle",
         }.get(state, state)
+        about = booking.id if booking is not None and "cancel" in state else None
         if state in {"intake", "cancel?intake"}:
             client.intake = {"heard_from": "Instagram"}
         if state == "policy":
@@ -149,7 +155,7 @@ async def _prepare(
             DialogState(
                 client_id=client.id,
                 state=stored,
-                appointment_id=booking.id if booking is not None and "cancel" in state else None,
+                appointment_id=missed.id if missed is not None and state == "rebook" else about,
                 updated_at=clock.now(),
             )
         )
@@ -467,15 +473,15 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
     # -- noshow --------------------------------------------------------------------------
     ("noshow", "confirm"): (
         "ack_confirmed | confirmed | idle | - | question open",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "cancel"): (
         "ack_cancelled | cancelled | idle | - | question open",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "cancel_unsure"): (
         "confirm_cancel | booked | asked_cancel | - | question open",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "move_at"): (
         "noshow_reply | booked | idle | noshow_reason+reschedule_request | question answered",
@@ -487,15 +493,15 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("noshow", "late"): (
         "ack_late | booked | idle | running_late | question open",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "how_to_cancel"): (
-        "noshow_reply | booked | idle | noshow_reason | question answered",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | booked | rebook | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "unknown"): (
-        "noshow_reply | booked | idle | noshow_reason | question answered",
-        "noshow_reply | none | idle | noshow_reason | question answered",
+        "noshow_reply | booked | rebook | noshow_reason | question answered",
+        "noshow_reply | none | rebook | noshow_reason | question answered",
     ),
     ("noshow", "voice"): (
         "fallback | booked | idle | other | question open",
@@ -512,6 +518,55 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("noshow", "type_agree"): (
         "ack_agreed | booked | idle | - | agreed, question open",
         "ack_agreed | none | idle | - | agreed, question open",
+    ),
+    # -- rebook --------------------------------------------------------------------------
+    ("rebook", "confirm"): (
+        "ack_confirmed | confirmed | idle | - | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "cancel"): (
+        "ack_cancelled | cancelled | idle | - | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "cancel_unsure"): (
+        "confirm_cancel | booked | cancel?rebook | - | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "move_at"): (
+        "ack_reschedule | booked | idle | reschedule_request | question answered",
+        "ack_reschedule | none | idle | reschedule_request | question answered",
+    ),
+    ("rebook", "move"): (
+        "ack_reschedule | booked | idle | reschedule_request | question answered",
+        "ack_reschedule | none | idle | reschedule_request | question answered",
+    ),
+    ("rebook", "late"): (
+        "ack_late | booked | idle | running_late | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "how_to_cancel"): (
+        "fallback | booked | idle | other | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "unknown"): (
+        "fallback | booked | idle | other | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "voice"): (
+        "fallback | booked | idle | other | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "tap_confirm"): (
+        "ack_confirmed | confirmed | idle | - | question answered",
+        "fallback | none | idle | other | question answered",
+    ),
+    ("rebook", "tap_agree"): (
+        "ack_agreed | booked | idle | - | agreed, question answered",
+        "ack_agreed | none | idle | - | agreed, question answered",
+    ),
+    ("rebook", "type_agree"): (
+        "ack_agreed | booked | idle | - | agreed, question answered",
+        "ack_agreed | none | idle | - | agreed, question answered",
     ),
 }
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
-
 from bot.channels.base import Button, DialogReply
 from bot.conversation.flows.turn import AGREE, IDLE, Cue, Turn
 from bot.domain.appointments import Action, Actor, CancelledBy
@@ -167,14 +165,10 @@ class BookingReplies:
         """A wish for another time: to the admins (with the time, when one was named)."""
         proposed = reply.when if isinstance(reply.when, datetime) else None
         await turn.to_admin(target, "reschedule_request", reply=False, proposed=proposed)
-        return [turn.say("ack_reschedule", target, proposed=shown_time(reply.when, turn.locale))]
+        return [turn.say("ack_reschedule", target, proposed=shown_time(turn, reply.when))]
 
 
-def shown_time(when: datetime | date | None, locale: str) -> str | None:
-    """A proposed time as the client's language writes it ("пятница 27 ноября, 17:00"), or
-    just the day ("четверг 26 ноября") when no hour was named."""
-    if isinstance(when, datetime):
-        return format_datetime(when, format="EEEE d MMMM, HH:mm", locale=locale)
-    if isinstance(when, date):
-        return format_date(when, format="EEEE d MMMM", locale=locale)
-    return None
+def shown_time(turn: Turn, when: datetime | date | None) -> str | None:
+    """A proposed time as the client's language writes it, or just the day when no hour was
+    named; None when none was."""
+    return turn.setup.scripts.when_text(when, turn.locale) if when is not None else None

@@ -1,7 +1,9 @@
 """The answer to "what happened?" after a no-show: the reason is recorded (and the miss decided:
 forgiven or a strike), the client is thanked and offered a new time; a time they propose goes
 to the admins as a rebooking request. Pending while the question was sent, is unanswered and
-its deadline has not passed (a ``NoShowFollowUp`` row; no dialog state of its own).
+its deadline has not passed (a ``NoShowFollowUp`` row), and then, for the next message only,
+while the offer of a new time waits (state ``rebook``, about the missed appointment): "на
+четверг" then is a rebooking request for the missed visit, not a move of another booking.
 
 A reply about another, open booking ("да, приду" to its reminder, a tap, "отмените и пятницу")
 is handled by the booking flow and the question stays open for the next message. A wish to
@@ -13,13 +15,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.channels.base import DialogReply
-from bot.conversation.flows.turn import Cue, Turn
+from bot.conversation.flows.booking import shown_time
+from bot.conversation.flows.turn import IDLE, Cue, Turn
 from bot.domain.replies import Intent
 from bot.ledger.attendance import open_followup, record_answer
 from db.models import Appointment, NoShowFollowUp
 
 #: the intents that, about an open booking, are replies to it rather than the answer
 ABOUT_ANOTHER = frozenset({Intent.CONFIRM, Intent.CANCEL, Intent.LATE})
+REBOOK = "rebook"  # "would you like another time?" was asked about state.appointment_id
 
 
 class NoShowAnswers:
@@ -38,18 +42,29 @@ class NoShowAnswers:
         return self._open
 
     async def pending(self, turn: Turn) -> bool:
-        return await self._followup(turn) is not None
+        return turn.state.state == REBOOK or await self._followup(turn) is not None
 
     def takes(self, turn: Turn, cue: Cue) -> bool:
         message = turn.message
         if message.kind != "text" or message.button is not None:
             return False
+        if turn.state.state == REBOOK:
+            wish = turn.read(message.text, None)
+            return message.reply_to_appointment is None and (
+                wish.when is not None or wish.intent is Intent.RESCHEDULE
+            )
         return not (cue.about_visit and cue.has_booking and cue.intent in ABOUT_ANOTHER)
 
     async def resume(self, turn: Turn, cue: Cue) -> list[DialogReply]:
-        return []  # the question stays open: the next message answers it
+        """The question stays open (the next message answers it); an offer of a new time
+        lasts one message."""
+        if turn.state.state == REBOOK:
+            turn.state.state = IDLE
+        return []
 
     async def answer(self, turn: Turn, cue: Cue) -> list[DialogReply]:
+        if turn.state.state == REBOOK:
+            return await self._rebook(turn)
         followup = await self._followup(turn)
         policy = turn.setup.policy
         assert followup is not None  # noqa: S101 - pending() said so
@@ -69,4 +84,17 @@ class NoShowAnswers:
         if wish.when is not None or wish.intent is Intent.RESCHEDULE:
             proposed = wish.when if isinstance(wish.when, datetime) else None
             await turn.to_admin(missed, "reschedule_request", reply=False, proposed=proposed)
+        else:  # the thanks asks when would suit them: the next message may say
+            turn.state.state = REBOOK
+            turn.state.appointment_id = followup.appointment_id
         return [turn.say("noshow_reply", missed)]
+
+    async def _rebook(self, turn: Turn) -> list[DialogReply]:
+        """A time for the missed visit, after "would you like another time?"."""
+        turn.state.state = IDLE
+        missed_id = turn.state.appointment_id
+        missed = await turn.session.get(Appointment, missed_id) if missed_id else None
+        wish = turn.read(turn.message.text, None)
+        proposed = wish.when if isinstance(wish.when, datetime) else None
+        await turn.to_admin(missed, "reschedule_request", reply=False, proposed=proposed)
+        return [turn.say("ack_reschedule", None, proposed=shown_time(turn, wish.when))]
