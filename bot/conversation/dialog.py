@@ -42,8 +42,17 @@ class Dialog:
         self.is_new = False  # …and whether they were a stranger until now
         self._booking = BookingReplies()
         self._intake = Intake()
-        #: the flows whose step may be pending, asked in this order (a waitlist offer: here)
-        self._flows: tuple[Flow, ...] = (self._booking, self._intake, Policy(), NoShowAnswers())
+        self._policy = Policy()
+        #: the flows whose step may be pending, in this order: the question asked back, the
+        #: no-show's (sent by us, with a deadline), then the intake's and the rules' (from
+        #: the first contact). A waitlist offer (a slot held for a while) goes after the
+        #: no-show's.
+        self._flows: tuple[Flow, ...] = (
+            self._booking,
+            NoShowAnswers(),
+            self._intake,
+            self._policy,
+        )
 
     async def handle(self, message: InboundMessage) -> list[DialogReply]:
         client, is_new = await self._client(message)
@@ -74,14 +83,15 @@ class Dialog:
         if is_new:
             return await self._intake.start(turn, cue)
         waiting = await self._pending(turn)
+        handler: Flow = self._booking
         if policy.says_agree(turn):
-            replies = policy.agree(turn)
-        elif waiting is not None and waiting is not self._booking and waiting.takes(turn, cue):
-            return await waiting.answer(turn, cue)
+            handler, replies = self._policy, policy.agree(turn)
         else:
-            replies = await self._booking.answer(turn, cue)
+            if waiting is not None and waiting.takes(turn, cue):
+                handler = waiting
+            replies = await handler.answer(turn, cue)
         after = await self._pending(turn)  # "cancel your visit?" may now wait in front
-        if after is not None and after is not self._booking:
+        if after is not None and after is not handler and after is not self._booking:
             replies += await after.resume(turn, cue)
         return replies
 

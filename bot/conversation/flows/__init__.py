@@ -3,20 +3,24 @@
 =============  ==========================  ================================================
 flow           its pending step (state)    what answers it
 =============  ==========================  ================================================
+``booking``    ``asked_cancel``,           a yes or no to "cancel your visit?"; and every
+               ``cancel?<state>``          message no other flow takes: taps and replies
+                                           about a booking, questions, voice notes (to the
+                                           admins)
+``noshow``     an open no-show question;   the next free-text message (the reason); then a
+               ``rebook``                  day or time for the missed visit
 ``intake``     ``intake:<step>``           the next free-text message
 ``policy``     ``policy``                  "I agree": the tap, its label typed, a plain yes
-``noshow``     an open no-show question    the next free-text message (the reason)
-``booking``    ``asked_cancel``,           everything else: taps and replies about a
-               ``cancel?<state>``          booking, questions, voice notes (to the admins)
 =============  ==========================  ================================================
 
-``bot.conversation.dialog.Dialog`` reads what a message carries (``turn.Cue``), gives it to
-the first flow whose step is pending if that flow ``takes`` it, and otherwise to ``booking``,
-after which the pending flow ``resume``\\ s (asks its question again, or keeps it open). So a
-reply about a booking is never taken as an intake answer or as agreeing to the rules.
+``bot.conversation.dialog.Dialog`` reads what a message carries (``turn.Cue``) and gives it to
+the first flow (in this order) whose step is pending if that flow ``takes`` it, otherwise to
+``booking``; "I agree" goes to ``policy`` in any state. Then the flow still pending, if another
+one, resumes: asks its question again, or keeps it open. So a reply about a booking is
+never taken as an intake answer or as agreeing to the rules, and nothing goes unanswered.
 
 A new flow (the waitlist's slot offers) is a class with ``pending``, ``takes``, ``answer``
-and ``resume`` (``Flow``), with its own state names, added to ``Dialog``'s list of flows.
+and ``resume`` (``Flow``), with its own state names, placed in ``Dialog``'s list of flows.
 """
 
 from __future__ import annotations

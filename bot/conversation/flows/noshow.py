@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.channels.base import DialogReply
 from bot.conversation.flows.booking import shown_time
+from bot.conversation.flows.intake import PREFIX as INTAKE
 from bot.conversation.flows.turn import IDLE, Cue, Turn
 from bot.domain.replies import Intent
 from bot.ledger.attendance import open_followup, record_answer
@@ -42,7 +43,10 @@ class NoShowAnswers:
         return self._open
 
     async def pending(self, turn: Turn) -> bool:
-        return turn.state.state == REBOOK or await self._followup(turn) is not None
+        followup = await self._followup(turn)
+        return turn.state.state == REBOOK or (
+            followup is not None and followup.answered_at is None
+        )
 
     def takes(self, turn: Turn, cue: Cue) -> bool:
         message = turn.message
@@ -84,7 +88,9 @@ class NoShowAnswers:
         if wish.when is not None or wish.intent is Intent.RESCHEDULE:
             proposed = wish.when if isinstance(wish.when, datetime) else None
             await turn.to_admin(missed, "reschedule_request", reply=False, proposed=proposed)
-        else:  # the thanks asks when would suit them: the next message may say
+        elif turn.state.state == IDLE or turn.state.state.startswith(INTAKE):
+            # the thanks asks when would suit them: the next message may say (an intake
+            # still open from the first contact is closed; the rules would stay first)
             turn.state.state = REBOOK
             turn.state.appointment_id = followup.appointment_id
         return [turn.say("noshow_reply", missed)]
