@@ -384,6 +384,8 @@ async def _show_outcome(
             await query.bot.send_message(query.from_user.id, first.text)  # type: ignore[union-attr]
         return
     await query.answer()
+    if shown.text.endswith(f"— {first.text}"):  # a second tap of the same button: said already
+        return
     await _quietly(shown.edit_text(f"{shown.text}\n\n— {first.text}", reply_markup=None))
     for reply in replies[1:]:
         if not await _reply(hub, origin, shown, reply, inline_keyboard(reply.buttons)):

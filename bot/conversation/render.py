@@ -21,10 +21,16 @@ from db.models import Appointment
 _PHONE = re.compile(r"[+\d\s().-]*\d[+\d\s().-]*")
 
 
+#: the name a person who wrote first gets when their messenger tells none (the console, some
+#: WhatsApp profiles); the admins see it, the person is never called so
+UNNAMED = "New client"
+
+
 def addressable_name(name: str) -> str:
     """The name to greet a client by: empty when the salon stored none but the phone number
-    (an admin's ``/book +7900…``, a CSV line without a name), so scripts greet without one."""
-    return "" if _PHONE.fullmatch(name.strip()) else name
+    (an admin's ``/book +7900…``, a CSV line without a name) or the stand-in ``UNNAMED``, so
+    scripts greet without one."""
+    return "" if name == UNNAMED or _PHONE.fullmatch(name.strip()) else name
 
 
 @dataclass(frozen=True, slots=True)

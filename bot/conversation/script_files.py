@@ -91,6 +91,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "policy_blocked": frozenset(),
     "loyalty_reward": frozenset(),
     "admin_message": frozenset(),
+    "ack_agreed": frozenset(),  # thanks for "I agree" (the rules accepted)
 }
 #: buttons a script may have, shown only when a yes/no variable is true: the confirmation's
 #: "I agree" goes with the rules it carries for a client who never saw them (a salon's copy

@@ -13,7 +13,7 @@ with a warning."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -184,6 +184,14 @@ class ScriptBook:
             "strikes": "",
             **self.policy_variables(locale),
         }
+
+    def when_text(self, when: datetime | date, locale: str) -> str:
+        """A day, or a day and a time, as the scripts write them ("27 ноября (пятница), 17:00",
+        "jueves 3 de diciembre, 17:00"): for a time a client proposed."""
+        day = format_date(when, format=DATE_PATTERNS.get(locale, "EEEE d MMMM"), locale=locale)
+        if not isinstance(when, datetime):
+            return day
+        return f"{day}, {format_time(when, format=self._time_pattern, locale=locale)}"
 
     def policy_variables(self, locale: str) -> dict[str, object]:
         """The attendance policy's current values, in the client's language."""

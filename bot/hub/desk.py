@@ -1,4 +1,8 @@
-"""The hub's front desk: one method per kind of inbound message (see ``bot.channels.base.Hub``)."""
+"""The hub's front desk: one method per kind of inbound message (see ``bot.channels.base.Hub``).
+
+A client's message goes to the dialog (``bot.conversation.dialog``), a deep link or a shared
+phone number links their chat; an admin's message goes to ``admin_desk``, and what the
+messengers report about our messages to ``delivery``."""
 
 from __future__ import annotations
 
@@ -6,21 +10,13 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import COMMANDS, AdminCommands
 from bot.admin.texts import AdminTexts
-from bot.channels.base import (
-    Channel,
-    ChannelError,
-    DialogReply,
-    InboundMessage,
-    OutboundMessage,
-    PermanentSendError,
-)
+from bot.channels.base import Channel, DialogReply, InboundMessage
 from bot.clock import Clock
 from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import addressable_name
@@ -29,28 +25,19 @@ from bot.domain.locales import supported_locale
 from bot.domain.phones import normalize_phone
 from bot.domain.replies import language_of
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.hub.admin_desk import AdminDesk, command_of
+from bot.hub.delivery import Deliveries
 from bot.ledger.clients import (
     find_by_phone,
     find_client_by_identity,
     get_client,
     link_identity,
 )
-from bot.ledger.inbox import find_relayed
 from bot.ledger.links import attach_chat, redeem_link_token
 from bot.logs import sender_for_log
-from db.models import (
-    Appointment,
-    Client,
-    ClientIdentity,
-    InboxItem,
-    MessageLog,
-    OutboxStatus,
-    ScheduledMessage,
-)
+from db.models import Client, ClientIdentity, InboxItem, ScheduledMessage
 
 logger = logging.getLogger(__name__)
-
-DELIVERY_RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +63,24 @@ class Desk:
     ) -> None:
         self._sessions = sessions
         self._setup = setup
-        self._commands = commands
-        self._channels = channels
         self._clock = clock
         self._on_inbox = on_inbox  # nudges the relay when something awaits the admins
-        self._templates = templates
+        self._admin = AdminDesk(
+            sessions=sessions,
+            dialog=setup.dialog,
+            admins=setup.admins,
+            texts=setup.texts,
+            commands=commands,
+            channels=channels,
+            clock=clock,
+            templates=templates,
+        )
+        self._deliveries = Deliveries(sessions=sessions, clock=clock, on_inbox=on_inbox)
 
     # -- clients -------------------------------------------------------------------------------
 
     async def from_client(self, message: InboundMessage) -> list[DialogReply]:
-        command = _command(message.text)
+        command = command_of(message.text)
         if command is not None and command[0] in COMMANDS:
             logger.warning(
                 "refused admin command /%s from %s user %s (not an admin)",
@@ -177,105 +172,11 @@ class Desk:
     # -- admins --------------------------------------------------------------------------------
 
     def is_admin(self, channel: str, user_id: str) -> bool:
-        return user_id in self._setup.admins.get(channel, frozenset())
+        return self._admin.is_admin(channel, user_id)
 
     async def from_admin(self, message: InboundMessage) -> list[str] | None:
         """Commands, replies to forwarded messages and hints; None when the sender is no admin."""
-        if not self.is_admin(message.channel, message.sender):
-            return None
-        if message.button is not None:
-            action = message.button.intent.removeprefix("admin_")
-            logger.info(
-                "admin %s tapped %s on #%s", message.sender, action, message.button.appointment_id
-            )
-            return await self._commands.run(
-                action,
-                str(message.button.appointment_id),
-                admin=message.sender,
-                channel=message.channel,
-            )
-        command = _command(message.text)
-        if command is not None:
-            name, args = command
-            logger.info("admin %s ran /%s", message.sender, name)
-            return await self._commands.run(
-                name, args, admin=message.sender, channel=message.channel
-            )
-        if message.reply_to_message is not None:
-            return [await self._admin_reply(message)]
-        return [self._setup.texts("hint")]
-
-    async def _admin_reply(self, message: InboundMessage) -> str:
-        assert message.reply_to_message is not None  # noqa: S101 - checked by the caller
-        t = self._setup.texts
-        if message.kind != "text" or not message.text.strip():
-            return t("reply.text_only")
-        async with self._sessions() as session:
-            item = await find_relayed(
-                session,
-                channel=message.channel,
-                admin_chat=message.sender,
-                message_id=message.reply_to_message,
-            )
-            if item is None:
-                return t("reply.unknown")
-            client = await get_client(session, client_id=item.client_id)
-            identity = self._route(client, item.channel)
-            if identity is None:
-                linked = ", ".join(t.channel(i.channel) for i in client.identities) or t("none")
-                return t("reply.nowhere", name=client.name, linked=linked)
-            channel = self._channels[identity.channel]
-            now = self._clock.now()
-            locale = client.locale or self._setup.dialog.default_locale
-            template = (
-                self._templates.message(
-                    "admin_message",
-                    locale,
-                    {"salon_name": self._setup.dialog.salon_name, "text": message.text},
-                )
-                if self._templates is not None
-                else None
-            )
-            try:
-                receipt = await channel.send(
-                    OutboundMessage(
-                        recipient=identity.external_id,
-                        text=message.text,
-                        locale=locale,
-                        metadata={"kind": "admin_reply", "inbox_item": str(item.id)},
-                        template=template,
-                        last_inbound_at=identity.last_inbound_at,
-                    )
-                )
-            except ChannelError as exc:
-                if isinstance(exc, PermanentSendError):
-                    identity.unreachable = True
-                    identity.unreachable_reason = str(exc)[:500]
-                    await session.commit()
-                where = t.channel(identity.channel)
-                return t("reply.failed", name=client.name, channel=where, error=exc)
-            session.add(
-                MessageLog(
-                    client_id=client.id,
-                    appointment_id=item.appointment_id,
-                    direction="out",
-                    channel=identity.channel,
-                    external_id=receipt.message_id,
-                    body=message.text,
-                    status="sent",
-                    created_at=now,
-                )
-            )
-            item.handled_at = item.handled_at or now
-            await session.commit()
-            return t("reply.ok", name=client.name, channel=t.channel(identity.channel))
-
-    def _route(self, client: Client, preferred: str) -> ClientIdentity | None:
-        usable = [
-            i for i in client.identities if not i.unreachable and i.channel in self._channels
-        ]
-        usable.sort(key=lambda i: (i.channel == preferred, i.last_inbound_at is not None, i.id))
-        return usable[-1] if usable else None
+        return await self._admin.from_admin(message)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -312,87 +213,11 @@ class Desk:
         self, channel: str, message_id: str, status: str, error: str | None
     ) -> None:
         """Delivered / read / failed: the message log shows it (and the board shows "read")."""
-        async with self._sessions() as session:
-            await session.execute(
-                update(MessageLog)
-                .where(MessageLog.channel == channel, MessageLog.external_id == message_id)
-                .values(status=status)
-            )
-            if status == "failed":
-                await self._delivery_failed(session, channel, message_id, error)
-            await session.commit()
+        await self._deliveries.delivery_status(channel, message_id, status, error)
 
     async def undelivered(self, message: InboundMessage, reply: DialogReply, error: str) -> None:
         """Our answer could not be sent: the admins get it in the inbox, to follow up by hand."""
-        async with self._sessions() as session:
-            client = await find_client_by_identity(
-                session, channel=message.channel, external_id=message.sender
-            )
-            if client is None:
-                logger.warning(
-                    "answer to unknown %s user %s lost: %s",
-                    message.channel,
-                    sender_for_log(message.channel, message.sender),
-                    error,
-                )
-                return
-            session.add(
-                InboxItem(
-                    client_id=client.id,
-                    appointment_id=message.button.appointment_id if message.button else None,
-                    kind="undelivered",
-                    channel=message.channel,
-                    text=reply.text,
-                    note={"code": "answer_undelivered", "params": {"error": error}},
-                    created_at=self._clock.now(),
-                )
-            )
-            await session.commit()
-        self._on_inbox()
-
-    async def _delivery_failed(
-        self, session: AsyncSession, channel: str, message_id: str, error: str | None
-    ) -> None:
-        """A message accepted, then not delivered: send it again later, or tell the admins."""
-        row = await session.scalar(
-            select(ScheduledMessage).where(
-                ScheduledMessage.channel == channel,
-                ScheduledMessage.external_message_id == message_id,
-            )
-        )
-        if row is None:
-            return
-        why = f"{channel} could not deliver it: {error or 'no reason given'}"
-        if row.attempts < DELIVERY_RETRIES:
-            row.status = OutboxStatus.PENDING
-            row.due_at = self._clock.now() + timedelta(minutes=5)
-            row.last_error = why
-            return
-        row.status = OutboxStatus.FAILED
-        row.last_error = why
-        appointment = await session.get(Appointment, row.appointment_id)
-        if appointment is None:
-            return
-        session.add(
-            InboxItem(
-                client_id=appointment.client_id,
-                appointment_id=row.appointment_id,
-                kind="undelivered",
-                channel=channel,
-                text="",
-                note={
-                    "code": "message_undelivered",
-                    "params": {
-                        "message": row.kind,
-                        "id": row.appointment_id,
-                        "channel": channel,
-                        "error": error or "?",
-                    },
-                },
-                created_at=self._clock.now(),
-            )
-        )
-        self._on_inbox()
+        await self._deliveries.undelivered(message, reply, error)
 
     async def _mark_active(self, session: AsyncSession, message: InboundMessage) -> None:
         identity = await session.scalar(
@@ -444,12 +269,3 @@ class Desk:
             },
         )
         return DialogReply(text, outcome="share_phone", request_contact=labels["share"])
-
-
-def _command(text: str) -> tuple[str, str] | None:
-    """``("today", "")`` for ``/today``, ``("day", "2026-11-23")`` for ``/day@bot 2026-11-23``."""
-    if not text.startswith("/"):
-        return None
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return (name, args.strip()) if name.isidentifier() else None

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.api.routes.webhooks import WHATSAPP_PATH
 from bot.domain.appointments import AppointmentStatus
-from db.models import Appointment, InboundStatus, InboundUpdate, InboxItem
+from db.models import Appointment, Client, InboundStatus, InboundUpdate, InboxItem
 from tests.channels.conftest import CLIENT_CHAT, Telegram, WhatsAppSide, book_client
 from tests.fakes.graph_api import inbound, quick_reply, signed_headers, status
 from tests.fakes.mutations import encoded
@@ -65,8 +65,31 @@ async def test_a_second_i_agree_tap_is_harmless(wa: WhatsAppSide) -> None:
 
     assert await _queue(wa) == [(InboundStatus.DONE, None)] * 2
     assert await _status(wa.sessions, appointment_id) is AppointmentStatus.BOOKED
-    assert wa.graph.of_type("text") == []  # nothing to say: the policy stands accepted
+    answers = [sent["text"]["body"] for sent in wa.graph.of_type("text")]
+    assert answers == ["¡Gracias, Anna! Hemos anotado que aceptas nuestras normas. "
+                       "Si cambian tus planes, escríbenos aquí."] * 2  # fmt: skip
     assert await _inbox(wa.sessions) == 0
+
+
+async def test_i_agree_tapped_twice_on_telegram_is_thanked_in_place(telegram: Telegram) -> None:
+    appointment_id = await book_client(telegram, shown_rules=False)
+    await telegram.outbox.drain()  # the confirmation, with the rules and «Принимаю»
+    message_id = next(mid for (chat, mid) in telegram.api.messages if chat == CLIENT_CHAT)
+    [agree] = telegram.api.messages[CLIENT_CHAT, message_id]["reply_markup"]["inline_keyboard"][0]
+
+    await telegram.taps(CLIENT_CHAT, message_id, agree["callback_data"])
+    await telegram.taps(CLIENT_CHAT, message_id, agree["callback_data"])  # a quick second tap
+
+    shown = telegram.api.messages[CLIENT_CHAT, message_id]
+    thanks = "— Спасибо, Anna! Отметили, что правила вам подходят."
+    assert shown["text"].count(thanks) == 1, shown["text"]
+    assert "reply_markup" not in shown  # the button is gone
+    assert len(telegram.api.sent("answerCallbackQuery")) == 2  # both spinners stopped
+    assert await _status(telegram.sessions, appointment_id) is AppointmentStatus.BOOKED
+    async with telegram.sessions() as session:
+        client = await session.scalar(select(Client))
+        assert client is not None
+        assert client.policy_accepted_at == telegram.clock.now()
 
 
 @pytest.mark.parametrize(

@@ -182,7 +182,7 @@ def test_demo_plays_a_salon_day_in_four_languages(tmp_path: Path) -> None:
         "ShowUp → Mercedes: ¡Hola!",  # intake of a stranger, in her language
         "[Acepto]",  # the policy button
         "ShowUp → Anna: Здравствуйте, Anna! Напоминаем о записи",  # the 24 h reminder
-        "you would like Friday 27 November, 17:00",  # reschedule with the proposed time
+        "you would like Friday, November 27, 5:00\u202fPM",  # the proposed time
         "esta vez no cuenta como cancelación tardía",  # late, but she is ill: excused
         "Haber verdiğiniz için teşekkürler",  # running late
         "🚫 1 no-show · 🟢 1 arrived · 🔁 1 asks to reschedule",  # the admin's board

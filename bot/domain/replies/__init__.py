@@ -9,7 +9,13 @@ days, relative to now and to the booking).
 from __future__ import annotations
 
 from bot.domain.replies.language import detect_language
-from bot.domain.replies.parse import CANCEL_AT_ONCE, answers_yes, intent_from_button, parse_reply
+from bot.domain.replies.parse import (
+    CANCEL_AT_ONCE,
+    answers_yes,
+    intent_from_button,
+    parse_reply,
+    speaks_of_the_visit,
+)
 from bot.domain.replies.text import Intent, Reply, fold, normalize
 
 
@@ -29,4 +35,5 @@ __all__ = [
     "language_of",
     "normalize",
     "parse_reply",
+    "speaks_of_the_visit",
 ]

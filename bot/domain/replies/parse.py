@@ -187,6 +187,22 @@ def answers_yes(text: str, *, locale_hint: str | None = None) -> bool | None:
     return None
 
 
+def speaks_of_the_visit(text: str, *, locale_hint: str | None = None) -> bool:
+    """Whether a message speaks of the visit itself: coming ("приду", "I'll be there"), not
+    coming or cancelling ("не смогу", "cancela mi cita"), moving it or running late. A bare
+    yes or no, or one wrapped around another answer ("Да, к Марте", "no, anyone"), does not:
+    that is how an answer to another question (the intake's, "what happened?") is told from
+    a reply about the booking."""
+    raw = text.strip()
+    folded = fold(raw)
+    lexicon = LEXICONS[detect_language(raw, folded, hint=locale_hint) or "en"]
+    reading = read(folded, raw, lexicon)
+    return any(
+        (reading.strong, reading.refused, reading.requested_cancel, reading.reschedule,
+         reading.late)
+    )  # fmt: skip
+
+
 def _differs(
     proposed: datetime | date, now: datetime, tz: ZoneInfo, booked_at: datetime | None
 ) -> bool:

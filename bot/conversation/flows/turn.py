@@ -1,0 +1,216 @@
+"""What every flow works with: one inbound message being handled (``Turn``), the salon's
+setup, and what the message carries (``Cue``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Button, DialogReply, InboundMessage
+from bot.conversation.render import MessageContext, addressable_name
+from bot.conversation.scripts import ScriptBook
+from bot.domain.appointments import AppointmentStatus
+from bot.domain.replies import Intent, Reply, parse_reply, speaks_of_the_visit
+from bot.ledger import appointments as ledger
+from bot.ledger.attendance import AttendancePolicy
+from db.models import Appointment, Client, DialogState, InboxItem, MessageLog
+
+IDLE = "idle"
+OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
+AGREE = "agree"  # the rules' button (the policy script's, and a first confirmation's)
+BOOKING_INTENTS = frozenset({Intent.CONFIRM, Intent.CANCEL, Intent.RESCHEDULE, Intent.LATE})
+
+
+@dataclass(frozen=True, slots=True)
+class DialogSetup:
+    scripts: ScriptBook
+    zone: ZoneInfo
+    salon_name: str
+    default_locale: str
+    late_window: timedelta
+    policy: AttendancePolicy | None = None  # None: no strikes, no no-show follow-up answers
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """What a message carries, read once before any flow sees it.
+
+    ``reply`` is the free text read about the client's booking (None for a tap or a voice
+    note); ``about_visit`` says the message is a reply about a booking firm enough to be
+    handled as one whatever step is pending: a tap on a booking button, a text answering one
+    of our messages about a booking, or a text that speaks of the visit ("да, приду",
+    "cancela mi cita", a new time, running late), not a bare yes or no."""
+
+    reply: Reply | None
+    about_visit: bool
+    has_booking: bool = False  # the client has an open booking the reply can be about
+
+    @property
+    def intent(self) -> Intent | None:
+        return self.reply.intent if self.reply is not None else None
+
+
+class Turn:
+    """One inbound message inside the caller's transaction: who wrote, where their dialog
+    stands, and the ways to answer them (scripts in their language, the admin inbox)."""
+
+    def __init__(
+        self,
+        *,
+        session: AsyncSession,
+        setup: DialogSetup,
+        now: datetime,
+        client: Client,
+        state: DialogState,
+        message: InboundMessage,
+    ) -> None:
+        self.session = session
+        self.setup = setup
+        self.now = now
+        self.client = client
+        self.state = state
+        self.message = message
+        self.locale = client.locale or setup.default_locale
+        self._name = addressable_name(client.name)
+        self._target: Appointment | None = None
+        self._looked_up = False
+
+    @property
+    def text(self) -> str:
+        return self.message.text or f"[{self.message.kind}]"
+
+    def is_open(self, appointment: Appointment) -> bool:
+        return appointment.status in OPEN and appointment.starts_at > self.now
+
+    async def target(self) -> Appointment | None:
+        """The open booking a free-text reply is about: the one whose message it answers, the
+        one the dialog last spoke of, else the client's next one."""
+        if not self._looked_up:
+            self._looked_up = True
+            self._target = await self._find_target()
+        return self._target
+
+    async def _find_target(self) -> Appointment | None:
+        for candidate in (self.message.reply_to_appointment, self.state.appointment_id):
+            if candidate is not None:
+                found = await self.session.get(Appointment, candidate)
+                if found is not None and found.client_id == self.client.id and self.is_open(found):
+                    return found
+        return await ledger.next_open_appointment(
+            self.session, client_id=self.client.id, now=self.now
+        )
+
+    def read(self, text: str, target: Appointment | None) -> Reply:
+        return parse_reply(
+            text,
+            now=self.now,
+            tz=self.setup.zone,
+            booked_at=target.starts_at if target is not None else None,
+            locale_hint=self.locale,
+        )
+
+    async def cue(self) -> Cue:
+        message = self.message
+        if message.button is not None:
+            tapped = message.button.intent != AGREE
+            return Cue(None, about_visit=tapped, has_booking=await self.target() is not None)
+        if message.kind != "text":
+            return Cue(None, about_visit=False)
+        target = await self.target()
+        reply = self.read(message.text, target)
+        answers_ours = target is not None and message.reply_to_appointment == target.id
+        firm = answers_ours or speaks_of_the_visit(message.text, locale_hint=self.locale)
+        return Cue(
+            reply,
+            about_visit=reply.intent in BOOKING_INTENTS and firm,
+            has_booking=target is not None,
+        )
+
+    # -- answers -------------------------------------------------------------------------------
+
+    def say(self, script: str, appointment: Appointment | None, **extra: object) -> DialogReply:
+        text, _ = self.setup.scripts.render_named(
+            script, locale=self.locale, variables={**self.variables(appointment), **extra}
+        )
+        return DialogReply(text, outcome=script)
+
+    def ask(self, script: str, appointment: Appointment | None) -> DialogReply:
+        """Script ``script`` with its buttons, about ``appointment`` (none: 0, version 0)."""
+        text, labels = self.setup.scripts.render_named(
+            script, locale=self.locale, variables=self.variables(appointment)
+        )
+        about = (appointment.id, appointment.version) if appointment is not None else (0, 0)
+        buttons = tuple(Button(label, key, *about) for key, label in labels.items())
+        return DialogReply(text, buttons, outcome=script)
+
+    def step(self, step: str) -> DialogReply:
+        """One question of the intake."""
+        text = self.setup.scripts.render_step(
+            step, locale=self.locale, variables=self.variables(None)
+        )
+        return DialogReply(text, outcome=f"intake:{step}")
+
+    def variables(self, appointment: Appointment | None) -> dict[str, object]:
+        if appointment is None:
+            return {
+                "client_name": self._name,
+                "salon_name": self.setup.salon_name,
+                "service": "",
+                "master": "",
+                "date": "",
+                "time": "",
+                **self.setup.scripts.policy_variables(self.locale),
+                "late": False,
+                "excused": False,
+                "rescheduled": False,
+                "proposed": None,
+            }
+        context = MessageContext.of(
+            appointment,
+            locale=self.locale,
+            salon_name=self.setup.salon_name,
+            zone=self.setup.zone,
+        )
+        return self.setup.scripts.variables(context=context, locale=self.locale)
+
+    async def to_admin(
+        self,
+        target: Appointment | None,
+        kind: str,
+        *,
+        reply: bool = True,
+        proposed: datetime | None = None,
+        text: str | None = None,
+        note: dict[str, object] | None = None,
+    ) -> list[DialogReply]:
+        """The message goes to the admins' inbox; the client hears "passed to the admin"
+        unless ``reply`` is false (the caller answers)."""
+        self.session.add(
+            InboxItem(
+                client_id=self.client.id,
+                appointment_id=target.id if target is not None else None,
+                kind=kind,
+                channel=self.message.channel,
+                text=text if text is not None else self.text,
+                note=note,  # what ShowUp says about it, worded for the admins by bot.admin.notes
+                proposed_at=proposed,
+                created_at=self.now,
+            )
+        )
+        return [self.say("fallback", None)] if reply else []
+
+    def log(self, direction: str, body: str) -> None:
+        self.session.add(
+            MessageLog(
+                client_id=self.client.id,
+                appointment_id=self.state.appointment_id if direction == "out" else None,
+                direction=direction,
+                channel=self.message.channel,
+                body=body,
+                status="received" if direction == "in" else "sent",
+                created_at=self.now,
+            )
+        )
