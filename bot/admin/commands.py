@@ -27,6 +27,7 @@ from bot.admin.board import (
 )
 from bot.admin.reports import noshow_report, report_lines
 from bot.admin.texts import MENU, AdminTexts
+from bot.admin.waitlist_commands import waitlist_command
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.phones import normalize_phone
@@ -119,6 +120,7 @@ class AdminCommands:
             "block": lambda s, a, who: self._override(s, a, who, attendance.block),
             "unblock": lambda s, a, who: self._override(s, a, who, attendance.unblock),
             "late": self._late,
+            "waitlist": self._waitlist,
         }
 
     async def run(self, command: str, args: str, *, admin: str, channel: str) -> list[str]:
@@ -415,6 +417,23 @@ class AdminCommands:
         )
         appointment.noshow_prompted_at = None
         return [self._t("late", what=self._describe(appointment))]
+
+    # -- the waitlist ----------------------------------------------------------------------------
+
+    async def _waitlist(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        """``/waitlist``, ``/waitlist add …``, ``/waitlist remove N``."""
+        lines = await waitlist_command(
+            session,
+            args,
+            who=who,
+            zone=self._setup.zone,
+            phone_region=self._setup.phone_region,
+            texts=self._t,
+            now=self._clock.now(),
+        )
+        return split_messages(lines)
+
+    # ---------------------------------------------------------------------------------------------
 
     def _describe(self, appointment: Appointment) -> str:
         local = appointment.starts_at.astimezone(self._setup.zone)

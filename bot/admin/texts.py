@@ -140,6 +140,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.no_master": {"en": "There is no master {ref!r}. Masters: {names}.", "ru": "Мастер {ref!r} не найден. Мастера: {names}.", "es": "No hay ningún profesional {ref!r}. Profesionales: {names}.", "tr": "{ref!r} adlı usta yok. Ustalar: {names}."},
     "error.no_service": {"en": "There is no service {ref!r}. Services: {names}.", "ru": "Услуга {ref!r} не найдена. Услуги: {names}.", "es": "No hay ningún servicio {ref!r}. Servicios: {names}.", "tr": "{ref!r} adlı hizmet yok. Hizmetler: {names}."},
     "error.blocked": {"en": "{name} is blocked from booking: {reason}. To lift it: /unblock {id} <reason>", "ru": "{name}: запись заблокирована ({reason}). Снять блокировку: /unblock {id} <причина>", "es": "{name} tiene las reservas bloqueadas: {reason}. Para desbloquear: /unblock {id} <motivo>", "tr": "{name} için randevu engelli: {reason}. Kaldırmak için: /unblock {id} <sebep>"},
+    # the waitlist
+    "waitlist.usage": {"en": "/waitlist — the list; /waitlist remove <N>; /waitlist add <phone> <service> [/ <master or any>] [/ <days and times, e.g. mon-fri 09:00-13:00>] [/ <last day YYYY-MM-DD>] [/ earlier], e.g. /waitlist add +79001234567 Manicure / Anna / mon-fri 17:00-20:00 / 2026-12-10", "ru": "/waitlist — список; /waitlist remove <N>; /waitlist add <телефон> <услуга> [/ <мастер или any>] [/ <дни и часы, например пн-пт 09:00-13:00>] [/ <последний день ГГГГ-ММ-ДД>] [/ раньше], например /waitlist add +79001234567 Маникюр / Анна / пн-пт 17:00-20:00 / 2026-12-10", "es": "/waitlist — la lista; /waitlist remove <N>; /waitlist add <teléfono> <servicio> [/ <profesional o any>] [/ <días y horas, p. ej. lun-vie 09:00-13:00>] [/ <último día AAAA-MM-DD>] [/ antes], p. ej. /waitlist add +34600111222 Manicura / Ana / lun-vie 17:00-20:00 / 2026-12-10", "tr": "/waitlist — liste; /waitlist remove <N>; /waitlist add <telefon> <hizmet> [/ <usta veya any>] [/ <günler ve saatler, ör. pzt-cum 09:00-13:00>] [/ <son gün YYYY-AA-GG>] [/ erken], ör. /waitlist add +905321234567 Manikür / Ayşe / pzt-cum 17:00-20:00 / 2026-12-10"},
+    "waitlist.added": {"en": "On the waitlist as #{id} (number {position} in line): {name}, {service}, {master}, {when}{until}.", "ru": "В листе ожидания под №{id} (в очереди {position}-й): {name}, {service}, мастер: {master}, {when}{until}.", "es": "En la lista de espera como #{id} (puesto {position}): {name}, {service}, {master}, {when}{until}.", "tr": "Bekleme listesinde #{id} olarak (sırada {position}.): {name}, {service}, {master}, {when}{until}."},
+    "waitlist.head": {"en": "Waitlist — {n} waiting, first in line first:", "ru": "Лист ожидания — ждут: {n}, по порядку очереди:", "es": "Lista de espera — {n} en espera, por orden:", "tr": "Bekleme listesi — {n} kişi bekliyor, sıraya göre:"},
+    "waitlist.empty": {"en": "Nobody is on the waitlist.", "ru": "Лист ожидания пуст.", "es": "No hay nadie en la lista de espera.", "tr": "Bekleme listesi boş."},
+    "waitlist.any_master": {"en": "any master", "ru": "любой", "es": "cualquier profesional", "tr": "herhangi bir usta"},
+    "waitlist.any_time": {"en": "any time", "ru": "в любое время", "es": "a cualquier hora", "tr": "her saat"},
+    "waitlist.until": {"en": ", until {day}", "ru": ", до {day}", "es": ", hasta el {day}", "tr": ", son gün {day}"},
+    "waitlist.earlier": {"en": "would move #{id} earlier", "ru": "перенесёт запись #{id} на более раннее время", "es": "adelantaría la cita #{id}", "tr": "#{id} randevusunu öne alır"},
+    "waitlist.removed": {"en": "Removed #{id} from the waitlist: {name}.", "ru": "Убрано из листа ожидания: №{id}, {name}.", "es": "Quitado de la lista de espera: #{id}, {name}.", "tr": "Bekleme listesinden çıkarıldı: #{id}, {name}."},
+    "waitlist.refilled": {"en": "✅ A freed slot was refilled from the waitlist: {when}, {master} — {name}, {service} ({price}).", "ru": "✅ Освободившееся время занято из листа ожидания: {when}, мастер {master} — {name}, {service} ({price}).", "es": "✅ Un hueco libre se llenó desde la lista de espera: {when}, {master} — {name}, {service} ({price}).", "tr": "✅ Boşalan saat bekleme listesinden dolduruldu: {when}, {master} — {name}, {service} ({price})."},
+    "waitlist.refilled_moved": {"en": "✅ A freed slot was refilled from the waitlist: {when}, {master} — {name} moved their booking earlier ({service}, {price}); their old time is offered in turn.", "ru": "✅ Освободившееся время занято из листа ожидания: {when}, мастер {master} — {name}: запись перенесена на более раннее время ({service}, {price}); прежнее время теперь предлагается другим.", "es": "✅ Un hueco libre se llenó desde la lista de espera: {when}, {master} — {name} adelantó su cita ({service}, {price}); su hora anterior se ofrece a su vez.", "tr": "✅ Boşalan saat bekleme listesinden dolduruldu: {when}, {master} — {name} randevusunu öne aldı ({service}, {price}); eski saati sırayla başkalarına sunuluyor."},
+    "report.refilled": {"en": "Freed slots refilled from the waitlist: {n} of {freed}, {value} recovered.", "ru": "Освободившихся окон занято из листа ожидания: {n} из {freed}, возвращено {value}.", "es": "Huecos libres llenados desde la lista de espera: {n} de {freed}, {value} recuperados.", "tr": "Bekleme listesinden doldurulan boş saatler: {freed} içinden {n}, geri kazanılan {value}."},
+    "error.waitlist_duplicate": {"en": "{name} is already waiting for {service} (#{id}).", "ru": "Клиент уже ждёт эту услугу: {name}, {service} (№{id}).", "es": "{name} ya espera {service} (#{id}).", "tr": "{name} zaten {service} için bekliyor (#{id})."},
+    "error.no_waitlist_entry": {"en": "There is no waitlist entry #{id}.", "ru": "В листе ожидания нет №{id}.", "es": "No existe la entrada #{id} de la lista de espera.", "tr": "Bekleme listesinde #{id} yok."},
+    "error.waitlist_ended": {"en": "Waitlist entry #{id} has already ended.", "ru": "Запись №{id} в листе ожидания уже закрыта.", "es": "La entrada #{id} de la lista de espera ya terminó.", "tr": "Bekleme listesindeki #{id} zaten kapandı."},
+    "error.waitlist_days": {"en": "I cannot read {text!r} as a day; write mon, tue… or mon-fri.", "ru": "Не могу прочитать день {text!r}; пишите пн, вт… или пн-пт.", "es": "No puedo leer {text!r} como día; escribe lun, mar… o lun-vie.", "tr": "{text!r} gün olarak okunamıyor; pzt, sal… veya pzt-cum yazın."},
+    "error.waitlist_times": {"en": "I cannot read {text!r} as hours; write them like 09:00-13:00.", "ru": "Не могу прочитать часы {text!r}; пишите так: 09:00-13:00.", "es": "No puedo leer {text!r} como horas; escríbelas así: 09:00-13:00.", "tr": "{text!r} saat aralığı olarak okunamıyor; şöyle yazın: 09:00-13:00."},
+    "error.waitlist_no_booking": {"en": "“earlier” needs an upcoming booking of the client's to move.", "ru": "Для «раньше» у клиента должна быть будущая запись, которую можно перенести.", "es": "«antes» necesita una cita futura del cliente para adelantar.", "tr": "“erken” için müşterinin öne alınacak ileri tarihli bir randevusu olmalı."},
+    "error.waitlist_until_past": {"en": "The last day is already over.", "ru": "Последний день уже прошёл.", "es": "El último día ya pasó.", "tr": "Son gün zaten geçti."},
 }
 # fmt: on
 
@@ -158,6 +178,7 @@ HELP = {
 /forgive <client id or phone> [reason] — wipe the strikes
 /block <client id or phone> [reason] — refuse new bookings
 /unblock <client id or phone> [reason] — accept them again
+/waitlist — the waitlist; /waitlist add … · /waitlist remove <N>
 /help — this list
 Reply to a forwarded client message to answer the client on their own messenger.""",
     "ru": """Команды администратора ShowUp
@@ -174,6 +195,7 @@ Reply to a forwarded client message to answer the client on their own messenger.
 /forgive <id или телефон> [причина] — снять нарушения
 /block <id или телефон> [причина] — не принимать новые записи
 /unblock <id или телефон> [причина] — снова принимать
+/waitlist — лист ожидания; /waitlist add … · /waitlist remove <N>
 /help — этот список
 Ответьте на пересланное сообщение клиента, чтобы ответить ему в его мессенджере.""",
     "es": """Comandos de administración de ShowUp
@@ -190,6 +212,7 @@ Reply to a forwarded client message to answer the client on their own messenger.
 /forgive <id o teléfono> [motivo] — borrar las faltas
 /block <id o teléfono> [motivo] — no aceptar reservas
 /unblock <id o teléfono> [motivo] — aceptarlas de nuevo
+/waitlist — la lista de espera; /waitlist add … · /waitlist remove <N>
 /help — esta lista
 Responde a un mensaje reenviado de un cliente para contestarle por su propia mensajería.""",
     "tr": """ShowUp yönetici komutları
@@ -206,6 +229,7 @@ Responde a un mensaje reenviado de un cliente para contestarle por su propia men
 /forgive <id veya telefon> [neden] — ihlalleri sil
 /block <id veya telefon> [neden] — yeni randevu alma
 /unblock <id veya telefon> [neden] — yeniden kabul et
+/waitlist — bekleme listesi; /waitlist add … · /waitlist remove <N>
 /help — bu liste
 Müşteriye kendi mesajlaşma uygulamasından yanıt vermek için iletilen mesajını yanıtlayın.""",
 }
@@ -227,6 +251,7 @@ MENU: dict[str, dict[str, str]] = {
     "forgive": {"en": "Wipe strikes: /forgive <id or phone> [reason]", "ru": "Снять нарушения: /forgive <id или телефон> [причина]", "es": "Borrar faltas: /forgive <id o teléfono> [motivo]", "tr": "İhlalleri sil: /forgive <id veya telefon> [neden]"},
     "block": {"en": "Block bookings: /block <id or phone> [reason]", "ru": "Заблокировать: /block <id или телефон> [причина]", "es": "Bloquear: /block <id o teléfono> [motivo]", "tr": "Engelle: /block <id veya telefon> [neden]"},
     "unblock": {"en": "Unblock: /unblock <id or phone> [reason]", "ru": "Разблокировать: /unblock <id или телефон> [причина]", "es": "Desbloquear: /unblock <id o teléfono> [motivo]", "tr": "Engeli kaldır: /unblock <id veya telefon> [neden]"},
+    "waitlist": {"en": "The waitlist: /waitlist [add … | remove N]", "ru": "Лист ожидания: /waitlist [add … | remove N]", "es": "Lista de espera: /waitlist [add … | remove N]", "tr": "Bekleme listesi: /waitlist [add … | remove N]"},
     "help": {"en": "All commands", "ru": "Все команды", "es": "Todos los comandos", "tr": "Tüm komutlar"},
 }
 # fmt: on

@@ -18,6 +18,7 @@ from bot.cli import (
     outbox,
     scripts,
     server,
+    waitlist,
     whatsapp,
 )
 from bot.cli.common import console, settings_or_exit
@@ -45,6 +46,7 @@ app.add_typer(database.app, name="db")
 app.add_typer(catalog.staff_app, name="staff")
 app.add_typer(catalog.services_app, name="services")
 app.add_typer(whatsapp.app, name="whatsapp")
+app.add_typer(waitlist.app, name="waitlist")
 
 
 @app.command("api-token")

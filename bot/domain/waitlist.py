@@ -167,12 +167,16 @@ class Availability:
             return False
         return any(a <= start.time() and end.time() <= b for a, b in self.ranges)
 
-    def describe(self) -> str:
-        """``mon-fri 09:00-13:00``; empty when any time suits."""
-        names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    def describe(self, locale: str | None = None) -> str:
+        """``mon-fri 09:00-13:00`` (``пн-пт 09:00-13:00`` in Russian…); empty when any time
+        suits."""
+        names: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        if locale is not None:
+            shown = BabelLocale.parse(locale).days["format"]["abbreviated"]
+            names = tuple(str(shown[number]).rstrip(".") for number in range(7))
         days = ",".join(names[d] for d in sorted(self.days))
         if self.days == frozenset(range(5)):
-            days = "mon-fri"
+            days = f"{names[0]}-{names[4]}"
         times = ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in self.ranges)
         return " ".join(part for part in (days, times) if part)
 

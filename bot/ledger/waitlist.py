@@ -93,8 +93,11 @@ async def add_entry(
     of the client's to move: the one given, else their next open one."""
     client = await get_client(session, client_id=request.client_id)
     service = await get_service(session, service_id=request.service_id)
-    if request.staff_id is not None:
+    staff = (
         await get_staff(session, staff_id=request.staff_id)
+        if request.staff_id is not None
+        else None
+    )
     if request.valid_until is not None and request.valid_until <= now:
         raise InvalidInputError(
             "valid_until is in the past", field="valid_until", code="waitlist_until_past"
@@ -118,9 +121,9 @@ async def add_entry(
         )
     last = await session.scalar(select(func.max(WaitlistEntry.position)))
     entry = WaitlistEntry(
-        client_id=client.id,
-        service_id=service.id,
-        staff_id=request.staff_id,
+        client=client,
+        service=service,
+        staff=staff,
         days=request.availability.stored_days(),
         ranges=request.availability.stored_ranges(),
         valid_until=request.valid_until,
