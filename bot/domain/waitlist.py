@@ -240,6 +240,7 @@ class Candidate:
     valid_until: datetime | None
     blocked: bool
     booked_at: datetime | None = None  # "anything earlier?": the start of the booking to move
+    service_id: int = 0  # what the offer will be for
 
 
 def suits(candidate: Candidate, slot: FreedInterval, *, now: datetime, zone: ZoneInfo) -> bool:

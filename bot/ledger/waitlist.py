@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES
-from bot.domain.waitlist import Availability, EntryStatus
+from bot.domain.waitlist import Availability, EntryStatus, OfferStatus
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
-from db.models import Appointment, WaitlistEntry, WaitlistEvent
+from db.models import Appointment, WaitlistEntry, WaitlistEvent, WaitlistOffer
 
 __all__ = [
     "EntryRequest",
@@ -223,6 +223,12 @@ async def remove_entry(
     entry.status = EntryStatus.REMOVED
     entry.ended_at = now
     record(session, entry, kind="removed", who=who, at=now, reason=reason)
+    await session.execute(  # an offer still open is withdrawn: the next client gets the slot
+        update(WaitlistOffer)
+        .where(WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.DECLINED, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
     await session.flush()
     return entry
 
