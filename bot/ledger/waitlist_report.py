@@ -27,18 +27,18 @@ class RefillSummary:
 async def refill_summary(
     session: AsyncSession, *, start: datetime, end: datetime
 ) -> RefillSummary:
-    """Freed slots in [start, end) and those refilled from the waitlist in it."""
+    """Slots freed from ``start`` to ``end`` (both included) and those refilled in it."""
     freed = await session.scalar(
         select(func.count())
         .select_from(FreedSlot)
-        .where(FreedSlot.created_at >= start, FreedSlot.created_at < end)
+        .where(FreedSlot.created_at >= start, FreedSlot.created_at <= end)
     )
     refilled, value = (
         await session.execute(
             select(func.count(), func.coalesce(func.sum(FreedSlot.filled_price), 0)).where(
                 FreedSlot.status == SlotStatus.FILLED,
                 FreedSlot.closed_at >= start,
-                FreedSlot.closed_at < end,
+                FreedSlot.closed_at <= end,
             )
         )
     ).one()

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.commands import AdminCommands, AdminSetup
 from bot.clock import ManualClock
-from tests.factories import RULES, make_service, make_staff
+from bot.ledger.waitlist_answers import accept_offer
+from bot.ledger.waitlist_offers import offer_freed_slots
+from db.models import WaitlistOffer
+from tests.factories import ADMIN, RULES, make_service, make_staff
+from tests.waitlist_helpers import SEQUENTIAL, cancel, madrid, small_salon
 
 
 def _commands(
@@ -84,3 +89,40 @@ async def test_a_russian_salon_reads_russian(
     )
     [listing] = await admin.run("waitlist", "", admin="900", channel="telegram")
     assert listing.startswith("Лист ожидания — ждут: 1, по порядку очереди:")
+
+
+async def test_noshows_and_the_morning_digest_count_refilled_slots(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    clock.set(madrid(23, 10))
+    salon = await small_salon(sessions, now=clock.now())
+    await cancel(sessions, salon.booking, now=clock.now())
+    async with sessions() as session:
+        await offer_freed_slots(session, now=clock.now(), rules=SEQUENTIAL)
+        offer = await session.scalar(select(WaitlistOffer))
+        assert offer is not None
+        await accept_offer(
+            session,
+            offer_id=offer.id,
+            client_id=salon.boris,
+            who=ADMIN,
+            now=clock.now(),
+            rules=RULES,
+            waitlist_rules=SEQUENTIAL,
+        )
+        await session.commit()
+    admin = _commands(sessions, clock, "en")
+    report = await admin.run("noshows", "7", admin="900", channel="telegram")
+    assert report[-1].splitlines()[-1] == (
+        "Freed slots refilled from the waitlist: 1 of 1, €45.00 recovered."
+    )
+    clock.set(madrid(24, 8, 30))
+    digest = await admin.board_texts(madrid(24, 8, 30).astimezone(RULES.zone).date())
+    assert digest[-1].splitlines()[-1] == (
+        "Freed slots refilled from the waitlist: 1 of 1, €45.00 recovered."
+    )
+    ru = _commands(sessions, clock, "ru")
+    [ru_report] = await ru.run("noshows", "7", admin="900", channel="telegram")
+    assert ru_report.splitlines()[-1] == (
+        "Освободившихся окон занято из листа ожидания: 1 из 1, возвращено 45,00\xa0€."
+    )
