@@ -466,7 +466,7 @@ class FreedSlot(Base):
     transaction; the waitlist worker offers it, and it records whether it was refilled."""
 
     __tablename__ = "freed_slots"
-    __table_args__ = (Index("ix_freed_slots_status", "status", "starts_at"),)
+    __table_args__ = (Index("ix_freed_slots_status", "status", "next_check_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
@@ -478,6 +478,9 @@ class FreedSlot(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(24))  # cancelled, late_cancel, rescheduled…
     status: Mapped[SlotStatus] = mapped_column(_enum(SlotStatus), default=SlotStatus.OPEN)
+    # when the worker next looks at it (None: at once): when its offer's hold lapses, or a
+    # minute after nobody suited it; an answer, a new entry or an undelivered offer clear it
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     filled_appointment_id: Mapped[int | None] = mapped_column(

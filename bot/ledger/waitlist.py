@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES
-from bot.domain.waitlist import Availability, EntryStatus, OfferStatus
+from bot.domain.waitlist import Availability, EntryStatus, OfferStatus, SlotStatus
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
-from db.models import Appointment, WaitlistEntry, WaitlistEvent, WaitlistOffer
+from db.models import Appointment, FreedSlot, WaitlistEntry, WaitlistEvent, WaitlistOffer
 
 __all__ = [
     "EntryRequest",
@@ -151,7 +151,19 @@ async def add_entry(
             "appointment_id": appointment_id,
         },
     )
+    await recheck_slot(session)  # a slot nobody wanted may suit the newcomer
     return entry
+
+
+async def recheck_slot(session: AsyncSession, *, slot_id: int | None = None) -> None:
+    """Have the worker look at a freed slot (all open ones without ``slot_id``) at its next
+    tick: an offer was answered, or a client joined the waitlist."""
+    statement = update(FreedSlot).where(FreedSlot.status == SlotStatus.OPEN)
+    if slot_id is not None:
+        statement = statement.where(FreedSlot.id == slot_id)
+    await session.execute(
+        statement.values(next_check_at=None).execution_options(synchronize_session=False)
+    )
 
 
 async def _booking_to_move(
@@ -223,12 +235,17 @@ async def remove_entry(
     entry.status = EntryStatus.REMOVED
     entry.ended_at = now
     record(session, entry, kind="removed", who=who, at=now, reason=reason)
-    await session.execute(  # an offer still open is withdrawn: the next client gets the slot
-        update(WaitlistOffer)
-        .where(WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING)
-        .values(status=OfferStatus.DECLINED, answered_at=now)
-        .execution_options(synchronize_session=False)
+    withdrawn = list(
+        await session.scalars(
+            select(WaitlistOffer).where(
+                WaitlistOffer.entry_id == entry.id, WaitlistOffer.status == OfferStatus.PENDING
+            )
+        )
     )
+    for offer in withdrawn:  # an offer still open is withdrawn: the next client gets the slot
+        offer.status = OfferStatus.DECLINED
+        offer.answered_at = now
+        await recheck_slot(session, slot_id=offer.freed_slot_id)
     await session.flush()
     return entry
 

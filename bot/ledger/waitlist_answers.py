@@ -30,7 +30,7 @@ from bot.domain.waitlist import (
 from bot.errors import ConflictError, InvalidInputError
 from bot.ledger.appointments import BookingRequest, Who, book, reschedule_appointment
 from bot.ledger.attendance import AttendancePolicy
-from bot.ledger.waitlist import record
+from bot.ledger.waitlist import recheck_slot, record
 from bot.ledger.waitlist_offers import GONE_KIND, SYSTEM, offer_message
 from db.models import (
     Appointment,
@@ -217,6 +217,7 @@ async def decline_offer(
     entry = await session.get(WaitlistEntry, offer.entry_id)
     assert entry is not None  # noqa: S101 - the foreign key guarantees it
     _end(session, offer, entry, OfferStatus.DECLINED, now=now, who=who)
+    await recheck_slot(session, slot_id=offer.freed_slot_id)  # the next client's turn, now
     await session.flush()
     return Answer(Outcome.DECLINED, offer)
 

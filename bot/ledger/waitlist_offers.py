@@ -13,6 +13,10 @@ write transaction), so several processes never offer one slot twice:
    out (after quiet hours);
 4. a slot that can no longer be offered (it starts within ``min_notice``) is closed.
 
+A slot is looked at again only when something may have changed (``next_check_at``): when its
+open offer's hold lapses, at once after an answer, an undelivered offer or a new entry, and
+every minute while nobody suits it; so a round stays cheap however many slots wait.
+
 Active entries past their ``valid_until`` expire in the same round.
 """
 
@@ -21,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES, Actor
@@ -56,6 +60,7 @@ SYSTEM = Who(actor=Actor.SYSTEM)
 OFFER_KIND = "waitlist_offer"
 GONE_KIND = "waitlist_gone"
 UNDELIVERED = (OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.VOID)
+RECHECK = timedelta(minutes=1)  # a slot nobody suited is looked at again after this
 
 
 @dataclass
@@ -77,9 +82,13 @@ async def offer_freed_slots(
 ) -> Round:
     """Work through the open freed slots once (see the module); the caller commits."""
     done = Round(expired_entries=await expire_entries(session, now=now, who=SYSTEM))
+    await _recheck_undelivered(session)
     query = (
         select(FreedSlot)
-        .where(FreedSlot.status == SlotStatus.OPEN)
+        .where(
+            FreedSlot.status == SlotStatus.OPEN,
+            or_(FreedSlot.next_check_at.is_(None), FreedSlot.next_check_at <= now),
+        )
         .order_by(FreedSlot.starts_at, FreedSlot.id)
         .limit(limit)
     )
@@ -105,12 +114,15 @@ async def _one_slot(
             done.lapsed += 1
         elif await _undelivered(session, offer):
             await _end_offer(session, offer, OfferStatus.UNDELIVERED, now=now, kind="undelivered")
-    if any(offer.status is OfferStatus.PENDING for offer in offers):
+    still = [offer.expires_at for offer in offers if offer.status is OfferStatus.PENDING]
+    if still:
+        slot.next_check_at = min(still)
         return
     timing = offer_timing(starts_at=slot.starts_at, now=now, rules=rules)
     if timing is None:
         slot.status = SlotStatus.CLOSED
         slot.closed_at = now
+        slot.next_check_at = None
         done.closed += 1
         return
     interval = FreedInterval(
@@ -127,6 +139,10 @@ async def _one_slot(
             chosen.append(candidate)
             if rules.mode is WaitlistMode.SEQUENTIAL:
                 break
+    if not chosen:  # nobody for now: look again in a while, or as soon as someone joins
+        slot.next_check_at = min(now + RECHECK, slot.starts_at - rules.min_notice)
+        return
+    slot.next_check_at = timing.expires_at
     for candidate in chosen:
         offer = WaitlistOffer(
             freed_slot_id=slot.id,
@@ -162,6 +178,25 @@ async def _one_slot(
             },
         )
         done.offered.append(offer.id)
+
+
+async def _recheck_undelivered(session: AsyncSession) -> None:
+    """A slot whose open offer could not be delivered is looked at now, not when it lapses."""
+    stuck = (
+        select(WaitlistOffer.freed_slot_id)
+        .join(ScheduledMessage, ScheduledMessage.offer_id == WaitlistOffer.id)
+        .where(
+            WaitlistOffer.status == OfferStatus.PENDING,
+            ScheduledMessage.kind == OFFER_KIND,
+            ScheduledMessage.status.in_(UNDELIVERED),
+        )
+    )
+    await session.execute(
+        update(FreedSlot)
+        .where(FreedSlot.status == SlotStatus.OPEN, FreedSlot.id.in_(stuck.scalar_subquery()))
+        .values(next_check_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def offer_message(*, offer_id: int, kind: str, due_at: datetime) -> ScheduledMessage:

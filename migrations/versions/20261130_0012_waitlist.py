@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('client_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=24), nullable=False),
     sa.Column('status', _status('open', 'filled', 'closed', name='slotstatus'), nullable=False),
+    sa.Column('next_check_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('filled_appointment_id', sa.Integer(), nullable=True),
@@ -76,7 +77,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_freed_slots'))
     )
     with op.batch_alter_table('freed_slots', schema=None) as batch_op:
-        batch_op.create_index('ix_freed_slots_status', ['status', 'starts_at'], unique=False)
+        batch_op.create_index('ix_freed_slots_status', ['status', 'next_check_at'], unique=False)
 
     op.create_table('waitlist_offers',
     sa.Column('id', sa.Integer(), nullable=False),
