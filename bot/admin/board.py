@@ -225,6 +225,8 @@ def booking_extras(appointment: Appointment, *, currency: str) -> tuple[Extra, .
         parts.append((DOUBLE_PRICE, ""))
     if appointment.discount:
         parts.append((DISCOUNT, appointment.discount))
+    if appointment.source == "waitlist":  # a freed slot refilled from the waitlist
+        parts.append(("waitlist", ""))
     return tuple(parts)
 
 

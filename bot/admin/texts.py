@@ -159,6 +159,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.waitlist_days": {"en": "I cannot read {text!r} as a day; write mon, tue… or mon-fri.", "ru": "Не могу прочитать день {text!r}; пишите пн, вт… или пн-пт.", "es": "No puedo leer {text!r} como día; escribe lun, mar… o lun-vie.", "tr": "{text!r} gün olarak okunamıyor; pzt, sal… veya pzt-cum yazın."},
     "error.waitlist_times": {"en": "I cannot read {text!r} as hours; write them like 09:00-13:00.", "ru": "Не могу прочитать часы {text!r}; пишите так: 09:00-13:00.", "es": "No puedo leer {text!r} como horas; escríbelas así: 09:00-13:00.", "tr": "{text!r} saat aralığı olarak okunamıyor; şöyle yazın: 09:00-13:00."},
     "error.waitlist_no_booking": {"en": "“earlier” needs an upcoming booking of the client's to move.", "ru": "Для «раньше» у клиента должна быть будущая запись, которую можно перенести.", "es": "«antes» necesita una cita futura del cliente para adelantar.", "tr": "“erken” için müşterinin öne alınacak ileri tarihli bir randevusu olmalı."},
+    "extra.waitlist": {"en": "🔄 refilled from the waitlist", "ru": "🔄 из листа ожидания", "es": "🔄 desde la lista de espera", "tr": "🔄 bekleme listesinden"},
     "error.waitlist_until_past": {"en": "The last day is already over.", "ru": "Последний день уже прошёл.", "es": "El último día ya pasó.", "tr": "Son gün zaten geçti."},
 }
 # fmt: on

@@ -142,8 +142,11 @@ async def accept_offer(
                 ).appointment
     except (ConflictError, InvalidInputError) as exc:
         _end(session, offer, entry, OfferStatus.GONE, now=now, who=who, reason=str(exc))
-        slot.status = SlotStatus.CLOSED  # somebody else has that time now
-        slot.closed_at = now
+        if exc.code == "busy":  # somebody else has that time now
+            slot.status = SlotStatus.CLOSED
+            slot.closed_at = now
+        else:  # this client cannot take it (blocked meanwhile…): the next one may
+            await recheck_slot(session, slot_id=slot.id)
         return Answer(Outcome.GONE, offer)
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = now

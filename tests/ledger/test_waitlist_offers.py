@@ -24,7 +24,7 @@ from db.models import (
     WaitlistEntry,
     WaitlistEvent,
 )
-from tests.factories import ADMIN, RULES
+from tests.factories import ADMIN, RULES, make_client
 from tests.waitlist_helpers import (
     BROADCAST,
     SEQUENTIAL,
@@ -295,3 +295,42 @@ async def test_nothing_is_offered_too_soon_and_quiet_hours_wait_for_the_morning(
     assert (await _round(sessions, madrid(24, 13))).offered != []  # Boris lapsed: Chloe's turn
     closing = await _round(sessions, madrid(24, 13, 16))
     assert closing.closed == 1
+
+
+async def test_removing_an_entry_or_an_undeliverable_offer_passes_the_slot_on_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await small_salon(sessions, now=NOW)
+    await cancel(sessions, salon.booking, now=NOW)
+    await _round(sessions, NOW)
+    async with sessions() as session:
+        await waitlist.remove_entry(session, entry_id=salon.entries[0], who=ADMIN, now=NOW)
+        await session.commit()
+    assert (await _round(sessions, NOW + timedelta(seconds=1))).offered != []
+    boris, chloe = await offers(sessions)
+    assert (boris.status, chloe.client_id) == (OfferStatus.DECLINED, salon.chloe)
+    async with sessions() as session:  # Chloe's offer could not be sent (no messenger)
+        row = await session.scalar(
+            select(ScheduledMessage).where(ScheduledMessage.offer_id == chloe.id)
+        )
+        assert row is not None
+        row.status = OutboxStatus.SKIPPED
+        await session.commit()
+    done = await _round(sessions, NOW + timedelta(seconds=2))
+    assert done.offered == []  # nobody is left: the slot waits for someone new
+    assert [o.status for o in await offers(sessions)] == [
+        OfferStatus.DECLINED,
+        OfferStatus.UNDELIVERED,
+    ]
+    async with sessions() as session:
+        dave = await make_client(session, "Dave", "+34600111999")
+        await waitlist.add_entry(
+            session,
+            request=waitlist.EntryRequest(client_id=dave.id, service_id=salon.service_id),
+            who=ADMIN,
+            now=NOW + timedelta(seconds=3),
+        )
+        await session.commit()
+    joined = await _round(sessions, NOW + timedelta(seconds=4))  # not a minute later: at once
+    assert len(joined.offered) == 1
+    assert (await offers(sessions))[-1].client_id == dave.id

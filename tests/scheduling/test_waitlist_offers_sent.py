@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin.commands import AdminCommands, AdminSetup
 from bot.admin.texts import AdminTexts
 from bot.clock import ManualClock
 from bot.conversation.waitlist_flow import WaitlistSetup, answer_offer
@@ -147,3 +148,35 @@ async def test_a_second_tap_and_a_lapsed_hold_get_honest_answers(
         "You stay on the waitlist, and we will write as soon as another time comes free."
     )
     assert stranger is None
+
+
+async def test_the_board_marks_a_slot_refilled_from_the_waitlist(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    clock.set(madrid(23, 10))
+    salon = await small_salon(sessions, now=clock.now())
+    worker = _worker(sessions, clock, [])
+    await cancel(sessions, salon.booking, now=clock.now())
+    [offer_id] = (await worker.tick()).offered
+    async with sessions() as session:
+        boris = await get_client(session, client_id=salon.boris)
+        await answer_offer(
+            session,
+            client=boris,
+            offer_id=offer_id,
+            accept=True,
+            channel="test",
+            setup=SETUP,
+            now=clock.now(),
+        )
+        await session.commit()
+    admin = AdminCommands(
+        sessions=sessions,
+        setup=AdminSetup(
+            zone=MADRID, rules=RULES, late_window=timedelta(hours=24), phone_region="ES"
+        ),
+        clock=clock,
+    )
+    [board] = await admin.run("tomorrow", "", admin="900", channel="telegram")
+    boris_row = next(line for line in board.splitlines() if "Boris" in line)
+    assert "🔄 refilled from the waitlist" in boris_row
