@@ -28,8 +28,10 @@ __all__ = [
     "expire_entries",
     "get_entry",
     "list_entries",
+    "recheck_slot",
     "record",
     "remove_entry",
+    "wait_for_earlier",
 ]
 
 
@@ -163,6 +165,50 @@ async def recheck_slot(session: AsyncSession, *, slot_id: int | None = None) -> 
         statement = statement.where(FreedSlot.id == slot_id)
     await session.execute(
         statement.values(next_check_at=None).execution_options(synchronize_session=False)
+    )
+
+
+async def wait_for_earlier(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    who: Who,
+    now: datetime,
+    appointment_id: int | None = None,
+    any_master: bool = False,
+    source: str = "chat",
+) -> WaitlistEntry:
+    """ "Anything earlier?" from a client with a booking (the one given, else their next): an
+    entry for its service, with its master unless ``any_master``, at any time before it, that
+    would move it to a freed slot; it stands until the booking's start. Asking again returns the
+    client's active entry for that service as it is."""
+    booking = await _booking_to_move(
+        session,
+        EntryRequest(client_id=client_id, service_id=0, appointment_id=appointment_id),
+        now,
+    )
+    existing = await session.scalar(
+        select(WaitlistEntry).where(
+            WaitlistEntry.client_id == client_id,
+            WaitlistEntry.service_id == booking.service_id,
+            WaitlistEntry.status == EntryStatus.ACTIVE,
+        )
+    )
+    if existing is not None:
+        return existing
+    return await add_entry(
+        session,
+        request=EntryRequest(
+            client_id=client_id,
+            service_id=booking.service_id,
+            staff_id=None if any_master else booking.staff_id,
+            valid_until=booking.starts_at,
+            earlier=True,
+            appointment_id=booking.id,
+            source=source,
+        ),
+        who=who,
+        now=now,
     )
 
 

@@ -163,3 +163,29 @@ async def test_cancelling_and_moving_note_the_freed_time(session: AsyncSession) 
         (START + timedelta(days=2), "rescheduled", SlotStatus.OPEN),
     ]
     assert all(f.staff_id == staff.id and f.client_id == anna.id for f in freed)
+
+
+async def test_anything_earlier_from_the_chat_keeps_the_master_and_ends_at_the_booking(
+    session: AsyncSession,
+) -> None:
+    service = await make_service(session)
+    staff = await make_staff(session)
+    anna = await make_client(session)
+    booking = await make_appointment(
+        session,
+        client=anna,
+        staff=staff,
+        service=service,
+        starts_at=START + timedelta(days=5),
+        now=START,
+    )
+    entry = await waitlist.wait_for_earlier(session, client_id=anna.id, who=ADMIN, now=START)
+    assert (entry.service_id, entry.staff_id, entry.appointment_id) == (
+        service.id,
+        staff.id,
+        booking.id,
+    )
+    assert entry.earlier
+    assert entry.valid_until == START + timedelta(days=5)
+    again = await waitlist.wait_for_earlier(session, client_id=anna.id, who=ADMIN, now=START)
+    assert again.id == entry.id
