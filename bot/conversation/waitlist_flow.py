@@ -104,7 +104,7 @@ async def answer_offer(
         )
     if answer.offer is None:
         return None
-    return await _reply(session, answer, client=client, setup=setup)
+    return await _reply(session, answer, client=client, setup=setup, accept=accept)
 
 
 async def offer_for_reply(
@@ -126,7 +126,7 @@ async def offer_for_reply(
 
 
 async def _reply(
-    session: AsyncSession, answer: Answer, *, client: Client, setup: WaitlistSetup
+    session: AsyncSession, answer: Answer, *, client: Client, setup: WaitlistSetup, accept: bool
 ) -> DialogReply:
     offer = answer.offer
     assert offer is not None  # noqa: S101 - checked by the caller
@@ -141,10 +141,11 @@ async def _reply(
         Outcome.LAPSED: "waitlist_gone",
     }.get(answer.outcome)
     if script is None:  # answered before: say again how it ended
-        script = {
-            OfferStatus.ACCEPTED: "waitlist_accepted",
-            OfferStatus.DECLINED: "waitlist_declined",
-        }.get(offer.status, "waitlist_gone")
+        script = "waitlist_gone"  # for a "yes" after a "no", or after the hold ran out
+        if offer.status is OfferStatus.ACCEPTED:
+            script = "waitlist_accepted"
+        elif offer.status is OfferStatus.DECLINED and not accept:
+            script = "waitlist_declined"
     context = offer_context(
         offer,
         moving=moving,
