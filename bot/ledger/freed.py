@@ -17,7 +17,7 @@ from db.models import Appointment, FreedSlot
 def note_freed(
     session: AsyncSession,
     *,
-    appointment: Appointment,
+    appointment: Appointment | None,
     staff_id: int,
     starts_at: datetime,
     ends_at: datetime,
@@ -25,15 +25,17 @@ def note_freed(
     now: datetime,
 ) -> FreedSlot | None:
     """Record that ``staff_id``'s time from ``starts_at`` to ``ends_at`` is free again (nothing
-    for time already begun). The waitlist worker offers it at its next tick."""
+    for time already begun): the ``appointment`` cancelled or moved away, or None for time
+    freed otherwise (a master's time off removed). The waitlist worker offers it at its next
+    tick."""
     if starts_at <= now:
         return None
     slot = FreedSlot(
         staff_id=staff_id,
         starts_at=starts_at,
         ends_at=ends_at,
-        appointment_id=appointment.id,
-        client_id=appointment.client_id,
+        appointment_id=appointment.id if appointment is not None else None,
+        client_id=appointment.client_id if appointment is not None else None,
         reason=reason,
         status=SlotStatus.OPEN,
         created_at=now,
