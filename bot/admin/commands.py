@@ -188,7 +188,7 @@ class AdminCommands:
             lines += [
                 f"• {r.start} {r.client} {r.phone or ''} #{r.appointment_id}" for r in waiting
             ]
-        if refills.freed:
+        if refills.worth_telling:
             lines.append("")
             lines.append(refill_line(refills, currency, self._t))
         return split_messages(lines)

@@ -171,6 +171,6 @@ def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> lis
             f" · {texts('report.strikes', n=f'{visit.strikes:g}')}"
         )
         lines.append(f"    {followup_state(visit.followup, report.now, texts)}")
-    if report.refills is not None and report.refills.freed:
+    if report.refills is not None and report.refills.worth_telling:
         lines.append(refill_line(report.refills, report.currency, texts))
     return lines

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.waitlist import SlotStatus
-from db.models import Appointment, FreedSlot
+from db.models import Appointment, FreedSlot, WaitlistEntry
 
 WAITLIST_SOURCE = "waitlist"
 
@@ -22,6 +22,12 @@ class RefillSummary:
     freed: int  # slots freed in the period (time still ahead when it was freed)
     refilled: int  # freed slots taken from the waitlist in the period
     value: Decimal  # the prices of the services booked into them
+    in_use: bool = True  # the salon has ever put anyone on the waitlist
+
+    @property
+    def worth_telling(self) -> bool:
+        """Whether a report should mention it: slots were freed and the salon uses the list."""
+        return self.in_use and self.freed > 0
 
 
 async def refill_summary(
@@ -42,7 +48,10 @@ async def refill_summary(
             )
         )
     ).one()
-    return RefillSummary(freed=freed or 0, refilled=refilled or 0, value=Decimal(value or 0))
+    in_use = await session.scalar(select(WaitlistEntry.id).limit(1)) is not None
+    return RefillSummary(
+        freed=freed or 0, refilled=refilled or 0, value=Decimal(value or 0), in_use=in_use
+    )
 
 
 @dataclass(frozen=True, slots=True)
