@@ -32,6 +32,7 @@ from bot.domain.locales import Locale
 from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import QuietHours, ReminderRules
 from bot.domain.schedules import WeeklyHours, parse_week
+from bot.domain.waitlist import WaitlistMode, WaitlistRules
 from bot.errors import ConfigError, InvalidInputError
 
 ENV_PREFIX = "SHOWUP_"
@@ -233,6 +234,17 @@ class Settings(BaseSettings):
     )
     slot_step: Duration = Field(
         default=timedelta(minutes=15), description="free slots start every this often"
+    )
+    # -- the waitlist ---------------------------------------------------------------------------
+    waitlist_mode: WaitlistMode = Field(
+        default=WaitlistMode.SEQUENTIAL,
+        description="sequential: one waiting client at a time, holding it; broadcast: all at once",
+    )
+    waitlist_hold: Duration = Field(
+        default=timedelta(minutes=15), description="how long a sequential offer holds the slot"
+    )
+    waitlist_min_notice: Duration = Field(
+        default=timedelta(hours=2), description="a freed slot starting sooner is not offered"
     )
 
     @field_validator("database_url")
@@ -441,6 +453,30 @@ class Settings(BaseSettings):
     def reminder_rules(self, zone: ZoneInfo) -> ReminderRules:
         """The planning rules for a salon in ``zone``."""
         return ReminderRules(offsets=self.reminder_offsets, quiet=self.quiet_hours, zone=zone)
+
+    @field_validator("waitlist_hold")
+    @classmethod
+    def _sane_hold(cls, value: timedelta) -> timedelta:
+        if not timedelta(minutes=1) <= value <= timedelta(hours=24):
+            raise ValueError("must be between 1m and 24h, e.g. 15m")
+        return value
+
+    @field_validator("waitlist_min_notice")
+    @classmethod
+    def _sane_notice(cls, value: timedelta) -> timedelta:
+        if not timedelta(0) <= value <= timedelta(days=7):
+            raise ValueError("must be between 0m and 7d, e.g. 2h")
+        return value
+
+    def waitlist_rules(self, zone: ZoneInfo) -> WaitlistRules:
+        """How freed slots are offered in a salon in ``zone`` (quiet hours as for reminders)."""
+        return WaitlistRules(
+            mode=self.waitlist_mode,
+            hold=self.waitlist_hold,
+            min_notice=self.waitlist_min_notice,
+            quiet=self.quiet_hours,
+            zone=zone,
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from bot.domain.appointments import Actor, AppointmentStatus, CancelledBy
+from bot.domain.waitlist import EntryStatus, OfferStatus, SlotStatus
 from db.base import Base, UTCDateTime
 
 
@@ -409,12 +410,17 @@ class ScheduledMessage(Base):
     __tablename__ = "scheduled_messages"
     __table_args__ = (
         UniqueConstraint("appointment_id", "kind", "version"),
+        UniqueConstraint("offer_id", "kind"),
         Index("ix_scheduled_messages_status_due", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appointment_id: Mapped[int] = mapped_column(
+    # None only for a waitlist offer's messages, which are about ``offer_id`` instead
+    appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waitlist_offers.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
     script: Mapped[str] = mapped_column(String(32))
@@ -480,8 +486,130 @@ class StaffEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# -- the waitlist ------------------------------------------------------------------------------
+
+
+class WaitlistEntry(Base):
+    """A client waiting for a slot: the service, optionally the master, the days and time ranges
+    that suit them (none: any time), until when, and whether they would move their booking
+    (``appointment_id``) to an earlier free slot. ``position`` is the waitlist order."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (Index("ix_waitlist_entries_status_position", "status", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    days: Mapped[list[int] | None] = mapped_column(JSON)  # 0 = Monday; None: any day
+    ranges: Mapped[list[list[str]] | None] = mapped_column(JSON)  # [["09:00", "13:00"]]
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    earlier: Mapped[bool] = mapped_column(Boolean, default=False)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    status: Mapped[EntryStatus] = mapped_column(_enum(EntryStatus), default=EntryStatus.ACTIVE)
+    position: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship(lazy="joined", innerjoin=True)
+    service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)
+    staff: Mapped[Staff | None] = relationship(lazy="joined")
+
+
+class FreedSlot(Base):
+    """Time that became free (a cancellation, a reschedule away), written in the same
+    transaction; the waitlist worker offers it, and it records whether it was refilled."""
+
+    __tablename__ = "freed_slots"
+    __table_args__ = (Index("ix_freed_slots_status", "status", "next_check_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(24))  # cancelled, late_cancel, rescheduled…
+    status: Mapped[SlotStatus] = mapped_column(_enum(SlotStatus), default=SlotStatus.OPEN)
+    # when the worker next looks at it (None: at once): when its offer's hold lapses, or a
+    # minute after nobody suited it; an answer, a new entry or an undelivered offer clear it
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filled_appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    filled_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WaitlistOffer(Base):
+    """A freed slot offered to one waiting client, held for them until ``expires_at``."""
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        UniqueConstraint("freed_slot_id", "entry_id"),
+        Index("ix_waitlist_offers_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    freed_slot_id: Mapped[int] = mapped_column(
+        ForeignKey("freed_slots.id", ondelete="CASCADE"), index=True
+    )
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("waitlist_entries.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.PENDING)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship(lazy="joined", innerjoin=True)
+    staff: Mapped[Staff] = relationship(lazy="joined", innerjoin=True)
+    service: Mapped[Service] = relationship(lazy="joined", innerjoin=True)
+
+
+class WaitlistEvent(Base):
+    """Append-only history of a waitlist entry: added, offered, accepted, declined, lapsed,
+    removed, expired — who did it, through which channel, and why."""
+
+    __tablename__ = "waitlist_events"
+    __table_args__ = (Index("ix_waitlist_events_entry_time", "entry_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entries.id", ondelete="CASCADE"))
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waitlist_offers.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[Actor] = mapped_column(_enum(Actor))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 @event.listens_for(StaffEvent, "before_update")
 @event.listens_for(StaffEvent, "before_delete")
+@event.listens_for(WaitlistEvent, "before_update")
+@event.listens_for(WaitlistEvent, "before_delete")
 @event.listens_for(AppointmentEvent, "before_update")
 @event.listens_for(AppointmentEvent, "before_delete")
 @event.listens_for(ClientEvent, "before_update")

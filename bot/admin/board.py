@@ -99,8 +99,11 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
     start, end = day_bounds(day, zone)
     appointments = await list_appointments(session, start=start, end=end)
     ids = [appointment.id for appointment in appointments]
-    asked = set(  # a reminder about the appointment's current time (not one it was moved from)
-        await session.scalars(
+    asked: set[
+        int
+    ] = {  # a reminder about the appointment's current time (not one it was moved from)
+        appointment_id
+        for appointment_id in await session.scalars(
             select(ScheduledMessage.appointment_id)
             .join(Appointment, Appointment.id == ScheduledMessage.appointment_id)
             .where(
@@ -110,7 +113,8 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
                 ScheduledMessage.version == Appointment.version,
             )
         )
-    )
+        if appointment_id is not None
+    }
     late = set(
         await session.scalars(
             select(AppointmentEvent.appointment_id).where(
@@ -221,6 +225,8 @@ def booking_extras(appointment: Appointment, *, currency: str) -> tuple[Extra, .
         parts.append((DOUBLE_PRICE, ""))
     if appointment.discount:
         parts.append((DISCOUNT, appointment.discount))
+    if appointment.source == "waitlist":  # a freed slot refilled from the waitlist
+        parts.append(("waitlist", ""))
     return tuple(parts)
 
 

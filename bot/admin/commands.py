@@ -25,10 +25,11 @@ from bot.admin.board import (
     day_board,
     salon_currency,
 )
-from bot.admin.reports import noshow_report, report_lines
+from bot.admin.reports import noshow_report, refill_line, report_lines
 from bot.admin.schedule_commands import ScheduleCommands, ScheduleSetup
 from bot.admin.standing import standing_lines
 from bot.admin.texts import MENU, AdminTexts
+from bot.admin.waitlist_commands import waitlist_command
 from bot.clock import Clock
 from bot.domain.appointments import Action, Actor, AppointmentStatus, CancelledBy
 from bot.domain.phones import normalize_phone
@@ -42,6 +43,7 @@ from bot.ledger.booking_rules import Sanity
 from bot.ledger.catalog import find_service, find_staff
 from bot.ledger.clients import find_by_phone, find_or_create_by_phone, get_client, search_clients
 from bot.ledger.csv_import import parse_start
+from bot.ledger.waitlist_report import refill_summary
 from db.models import Appointment, Client
 
 MESSAGE_LIMIT = 3800  # Telegram allows 4096 characters; leave room for the channel's decorations
@@ -124,6 +126,7 @@ class AdminCommands:
             "block": lambda s, a, who: self._override(s, a, who, attendance.block),
             "unblock": lambda s, a, who: self._override(s, a, who, attendance.unblock),
             "late": self._late,
+            "waitlist": self._waitlist,
         }
         # schedules and free slots (bot.admin.schedule_commands)
         self._schedule = ScheduleCommands(
@@ -194,9 +197,13 @@ class AdminCommands:
         return split_messages(board_lines(board, self._t))
 
     async def board_texts(self, day: date) -> list[str]:
-        """The morning digest: the day's board and who has not confirmed yet."""
+        """The morning digest: the day's board, who has not confirmed yet, and the freed slots
+        the waitlist refilled over the last day."""
         async with self._sessions() as session:
             board = await day_board(session, day=day, zone=self._setup.zone)
+            now = self._clock.now()
+            refills = await refill_summary(session, start=now - timedelta(days=1), end=now)
+            currency = await salon_currency(session)
         lines = board_lines(board, self._t, title=self._t("board.morning", day=self._t.day(day)))
         waiting = [r for r in board.rows if r.status is AppointmentStatus.BOOKED]
         if waiting:
@@ -205,6 +212,9 @@ class AdminCommands:
             lines += [
                 f"• {r.start} {r.client} {r.phone or ''} #{r.appointment_id}" for r in waiting
             ]
+        if refills.worth_telling:
+            lines.append("")
+            lines.append(refill_line(refills, currency, self._t))
         return split_messages(lines)
 
     async def _noshows(self, session: AsyncSession, args: str, _who: str) -> list[str]:
@@ -431,6 +441,23 @@ class AdminCommands:
         )
         appointment.noshow_prompted_at = None
         return [self._t("late", what=self._describe(appointment))]
+
+    # -- the waitlist ----------------------------------------------------------------------------
+
+    async def _waitlist(self, session: AsyncSession, args: str, who: str) -> list[str]:
+        """``/waitlist``, ``/waitlist add …``, ``/waitlist remove N``."""
+        lines = await waitlist_command(
+            session,
+            args,
+            who=who,
+            zone=self._setup.zone,
+            phone_region=self._setup.phone_region,
+            texts=self._t,
+            now=self._clock.now(),
+        )
+        return split_messages(lines)
+
+    # ---------------------------------------------------------------------------------------------
 
     def _describe(self, appointment: Appointment) -> str:
         return self._t(

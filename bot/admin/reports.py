@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_currency
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +16,9 @@ from bot.domain.appointments import AppointmentStatus
 from bot.domain.policy import AttendanceRules, MarkKind, Reason
 from bot.ledger.appointments import list_appointments
 from bot.ledger.attendance import standing
-from db.models import Appointment, AppointmentEvent, ClientEvent, NoShowFollowUp
+from bot.ledger.salon import SALON_ID
+from bot.ledger.waitlist_report import RefillSummary, refill_summary
+from db.models import Appointment, AppointmentEvent, ClientEvent, NoShowFollowUp, Salon
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class NoShowReport:
     excused: int  # late cancellations let go: illness or an emergency
     reasons: Counter[Reason]
     unexplained: int
+    refills: RefillSummary | None = None  # freed slots refilled from the waitlist
+    currency: str = "EUR"
 
     @property
     def noshow_rate(self) -> float:
@@ -118,6 +123,23 @@ async def noshow_report(
         excused=excused or 0,
         reasons=reasons,
         unexplained=unexplained,
+        refills=await refill_summary(session, start=start, end=now),
+        currency=await _currency(session),
+    )
+
+
+async def _currency(session: AsyncSession) -> str:
+    salon = await session.get(Salon, SALON_ID)
+    return salon.currency if salon is not None else "EUR"
+
+
+def refill_line(refills: RefillSummary, currency: str, texts: AdminTexts) -> str:
+    """ "Freed slots refilled from the waitlist: 2 of 5, €90.00 recovered." """
+    return texts(
+        "report.refilled",
+        n=refills.refilled,
+        freed=refills.freed,
+        value=format_currency(refills.value, currency, locale=texts.locale),
     )
 
 
@@ -166,4 +188,6 @@ def report_lines(report: NoShowReport, zone: ZoneInfo, texts: AdminTexts) -> lis
             f" · {t.plural('report.strikes', visit.strikes)}"
         )
         lines.append(f"    {followup_state(visit.followup, report.now, t)}")
+    if report.refills is not None and report.refills.worth_telling:
+        lines.append(refill_line(report.refills, report.currency, t))
     return lines

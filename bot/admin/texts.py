@@ -33,6 +33,7 @@ MENU = (
     "hours",
     "off",
     "slots",
+    "waitlist",
     "help",
 )
 

@@ -20,7 +20,7 @@ from bot.api.errors import (
     integrity_error,
     validation_error,
 )
-from bot.api.routes import appointments, catalog, clients, health, salon, schedules
+from bot.api.routes import appointments, catalog, clients, health, salon, schedules, waitlist
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import ShowUpError
@@ -67,7 +67,7 @@ def create_app(
     api = APIRouter(
         prefix="/api/v1", dependencies=[Depends(require_token)], responses=COMMON_RESPONSES
     )
-    for module in (salon, catalog, clients, appointments, schedules):
+    for module in (salon, catalog, clients, appointments, schedules, waitlist):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

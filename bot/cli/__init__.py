@@ -19,6 +19,7 @@ from bot.cli import (
     schedules,
     scripts,
     server,
+    waitlist,
     whatsapp,
 )
 from bot.cli.common import console, settings_or_exit
@@ -49,6 +50,7 @@ app.add_typer(catalog.services_app, name="services")
 app.add_typer(whatsapp.app, name="whatsapp")
 app.add_typer(schedules.hours_app, name="hours")
 app.add_typer(schedules.time_off_app, name="time-off")
+app.add_typer(waitlist.app, name="waitlist")
 
 
 @app.command("api-token")

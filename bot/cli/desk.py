@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.conversation.dialog import DialogSetup
 from bot.conversation.scripts import ScriptBook
 from bot.conversation.templates import WhatsAppTemplates
+from bot.conversation.waitlist_flow import WaitlistSetup
 from bot.hub.desk import Desk, HubSetup
 
 
@@ -48,6 +49,20 @@ def dialog_setup(*, settings: Settings, ledger: Ledger, scripts: ScriptBook) -> 
     )
 
 
+def waitlist_setup(*, settings: Settings, ledger: Ledger, scripts: ScriptBook) -> WaitlistSetup:
+    """How clients' answers to waitlist offers are taken: the salon's scripts and rules."""
+    return WaitlistSetup(
+        scripts=scripts,
+        zone=ledger.zone,
+        salon_name=ledger.salon_name,
+        default_locale=ledger.locale,
+        rules=settings.reminder_rules(ledger.zone),
+        waitlist=settings.waitlist_rules(ledger.zone),
+        policy=ledger.policy,
+        currency=settings.currency,
+    )
+
+
 def build_desk(
     *,
     settings: Settings,
@@ -74,6 +89,7 @@ def build_desk(
             dialog=dialog_setup(settings=settings, ledger=ledger, scripts=scripts),
             admins={TELEGRAM: admins},
             texts=AdminTexts(ledger.locale),
+            waitlist=waitlist_setup(settings=settings, ledger=ledger, scripts=scripts),
         ),
         commands=admin_commands(settings=settings, ledger=ledger, clock=clock),
         channels=channels,

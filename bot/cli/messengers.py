@@ -27,6 +27,7 @@ from bot.hub.desk import Desk
 from bot.hub.relay import InboxRelay
 from bot.scheduling.inbound_worker import Handler, InboundSettings, InboundWorker
 from bot.scheduling.scheduler import OutboxScheduler
+from bot.scheduling.waitlist_worker import WAITLIST_EVERY, WaitlistWorker
 
 logger = logging.getLogger(__name__)
 WATCH_EVERY = timedelta(minutes=1)
@@ -35,6 +36,7 @@ RELAY_JOB = "inbox-relay"
 WATCH_JOB = "noshow-watch"
 PRUNE_JOB = "prune-inbound-receipts"
 DIGEST_JOB = "morning-digest"
+WAITLIST_JOB = "waitlist"
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Messengers:
     digest: MorningDigest | None = None
     watch: NoShowWatch | None = None
     scheduler: OutboxScheduler | None = None
+    waitlist: WaitlistWorker | None = None
 
     def nudge(self) -> None:
         """Something may await the admins: forward it now rather than at the next tick."""
@@ -69,6 +72,11 @@ class Messengers:
             scheduler.every(self.inbound.prune, seconds=6 * 3600, name=PRUNE_JOB)
         if self.watch is not None:
             scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
+        if self.waitlist is not None:
+            self.waitlist.on_offers = scheduler.wake_now
+            scheduler.every(
+                self.waitlist.tick, seconds=WAITLIST_EVERY.total_seconds(), name=WAITLIST_JOB
+            )
         digest = self.digest
         if digest is not None and settings.admin_digest_at is not None:
             scheduler.daily(
@@ -154,6 +162,15 @@ def build_messengers(
         grace=settings.noshow_grace,
         auto_after=settings.noshow_auto_after,
         texts=texts,
+    )
+    messengers.waitlist = WaitlistWorker(
+        sessions=sessions,
+        clock=clock,
+        rules=settings.waitlist_rules(ledger.zone),
+        tell_admins=broadcast.send if broadcast is not None else LoggingAlerts().alert,
+        texts=texts,
+        zone=ledger.zone,
+        currency=settings.currency,
     )
     if broadcast is not None:
         messengers.alerts = ChannelAlerts(broadcast)

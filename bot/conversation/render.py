@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -48,6 +48,8 @@ class MessageContext:
     discount: str | None = None
     currency: str = "EUR"
     rules: bool = False  # the client was never shown the attendance rules: add the short form
+    hold: timedelta | None = None  # a waitlist offer: how long the slot is held for the client
+    moving: bool = False  # a waitlist offer that moves the client's booking
 
     @classmethod
     def of(

@@ -41,6 +41,8 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "block_after": "3",
     "deposit_rule": "30%",
     "late_cancel_counts": "0.5",  # how much of a missed visit one late cancellation counts for
+    "hold": "15 minutes",  # waitlist_offer: how long the freed slot is held for the client
+    "moving": False,  # waitlist_offer, waitlist_accepted: it moves the client's booking earlier
 }
 #: the longest text each variable can hold; a longer value is cut (ending with "…")
 VARIABLE_LIMITS: dict[str, int] = {
@@ -61,6 +63,7 @@ VARIABLE_LIMITS: dict[str, int] = {
     "block_after": 8,
     "deposit_rule": 32,
     "late_cancel_counts": 8,
+    "hold": 32,
 }
 #: a render at start-up: 250 ms of CPU at most (a script renders in well under 1 ms)
 LOAD_LIMITS = Limits(seconds=0.25)  # CPU time: a garbage collection may fall in one render
@@ -92,6 +95,10 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "loyalty_reward": frozenset(),
     "admin_message": frozenset(),
     "ack_agreed": frozenset(),  # thanks for "I agree" (the rules accepted)
+    "waitlist_offer": frozenset({"waitlist_accept", "waitlist_decline"}),
+    "waitlist_accepted": frozenset(),
+    "waitlist_declined": frozenset(),
+    "waitlist_gone": frozenset(),
 }
 #: buttons a script may have, shown only when a yes/no variable is true: the confirmation's
 #: "I agree" goes with the rules it carries for a client who never saw them (a salon's copy

@@ -182,6 +182,10 @@ class ScriptBook:
             ),
             "discount": self._stored_amount(context.discount, locale),
             "strikes": "",
+            "hold": (
+                format_timedelta(context.hold, threshold=2, locale=locale) if context.hold else ""
+            ),
+            "moving": context.moving,
             **self.policy_variables(locale),
         }
 

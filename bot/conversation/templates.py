@@ -42,11 +42,13 @@ TEMPLATED = (
     "policy_blocked",
     "loyalty_reward",
     "admin_message",
+    "waitlist_offer",
+    "waitlist_gone",
 )
 FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
 #: the values that add text when present; ``rules`` (a flag) adds the short rules and the
 #: "I agree" button to a first booking confirmation
-OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes", "rules"})
+OPTIONAL = frozenset({"deposit", "discount", "proposed", "strikes", "rules", "hold", "moving"})
 #: the variant for a client known only by their phone number, greeted without a name
 NAMELESS = "no_client_name"
 NAMES_FILE = "whatsapp_templates.yaml"

@@ -42,6 +42,8 @@ class Script(StrEnum):
     POLICY_DEPOSIT = "policy_deposit"
     POLICY_BLOCKED = "policy_blocked"
     LOYALTY_REWARD = "loyalty_reward"
+    WAITLIST_OFFER = "waitlist_offer"  # a freed slot offered to a waiting client
+    WAITLIST_GONE = "waitlist_gone"  # …and taken by someone else first
 
 
 CONFIRMATION_KIND = "confirmation"

@@ -97,6 +97,8 @@ class Deliveries:
             return
         row.status = OutboxStatus.FAILED
         row.last_error = why
+        if row.appointment_id is None:
+            return  # a waitlist offer: it moves on to the next waiting client by itself
         appointment = await session.get(Appointment, row.appointment_id)
         if appointment is None:
             return

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.conversation.dialog import Dialog, DialogSetup
 from bot.conversation.render import addressable_name
 from bot.conversation.templates import WhatsAppTemplates
+from bot.conversation.waitlist_flow import ACCEPT, WAITLIST_INTENTS, WaitlistSetup, answer_offer
 from bot.domain.locales import supported_locale
 from bot.domain.phones import normalize_phone
 from bot.domain.replies import language_of
@@ -35,7 +36,7 @@ from bot.ledger.clients import (
 )
 from bot.ledger.links import attach_chat, redeem_link_token
 from bot.logs import sender_for_log
-from db.models import Client, ClientIdentity, InboxItem, ScheduledMessage
+from db.models import Client, ClientIdentity, InboxItem, MessageLog, ScheduledMessage
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class HubSetup:
     dialog: DialogSetup
     admins: Mapping[str, frozenset[str]]  # channel → admin user ids on it
     texts: AdminTexts = field(default_factory=AdminTexts)  # what admins read
+    waitlist: WaitlistSetup | None = None  # answering waitlist offers (None: taps are ignored)
 
 
 class Desk:
@@ -89,6 +91,10 @@ class Desk:
                 sender_for_log(message.channel, message.sender),
             )
             return await self._say_to(message, "admin_only")
+        if message.button is not None and message.button.intent in WAITLIST_INTENTS:
+            answered = await self._offer_tap(message)
+            if answered is not None:
+                return answered
         async with self._sessions() as session:
             if command is not None and command[0] == "start":
                 known = await find_client_by_identity(
@@ -116,6 +122,46 @@ class Desk:
                 replies.append(self._share_phone(client))
         self._on_inbox()
         return replies
+
+    async def _offer_tap(self, message: InboundMessage) -> list[DialogReply] | None:
+        """A tap on a waitlist offer's button; None when it is no offer of this client's."""
+        setup = self._setup.waitlist
+        assert message.button is not None  # noqa: S101 - checked by the caller
+        if setup is None:
+            return None
+        async with self._sessions() as session:
+            client = await find_client_by_identity(
+                session, channel=message.channel, external_id=message.sender
+            )
+            if client is None:
+                return None
+            now = self._clock.now()
+            reply = await answer_offer(
+                session,
+                client=client,
+                offer_id=message.button.appointment_id,
+                accept=message.button.intent == ACCEPT,
+                channel=message.channel,
+                setup=setup,
+                now=now,
+            )
+            if reply is None:
+                await session.rollback()
+                return None
+            for direction, body in (("in", f"[{message.button.intent}]"), ("out", reply.text)):
+                session.add(
+                    MessageLog(
+                        client_id=client.id,
+                        direction=direction,
+                        channel=message.channel,
+                        body=body,
+                        status="received" if direction == "in" else "sent",
+                        created_at=now,
+                    )
+                )
+            await self._mark_active(session, message)
+            await session.commit()
+        return [reply]
 
     async def link(self, message: InboundMessage, token: str) -> list[DialogReply]:
         async with self._sessions() as session:

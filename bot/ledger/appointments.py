@@ -37,6 +37,7 @@ from bot.ledger.attendance import (
 from bot.ledger.booking_rules import Problem, Sanity, apply, booking_problems
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
+from bot.ledger.freed import note_freed
 from bot.ledger.outbox import plan_outbox, void_outbox
 from bot.ledger.salon import salon_zone
 from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
@@ -428,6 +429,15 @@ async def reschedule_appointment(
         "to": [moved.starts_at.isoformat(), moved.ends_at.isoformat()],
         "version": moved.version,
     }
+    note_freed(
+        session,
+        appointment=appointment,
+        staff_id=appointment.staff_id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        reason="rescheduled",
+        now=now,
+    )
     if target_staff != appointment.staff_id:
         appointment.staff = await get_staff(session, staff_id=target_staff)
         data["staff_id"] = target_staff
@@ -508,6 +518,15 @@ async def cancel_appointment(
             "late": appointment.late_cancel,
             "asked_at": asked_at.isoformat() if asked_at else None,
         },
+    )
+    note_freed(
+        session,
+        appointment=appointment,
+        staff_id=appointment.staff_id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        reason="late_cancel" if appointment.late_cancel else f"cancelled_by_{cancelled_by.value}",
+        now=now,
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")

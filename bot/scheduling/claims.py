@@ -26,12 +26,13 @@ S = OutboxStatus
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: int
-    appointment_id: int
+    appointment_id: int | None  # None: a waitlist offer's message (``offer_id``)
     kind: str
     script: str
     version: int
     due_at: datetime
     attempts: int
+    offer_id: int | None = None
 
 
 def _due(now: datetime) -> Any:
@@ -65,6 +66,7 @@ async def claim_due(
             OUTBOX.c.version,
             OUTBOX.c.due_at,
             OUTBOX.c.attempts,
+            OUTBOX.c.offer_id,
         )
     )
     rows = (await session.execute(statement)).all()

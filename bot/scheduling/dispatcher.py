@@ -35,10 +35,12 @@ from bot.channels.base import (
 from bot.clock import Clock
 from bot.conversation.render import MessageContext, Renderer
 from bot.conversation.scripts import ScriptRenderError
+from bot.conversation.waitlist_flow import offer_context
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
+from bot.scheduling.offer_messages import LoadedOffer, load_offers, offer_unwanted
 from bot.scheduling.pacing import Pacer
 from db.models import Appointment, Client, ClientIdentity, OutboxStatus, Salon
 
@@ -135,7 +137,12 @@ class Dispatcher:
             await session.commit()
             if not claims:
                 return 0
-            appointments = await _load_appointments(session, {c.appointment_id for c in claims})
+            appointments = await _load_appointments(
+                session, {c.appointment_id for c in claims if c.appointment_id is not None}
+            )
+            offers = await load_offers(
+                session, {c.offer_id for c in claims if c.offer_id is not None}
+            )
             salon = await session.get(Salon, SALON_ID)
         zone = ZoneInfo(salon.timezone) if salon else ZoneInfo("UTC")
         salon_name = salon.name if salon else ""
@@ -145,9 +152,14 @@ class Dispatcher:
         sends: list[_Send] = []
         for claim in claims:
             try:
-                decision = self._decide(
-                    claim, appointments.get(claim.appointment_id), now, zone, salon_name
-                )
+                if claim.offer_id is not None:
+                    decision = self._decide_offer(
+                        claim, offers.get(claim.offer_id), now, zone, salon_name
+                    )
+                else:
+                    decision = self._decide(
+                        claim, appointments.get(claim.appointment_id or 0), now, zone, salon_name
+                    )
             except ScriptRenderError as exc:  # this message only fails; the admins are told
                 logger.error("outbox message %s not rendered: %s", claim.id, exc)
                 decision = Result(claim, S.FAILED, claim.due_at, error=str(exc))
@@ -200,32 +212,69 @@ class Dispatcher:
             return Result(claim, S.VOID, claim.due_at, error=f"appointment {appointment.status}")
         if is_stale(script=script, due_at=claim.due_at, starts_at=appointment.starts_at, now=now):
             return Result(claim, S.SKIPPED, claim.due_at, error="too late to be useful")
+        client = appointment.client
+        locale = client.locale or self._locale
+        context = MessageContext.of(
+            appointment, locale=locale, salon_name=salon_name, zone=zone, currency=self._currency
+        )
+        return self._address(claim, client, script, context, appointment_id=appointment.id)
+
+    def _decide_offer(
+        self,
+        claim: Claim,
+        loaded: LoadedOffer | None,
+        now: datetime,
+        zone: ZoneInfo,
+        salon_name: str,
+    ) -> Result | _Send:
+        """A waitlist offer's message: only while the offer stands (or, for "it is gone",
+        before the slot starts)."""
+        unwanted = offer_unwanted(claim, loaded, now)
+        if unwanted is not None:
+            return Result(claim, S.VOID, claim.due_at, error=unwanted)
+        assert loaded is not None  # noqa: S101 - offer_unwanted says so when it is missing
+        locale = loaded.offer.client.locale or self._locale
+        context = offer_context(
+            loaded.offer,
+            moving=loaded.moving,
+            locale=locale,
+            salon_name=salon_name,
+            zone=zone,
+            currency=self._currency,
+        )
+        return self._address(claim, loaded.offer.client, Script(claim.script), context)
+
+    def _address(
+        self,
+        claim: Claim,
+        client: Client,
+        script: Script,
+        context: MessageContext,
+        *,
+        appointment_id: int | None = None,
+    ) -> Result | _Send:
+        """Render the message for the client's most recently active reachable messenger."""
         reachable = [
             identity
-            for identity in appointment.client.identities
+            for identity in client.identities
             if not identity.unreachable and identity.channel in self._channels
         ]
-        by_phone = _phone_identity(appointment, self._channels)
+        by_phone = _phone_identity(client, self._channels)
         if by_phone is not None:
             reachable.append(by_phone)
         if not reachable:
             return Result(claim, S.SKIPPED, claim.due_at, error="no reachable messenger")
         reachable.sort(key=_preference, reverse=True)
         identity = reachable[0]
-        client = appointment.client
-        locale = client.locale or self._locale
-        rendered = self._renderer.render(
-            script=script,
-            context=MessageContext.of(
-                appointment,
-                locale=locale,
-                salon_name=salon_name,
-                zone=zone,
-                currency=self._currency,
-            ),
-        )
+        locale = context.locale
+        rendered = self._renderer.render(script=script, context=context)
         if any(button.intent == "agree" for button in rendered.buttons):
             self._with_rules[claim.id] = client.id  # the short rules go with this message
+        about = (
+            {"appointment_id": str(appointment_id)}
+            if appointment_id is not None
+            else {"offer_id": str(claim.offer_id)}
+        )
         return _Send(
             claim=claim,
             channel=self._channels[identity.channel],
@@ -235,7 +284,7 @@ class Dispatcher:
                 text=rendered.text,
                 buttons=rendered.buttons,
                 locale=locale,
-                metadata={"appointment_id": str(appointment.id), "kind": claim.kind},
+                metadata={**about, "kind": claim.kind},
                 template=rendered.template,
                 last_inbound_at=identity.last_inbound_at,
             ),
@@ -317,18 +366,22 @@ class Dispatcher:
         claim = result.claim
         t = AdminTexts(self._locale)
         message = message_kind(t, claim.kind)
+        # a waitlist offer has no appointment yet: it is named by its offer's number
+        about = claim.appointment_id if claim.offer_id is None else claim.offer_id
         if result.status is S.FAILED:
             text = t.plural(
                 "alert.failed",
                 claim.attempts,
                 message=message,
-                id=claim.appointment_id,
+                id=about,
                 error=result.error,
             )
         elif result.status is S.SKIPPED and result.error == "no reachable messenger":
-            text = t("alert.nowhere", message=message, id=claim.appointment_id)
+            if claim.offer_id is not None:
+                return  # a waitlist offer moves on to the next client by itself
+            text = t("alert.nowhere", message=message, id=about)
         elif result.unreachable_identity is not None:
-            text = t("alert.unreachable", id=claim.appointment_id, error=result.error)
+            text = t("alert.unreachable", id=about, error=result.error)
         else:
             return
         try:
@@ -337,12 +390,9 @@ class Dispatcher:
             logger.exception("could not deliver an admin alert")
 
 
-def _phone_identity(
-    appointment: Appointment, channels: Mapping[str, Channel]
-) -> ClientIdentity | None:
+def _phone_identity(client: Client, channels: Mapping[str, Channel]) -> ClientIdentity | None:
     """On WhatsApp a phone number is the address: a client with a phone and no WhatsApp chat
     yet is reachable there without a linking step (the identity row appears when they write)."""
-    client = appointment.client
     if PHONE_CHANNEL not in channels or not client.phone:
         return None
     if any(identity.channel == PHONE_CHANNEL for identity in client.identities):
