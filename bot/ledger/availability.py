@@ -201,7 +201,7 @@ async def blocked_between(
     result: Result[bool, int, int | None, datetime, datetime] = await connection.execute(
         union_all(away, booked)
     )
-    return [BlockedRow(*row) for row in result]
+    return [BlockedRow(*row) for row in result.all()]
 
 
 async def appointments_during(
