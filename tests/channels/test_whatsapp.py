@@ -280,7 +280,7 @@ async def test_statuses_update_the_log_and_read_shows_on_the_board(wa: WhatsAppS
     assert answer is not None
     [board] = answer
     assert "👁 read" in board
-    assert "(whatsapp)" in board
+    assert "(WhatsApp)" in board  # the messenger as people write it
 
 
 async def test_a_failed_delivery_is_sent_again(wa: WhatsAppSide) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from bot.api.deps import ClockDep, PolicyDep, RulesDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import Day, Id, When
+from bot.api.routes.clients import client_id_of
 from bot.api.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -23,7 +24,6 @@ from bot.domain.timeutil import day_bounds, localize
 from bot.errors import InvalidInputError
 from bot.ledger import appointments as ledger
 from bot.ledger.booking_rules import Sanity
-from bot.ledger.clients import find_or_create_by_phone
 from bot.ledger.outbox import outbox_for
 
 router = APIRouter(prefix="/appointments", tags=["appointments"], responses=RECORD_RESPONSES)
@@ -55,18 +55,7 @@ async def create_appointment(
     (``time_off``), outside their hours (``outside_hours``) or closer than their buffer to
     another appointment (``buffer``) with ``409``. ``force: true`` books it anyway.
     """
-    if body.client is not None:
-        client, _ = await find_or_create_by_phone(
-            session,
-            phone=body.client.phone,
-            name=body.client.name,
-            phone_region=settings.phone_region,
-            locale=body.client.locale,
-        )
-        client_id = client.id
-    else:
-        assert body.client_id is not None  # noqa: S101 - guaranteed by AppointmentIn's validator
-        client_id = body.client_id
+    client_id = await client_id_of(session, settings, client_id=body.client_id, client=body.client)
     result = await ledger.book(
         session,
         request=ledger.BookingRequest(

@@ -6,17 +6,44 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import ClockDep, SessionDep, SettingsDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import ID_MAX, Id, PlainText
-from bot.api.schemas import ClientEventOut, ClientIn, ClientOut, ClientPatch, TelegramLinkOut
+from bot.api.schemas import (
+    ClientEventOut,
+    ClientIn,
+    ClientOut,
+    ClientPatch,
+    NewClient,
+    TelegramLinkOut,
+)
+from bot.config import Settings
 from bot.errors import ConflictError
 from bot.ledger import clients
 from bot.ledger.links import issue_link_token
 from db.models import ClientEvent
 
 router = APIRouter(prefix="/clients", tags=["clients"], responses=RECORD_RESPONSES)
+
+
+async def client_id_of(
+    session: AsyncSession, settings: Settings, *, client_id: int | None, client: NewClient | None
+) -> int:
+    """The client a booking or a waitlist entry names: an existing id, or one found (or
+    created) by phone. The body's validator guarantees exactly one of the two."""
+    if client is None:
+        assert client_id is not None  # noqa: S101 - guaranteed by the body's validator
+        return client_id
+    found, _ = await clients.find_or_create_by_phone(
+        session,
+        phone=client.phone,
+        name=client.name,
+        phone_region=settings.phone_region,
+        locale=client.locale,
+    )
+    return found.id
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

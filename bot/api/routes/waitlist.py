@@ -10,13 +10,13 @@ from fastapi import status as http
 from bot.api.deps import ClockDep, SessionDep, SettingsDep, ZoneDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import ID_MAX, Id
+from bot.api.routes.clients import client_id_of
 from bot.api.waitlist_schemas import WaitlistIn, WaitlistOut
 from bot.domain.appointments import Actor
 from bot.domain.timeutil import day_bounds
 from bot.domain.waitlist import Availability, EntryStatus
 from bot.ledger import waitlist
 from bot.ledger.appointments import Who
-from bot.ledger.clients import find_or_create_by_phone
 
 router = APIRouter(prefix="/waitlist", tags=["waitlist"], responses=RECORD_RESPONSES)
 
@@ -29,18 +29,7 @@ async def add_to_waitlist(
 ) -> WaitlistOut:
     """Put a client on the waitlist (at its end). When a slot that suits them frees up, they
     are offered it on their messenger (see ``SHOWUP_WAITLIST_MODE``)."""
-    if body.client is not None:
-        client, _ = await find_or_create_by_phone(
-            session,
-            phone=body.client.phone,
-            name=body.client.name,
-            phone_region=settings.phone_region,
-            locale=body.client.locale,
-        )
-        client_id = client.id
-    else:
-        assert body.client_id is not None  # noqa: S101 - guaranteed by WaitlistIn's validator
-        client_id = body.client_id
+    client_id = await client_id_of(session, settings, client_id=body.client_id, client=body.client)
     entry = await waitlist.add_entry(
         session,
         request=waitlist.EntryRequest(
