@@ -76,6 +76,11 @@ class ScriptRenderError(ScriptError):
     """A script failed while rendering one message (a limit, or an error in the template)."""
 
 
+#: the scripts that come with ShowUp: a salon's own folder falls back on them for a script
+#: added after the folder was copied (``ack_agreed``, the waitlist's)
+BUILT_IN = Path(__file__).resolve().parents[2] / "scripts_templates"
+
+
 class ScriptBook:
     """All scripts of all locales, validated; implements the dispatcher's ``Renderer``."""
 
@@ -119,9 +124,19 @@ class ScriptBook:
             for name, buttons in SCRIPTS.items():
                 path = directory / locale / f"{name}.yaml"
                 if not path.exists():
-                    if locale == default_locale:
+                    if locale != default_locale:
+                        continue
+                    own = BUILT_IN / locale / f"{name}.yaml"
+                    if directory.resolve() == BUILT_IN or not own.exists():
                         problems.append(f"{path}: missing (the default locale needs every script)")
-                    continue
+                        continue
+                    # a salon's own folder from before this script existed keeps working
+                    logger.warning(
+                        "%s is missing: using ShowUp's own %s (copy it there to change it)",
+                        path,
+                        own,
+                    )
+                    path = own
                 loaded = load_file(environment, path, name, buttons, problems)
                 if loaded is not None:
                     scripts[locale, name] = loaded

@@ -99,7 +99,12 @@ def test_a_missing_translation_falls_back_to_the_default_locale_with_a_warning(
     assert "fallback has no tr version" in caplog.text
 
 
-def test_the_default_locale_must_be_complete(scripts_copy: Path) -> None:
+def test_the_default_locale_must_be_complete(
+    scripts_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ShowUp's own folder must hold every script of the default locale: nothing to fall back
+    on (a salon's folder falls back on it, see below)."""
+    monkeypatch.setattr("bot.conversation.scripts.BUILT_IN", scripts_copy.resolve())
     (scripts_copy / "en" / "noshow_reply.yaml").unlink()
     with pytest.raises(ScriptError, match=r"noshow_reply.yaml: missing"):
         ScriptBook.load(scripts_copy, default_locale="en", late_window=DAY)
@@ -145,3 +150,21 @@ def test_the_policy_script_tells_the_configured_policy() -> None:
     ru, _ = book.render_named("policy", locale="ru", variables=book.policy_variables("ru"))
     assert "Мы считаем пропуски: неявка — 1, поздняя отмена — 0,5. Набралось 3 —" in ru
     assert buttons == {"agree": "I agree"}
+
+
+def test_a_salons_own_folder_without_a_newer_script_falls_back_on_showups(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder copied before ``ack_agreed`` and the waitlist's scripts existed still starts:
+    the missing ones come from ShowUp's own folder, with a warning naming both files."""
+    own = tmp_path / "scripts"
+    shutil.copytree(SCRIPTS_DIR, own)
+    for name in ("ack_agreed", "waitlist_offer"):
+        (own / "ru" / f"{name}.yaml").unlink()
+    with caplog.at_level(logging.WARNING):
+        book = ScriptBook.load(own, default_locale="ru", late_window=DAY)
+    assert f"{own / 'ru' / 'ack_agreed.yaml'} is missing: using ShowUp's own" in caplog.text
+    assert "waitlist_offer.yaml is missing" in caplog.text
+    variables = book.variables(context=sample_context("ru"), locale="ru")
+    text, _ = book.render_named("ack_agreed", locale="ru", variables=variables)
+    assert "Anna" in text  # ShowUp's own Russian thanks, with the client's name
