@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
 T = TypeVar("T")
@@ -209,7 +208,3 @@ def dbapi(*, patience: float) -> Any:
     """The DBAPI to hand ``create_async_engine(url, module=…)`` for a ``sqlite+aiosqlite``
     URL (``patience``: seconds to wait for another process's write lock)."""
     return _DBAPI(patience)
-
-
-def is_inline(dialect: SQLiteDialect_aiosqlite) -> bool:
-    return isinstance(dialect.dbapi, _DBAPI)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
+from bot.conversation.budget import Limits, RenderLimitError, budget
 from bot.conversation.script_files import LOAD_LIMITS
 from bot.conversation.scripts import (
     SCRIPT_VARIABLES,
@@ -203,3 +204,15 @@ async def test_an_outbox_message_whose_script_fails_in_service_fails_alone(
     assert rows["confirmation", 1].status is OutboxStatus.FAILED
     assert channel.sent == []
     assert any(f"{target}:3: too much work" in text for text in alerts.texts)
+
+
+def test_a_render_reads_the_clock_every_16th_step() -> None:
+    """The CPU clock is a system call: the budget reads it at its start and every 16th step,
+    so time running out is noticed at step 16, not at step 15."""
+    reads = itertools.count()
+    limits = Limits(seconds=0.5, clock=lambda: float(next(reads)))  # a second per read
+    with budget(limits) as spent:  # read 1 (the start)
+        for _ in range(15):
+            spent.step()
+        with pytest.raises(RenderLimitError, match="too slow"):
+            spent.step()  # step 16: read 2, a second later
