@@ -44,6 +44,7 @@ from bot.domain.waitlist import (
     offer_timing,
 )
 from bot.ledger.appointments import Who
+from bot.ledger.booking_rules import booking_problems
 from bot.ledger.waitlist import expire_entries, record
 from db.models import (
     Appointment,
@@ -135,7 +136,7 @@ async def _one_slot(
     candidates = [c for c in await _candidates(session, slot) if c.entry_id not in already]
     chosen = []
     for candidate in matching(candidates, interval, now=now, zone=rules.zone):
-        if await _master_free(session, slot, candidate.duration):
+        if await _bookable(session, slot, candidate.duration, now=now):
             chosen.append(candidate)
             if rules.mode is WaitlistMode.SEQUENTIAL:
                 break
@@ -257,19 +258,20 @@ async def _candidates(session: AsyncSession, slot: FreedSlot) -> list[Candidate]
     return found
 
 
-async def _master_free(session: AsyncSession, slot: FreedSlot, duration: timedelta) -> bool:
-    """Nobody was booked into the freed time meanwhile (an admin, a move back…)."""
-    clash = await session.scalar(
-        select(Appointment.id)
-        .where(
-            Appointment.staff_id == slot.staff_id,
-            Appointment.status.in_(sorted(ACTIVE_STATUSES)),
-            Appointment.starts_at < slot.starts_at + duration,
-            Appointment.ends_at > slot.starts_at,
-        )
-        .limit(1)
+async def _bookable(
+    session: AsyncSession, slot: FreedSlot, duration: timedelta, *, now: datetime
+) -> bool:
+    """The freed time still takes this service: the same rules as any booking (nobody booked
+    into it meanwhile, the master's hours, time off and buffer), so an offer is never made for
+    a slot its acceptance would refuse."""
+    problems = await booking_problems(
+        session,
+        staff_id=slot.staff_id,
+        starts_at=slot.starts_at,
+        ends_at=slot.starts_at + duration,
+        now=now,
     )
-    return clash is None
+    return not problems
 
 
 async def _undelivered(session: AsyncSession, offer: WaitlistOffer) -> bool:

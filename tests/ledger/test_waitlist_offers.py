@@ -13,6 +13,7 @@ from bot.domain.appointments import Actor, AppointmentStatus
 from bot.domain.waitlist import EntryStatus, OfferStatus, SlotStatus, WaitlistRules
 from bot.ledger import waitlist
 from bot.ledger.appointments import BookingRequest, Who, book
+from bot.ledger.schedules import add_time_off
 from bot.ledger.waitlist_answers import Answer, Outcome, accept_offer, decline_offer
 from bot.ledger.waitlist_offers import Round, offer_freed_slots
 from bot.ledger.waitlist_report import refill_summary
@@ -334,3 +335,24 @@ async def test_removing_an_entry_or_an_undeliverable_offer_passes_the_slot_on_at
     joined = await _round(sessions, NOW + timedelta(seconds=4))  # not a minute later: at once
     assert len(joined.offered) == 1
     assert (await offers(sessions))[-1].client_id == dave.id
+
+
+async def test_a_freed_time_the_master_took_off_meanwhile_is_not_offered(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The offer checks the slot with the booking rules (time off, hours, buffer), not only for
+    another booking: an acceptance would be refused, so nobody is offered it."""
+    salon = await small_salon(sessions, now=NOW)
+    await cancel(sessions, salon.booking, now=NOW)
+    async with sessions() as session:
+        await add_time_off(
+            session,
+            staff_id=salon.staff_id,
+            starts_at=madrid(24, 15),  # exactly the freed hour's start
+            ends_at=madrid(24, 16),
+            who=ADMIN,
+            now=NOW,
+        )
+        await session.commit()
+    await _round(sessions, NOW)
+    assert await offers(sessions) == []
