@@ -16,6 +16,11 @@ from typing import Protocol, TypeVar
 
 from bot.errors import ShowUpError
 
+#: the messengers' names as stored (``client_identities.channel``), importable without their
+#: clients (aiogram alone takes seconds to import, which every ``showup`` command would pay)
+TELEGRAM = "telegram"
+WHATSAPP = "whatsapp"
+
 R = TypeVar("R")
 REPLY_ATTEMPTS = 3
 

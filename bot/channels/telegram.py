@@ -57,6 +57,7 @@ from aiogram.types.update import UpdateTypeLookupError
 from pydantic import Field, ValidationError
 
 from bot.channels.base import (
+    TELEGRAM,
     Arrival,
     Button,
     ChannelError,
@@ -76,7 +77,7 @@ from bot.channels.base import (
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM
 #: Telegram's answers that mean "this chat will not take messages from the bot any more"
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
 STALE = "ack_stale"

@@ -40,6 +40,7 @@ from pywa_async.types.callback import Button as ReplyButton
 from pywa_async.types.templates import TemplateLanguage
 
 from bot.channels.base import (
+    WHATSAPP,
     Arrival,
     Button,
     ChannelError,
@@ -62,7 +63,7 @@ from bot.logs import masked
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "whatsapp"
+CHANNEL = WHATSAPP
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=5)  # don't start a free-form send at 23:59:59
 MAX_BUTTONS = 3

@@ -8,8 +8,7 @@ from collections.abc import Callable, Mapping
 
 from bot.admin.commands import AdminCommands, AdminSetup
 from bot.admin.texts import AdminTexts
-from bot.channels.base import Channel
-from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.channels.base import TELEGRAM, Channel
 from bot.cli.common import Ledger
 from bot.clock import Clock
 from bot.config import Settings
