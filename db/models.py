@@ -95,6 +95,20 @@ class Service(Timestamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class StaffService(Base):
+    """A service a master does. A master with no rows here does every service (a salon that
+    never said otherwise); with rows, only those: slots, "any master" and the waitlist follow."""
+
+    __tablename__ = "staff_services"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("services.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Client(Timestamped, Base):
     __tablename__ = "clients"
 

@@ -37,7 +37,7 @@ from bot.domain.policy import AttendanceRules, Rung
 from bot.domain.reminders import ReminderRules
 from bot.errors import DomainError, NotFoundError, ShowUpError
 from bot.ledger import appointments as ledger
-from bot.ledger import attendance
+from bot.ledger import attendance, booking_rules
 from bot.ledger.attendance import AttendancePolicy
 from bot.ledger.booking_rules import Sanity
 from bot.ledger.catalog import find_service, find_staff
@@ -478,7 +478,7 @@ BOOK_LINE = re.compile(
 
 #: ``/book … force``: the last word books it despite the hours, time off or another booking
 FORCE_WORD = re.compile(r"\s+force\s*$", re.IGNORECASE)
-FORCEABLE = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
+FORCEABLE = booking_rules.CODES
 
 
 class _Usage(ShowUpError):

@@ -19,6 +19,7 @@ from bot.ledger import availability, schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import find_service, find_staff, list_staff
 from bot.ledger.slots import find_slots
+from bot.ledger.staff_services import refuse_not_offered
 from db.models import Staff
 
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)
@@ -201,6 +202,8 @@ class ScheduleCommands:
             raise Usage(self._t("slots.usage")) from None
         service = await find_service(session, ref=found["service"].strip())
         staff = await find_staff(session, ref=found["master"].strip()) if found["master"] else None
+        if staff is not None:
+            await refuse_not_offered(session, staff_id=staff.id, service=service)
         start, end = day_bounds(day, zone)
         slots = await find_slots(
             session,

@@ -28,11 +28,12 @@ from bot.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from bot.ledger import booking_rules
 
 logger = logging.getLogger(__name__)
 
 #: refusals an integrator may branch on: booking sanity (see ``bot.ledger.booking_rules``)
-PUBLIC_CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
+PUBLIC_CODES = booking_rules.CODES
 
 _STATUS = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),

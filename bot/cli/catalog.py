@@ -9,10 +9,11 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import console, fail, open_ledger, run, settings_or_exit
-from bot.ledger import catalog
+from bot.ledger import catalog, staff_services
 
 staff_app = typer.Typer(
-    help="Masters: add, list and name in other languages.", no_args_is_help=True
+    help="Masters: add, list, name in other languages and say which services they do.",
+    no_args_is_help=True,
 )
 services_app = typer.Typer(
     help="Services: add, list and name in other languages.", no_args_is_help=True
@@ -86,6 +87,42 @@ def staff_names(
             await catalog.update_staff(session, staff_id=staff.id, names=translations)
             await session.commit()
             console.print(f"#{staff.id}  {staff.name}: {_shown(staff.names) or 'no translations'}")
+
+    run(go())
+
+
+@staff_app.command("services")
+def staff_services_command(
+    master: Annotated[str, typer.Argument(help="the master's id or name")],
+    services: Annotated[
+        list[str] | None,
+        typer.Argument(help="the services they do, by id or name (none: show the list)"),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="they do every service (the default): drop the list")
+    ] = False,
+) -> None:
+    """Show or set the services a master does: "any master" slots, booking checks and the
+    waitlist follow it. A master without a list does every service."""
+    settings = settings_or_exit()
+    if every and services:
+        fail("give services or --all, not both")
+
+    async def go() -> None:
+        async with open_ledger(settings) as ledger, ledger.sessions() as session:
+            staff = await catalog.find_staff(session, ref=master)
+            if services or every:
+                ids = [(await catalog.find_service(session, ref=ref)).id for ref in services or []]
+                found = await staff_services.set_services_of(
+                    session, staff_id=staff.id, service_ids=ids
+                )
+                await session.commit()
+            else:
+                found = await staff_services.services_of(session, staff_id=staff.id)
+        if found is None:
+            console.print(f"#{staff.id}  {staff.name}: every service")
+        else:
+            console.print(f"#{staff.id}  {staff.name}: {', '.join(s.name for s in found)}")
 
     run(go())
 

@@ -21,6 +21,7 @@ from bot.ledger.appointments import Who
 from bot.ledger.catalog import find_service, find_staff, list_staff
 from bot.ledger.csv_import import parse_start
 from bot.ledger.slots import find_slots
+from bot.ledger.staff_services import refuse_not_offered
 
 CLI = Who(actor=Actor.ADMIN, channel="cli")
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -317,6 +318,8 @@ def slots_command(
             first = wanted or now.astimezone(ledger.zone).date()
             chosen = await find_service(session, ref=service)
             master = await find_staff(session, ref=staff) if staff else None
+            if master is not None:
+                await refuse_not_offered(session, staff_id=master.id, service=chosen)
             lower, _ = day_bounds(first, ledger.zone)
             _, upper = day_bounds(first + timedelta(days=days - 1), ledger.zone)
             found = await find_slots(

@@ -163,6 +163,7 @@ async def _check(
     ends_at: datetime,
     now: datetime,
     sanity: Sanity,
+    service_id: int | None = None,
 ) -> list[Problem]:
     """Booking sanity (``bot.ledger.booking_rules``): raise what ``sanity`` refuses, return
     the problems let through (forced by an admin, or an import's warnings)."""
@@ -173,6 +174,7 @@ async def _check(
         ends_at=ends_at,
         now=now,
         ignore_id=appointment.id if appointment is not None else None,
+        service_id=service_id,
     )
     return apply(problems, sanity=sanity, now=now, starts_at=starts_at)
 
@@ -256,6 +258,7 @@ async def book(
         ends_at=ends_at,
         now=now,
         sanity=sanity,
+        service_id=service.id,
     )
     appointment = Appointment(
         client=client,
@@ -364,6 +367,7 @@ async def _update_from_request(
             ends_at=appointment.ends_at,
             now=now,
             sanity=sanity,
+            service_id=request.service_id,
         )
         _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
         appointment.staff = staff
@@ -422,6 +426,8 @@ async def reschedule_appointment(
         ends_at=moved.ends_at,
         now=now,
         sanity=sanity,
+        # a move to another master: do they do it? (the same master keeps what they booked)
+        service_id=appointment.service_id if target_staff != appointment.staff_id else None,
     )
     before = appointment.status
     data = {

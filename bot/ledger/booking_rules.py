@@ -3,7 +3,8 @@
 Problems, in the order they are reported: ``past`` (the start has gone), ``busy`` (another
 active appointment of the master overlaps), ``time_off`` (the master or the salon is away),
 ``outside_hours`` (not inside one of the master's working windows), ``buffer`` (closer to
-another appointment than the master's buffer). ``past`` is a 422, the others 409.
+another appointment than the master's buffer), ``not_offered`` (the master does not do the
+service, see ``bot.ledger.staff_services``). ``past`` is a 422, the others 409.
 
 ``Sanity`` says what to do with them: refuse (the default), let an admin ``FORCE`` them (an
 ``override`` event records which), or, for imports of another system's history, ``WARN``: a
@@ -27,9 +28,14 @@ from bot.domain.slots import inside
 from bot.domain.timeutil import shown_at
 from bot.errors import ConflictError, DomainError, InvalidInputError
 from bot.ledger.availability import blocked_between, schedule_of
-from bot.ledger.catalog import get_staff
+from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import salon_zone
+from bot.ledger.staff_services import staff_does
 from db.models import Appointment, Staff, TimeOff
+
+#: every problem's code, which the API shows (an integrator may branch on it) and an admin
+#: may force
+CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer", "not_offered"})
 
 
 class Sanity(enum.StrEnum):
@@ -60,6 +66,7 @@ async def booking_problems(
     ends_at: datetime,
     now: datetime,
     ignore_id: int | None = None,
+    service_id: int | None = None,
 ) -> list[Problem]:
     """Everything wrong with booking [starts_at, ends_at) with this master, most serious first.
 
@@ -119,6 +126,17 @@ async def booking_problems(
                 f"({shown_at(other.starts_at, zone)}–{other.ends_at.astimezone(zone):%H:%M}): "
                 f"master {staff.name} keeps {minutes} min between appointments",
                 {"master": staff.name, "id": other.id, "minutes": minutes},
+            )
+        )
+    if service_id is not None and not await staff_does(
+        session, staff_id=staff_id, service_id=service_id
+    ):
+        service = await get_service(session, service_id=service_id)
+        problems.append(
+            Problem(
+                "not_offered",
+                f"master {staff.name} does not do {service.name}",
+                {"master": staff.name, "service": service.name},
             )
         )
     return problems

@@ -27,6 +27,7 @@ from bot.errors import InvalidInputError
 from bot.ledger.availability import BlockedRow, blocked_between, build_weeks, compose
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import SALON_ID
+from bot.ledger.staff_services import does_service
 from db.models import Salon, Service, Staff, StaffHours
 
 DEFAULT_STEP = timedelta(minutes=15)
@@ -47,10 +48,12 @@ async def find_slots(
 ) -> list[Slot]:
     """Free starts for the service in [start, end) (aware datetimes, at most ``MAX_DAYS``).
 
-    ``staff_id`` None asks every active master. Starts before ``now`` are left out. The answer
-    is in time order; with ``near``, only the ``limit`` starts nearest to it (still in time
-    order); without, the first ``limit``. ``ignore_appointment_id`` treats that appointment as
-    gone (a client looking for where to move it).
+    ``staff_id`` None asks every active master who does the service
+    (``bot.ledger.staff_services``); a master who does not do it has no free starts. Starts
+    before ``now`` are left out. The answer is in time order; with ``near``, only the
+    ``limit`` starts nearest to it (still in time order); without, the first ``limit``.
+    ``ignore_appointment_id`` treats that appointment as gone (a client looking for where to
+    move it).
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("find_slots needs aware datetimes")
@@ -94,6 +97,7 @@ async def find_slots(
     )
     if staff_id is not None:
         query = query.where(Staff.id == staff_id)
+    query = query.where(does_service(service_id))
     rows = list(await connection.execute(query.order_by(Staff.id)))
     masters = list(
         {row.id: _Master(row.id, row.name, row.buffer_minutes) for row in rows}.values()

@@ -45,6 +45,7 @@ from bot.domain.waitlist import (
 )
 from bot.ledger.appointments import Who
 from bot.ledger.booking_rules import booking_problems
+from bot.ledger.staff_services import does_service
 from bot.ledger.waitlist import expire_entries, record
 from db.models import (
     Appointment,
@@ -225,6 +226,7 @@ async def _candidates(session: AsyncSession, slot: FreedSlot) -> list[Candidate]
         .where(
             WaitlistEntry.status == EntryStatus.ACTIVE,
             (WaitlistEntry.staff_id.is_(None)) | (WaitlistEntry.staff_id == slot.staff_id),
+            does_service(WaitlistEntry.service_id, slot.staff_id),
         )
         .order_by(WaitlistEntry.position)
     )

@@ -97,3 +97,43 @@ async def test_names_in_other_languages(api: httpx.AsyncClient) -> None:
     assert named.json()["names"] == {"tr": "Vitali"}
     unknown = await api.post("/api/v1/staff", json={"name": "Marta", "names": {"de": "Marta"}})
     assert unknown.status_code == 422
+
+
+async def test_the_services_a_master_does(api: httpx.AsyncClient) -> None:
+    marta = (await api.post("/api/v1/staff", json={"name": "Marta"})).json()["id"]
+    vitaly = (await api.post("/api/v1/staff", json={"name": "Vitaly"})).json()["id"]
+    service = {"duration_minutes": 60, "price": "30"}
+    cut = (await api.post("/api/v1/services", json={"name": "Haircut", **service})).json()["id"]
+    nails = (await api.post("/api/v1/services", json={"name": "Nails", **service})).json()["id"]
+    every = await api.get(f"/api/v1/staff/{marta}/services")
+    assert every.json() == {"staff_id": marta, "every_service": True, "services": []}
+    listed = await api.put(f"/api/v1/staff/{marta}/services", json={"service_ids": [nails]})
+    assert listed.status_code == 200
+    assert listed.json() == {
+        "staff_id": marta,
+        "every_service": False,
+        "services": [{"id": nails, "name": "Nails"}],
+    }
+    query = {"service_id": cut, "date": "2030-03-04"}
+    any_master = (await api.get("/api/v1/slots", params=query)).json()["slots"]
+    assert {slot["staff_id"] for slot in any_master} == {vitaly}
+    refused = await api.get("/api/v1/slots", params={**query, "staff_id": marta})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "master Marta does not do Haircut"
+    booked = await api.post(
+        "/api/v1/appointments",
+        json={
+            "client": {"name": "Anna", "phone": "+34600111222"},
+            "staff_id": marta,
+            "service_id": cut,
+            "starts_at": "2030-03-04T10:00:00+01:00",
+        },
+    )
+    assert booked.status_code == 409, booked.text
+    assert booked.json()["code"] == "not_offered"
+    unknown = await api.put(f"/api/v1/staff/{marta}/services", json={"service_ids": [999]})
+    assert unknown.status_code == 404
+    missing = await api.put("/api/v1/staff/999/services", json={"service_ids": None})
+    assert missing.status_code == 404
+    dropped = await api.put(f"/api/v1/staff/{marta}/services", json={"service_ids": None})
+    assert dropped.json()["every_service"] is True

@@ -96,3 +96,25 @@ def test_wrong_hours_and_options_say_what_to_write(tmp_path: Path) -> None:
     both = showup(tmp_path, "time-off", "add", "vitaly", "--date", "2030-03-05", "--from", "x")
     assert both.returncode == 1
     assert "give either --date (and --until) or --from and --to" in both.stderr
+
+
+def test_the_services_a_master_does(tmp_path: Path) -> None:
+    assert showup(tmp_path, "db", "upgrade").returncode == 0
+    showup(tmp_path, "staff", "add", "Vitaly")
+    showup(tmp_path, "services", "add", "Haircut", "--minutes", "60", "--price", "30")
+    showup(tmp_path, "services", "add", "Manicure", "--minutes", "45", "--price", "20")
+    every = showup(tmp_path, "staff", "services", "vitaly")
+    assert every.stdout.strip() == "#1  Vitaly: every service"
+    listed = showup(tmp_path, "staff", "services", "vitaly", "manicure")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == "#1  Vitaly: Manicure"
+    refused = showup(tmp_path, "slots", "--service", "haircut", "--master", "vitaly")
+    assert refused.returncode != 0
+    assert "master Vitaly does not do Haircut" in refused.stderr
+    none = showup(tmp_path, "slots", "--service", "haircut", "--date", "2030-03-04")
+    assert "0 free start(s)" in none.stdout
+    both = showup(tmp_path, "staff", "services", "vitaly", "haircut", "--all")
+    assert both.returncode != 0
+    assert "give services or --all, not both" in both.stderr
+    dropped = showup(tmp_path, "staff", "services", "vitaly", "--all")
+    assert dropped.stdout.strip() == "#1  Vitaly: every service"

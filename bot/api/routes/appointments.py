@@ -52,8 +52,9 @@ async def create_appointment(
     blocked by the attendance policy is refused with ``409`` and the reason; a client on the
     deposit rung gets ``deposit_due`` set. A start in the past is refused with ``422`` (code
     ``past``); a time another appointment of the master overlaps (``busy``), in their time off
-    (``time_off``), outside their hours (``outside_hours``) or closer than their buffer to
-    another appointment (``buffer``) with ``409``. ``force: true`` books it anyway.
+    (``time_off``), outside their hours (``outside_hours``), closer than their buffer to
+    another appointment (``buffer``) or for a service the master does not do (``not_offered``)
+    with ``409``. ``force: true`` books it anyway.
     """
     client_id = await client_id_of(session, settings, client_id=body.client_id, client=body.client)
     result = await ledger.book(

@@ -10,8 +10,10 @@ from bot.api.deps import SessionDep
 from bot.api.errors import RECORD_RESPONSES
 from bot.api.fields import Id
 from bot.api.schemas import ServiceIn, ServiceOut, ServicePatch, StaffIn, StaffOut, StaffPatch
+from bot.api.staff_schemas import ServiceRef, StaffServicesIn, StaffServicesOut
 from bot.domain.locales import Locale
-from bot.ledger import catalog
+from bot.ledger import catalog, staff_services
+from db.models import Service
 
 router = APIRouter(tags=["staff and services"], responses=RECORD_RESPONSES)
 
@@ -45,6 +47,34 @@ async def update_staff(staff_id: Id, body: StaffPatch, session: SessionDep) -> S
     )
     await session.commit()
     return StaffOut.model_validate(staff)
+
+
+def _services_out(staff_id: int, services: list[Service] | None) -> StaffServicesOut:
+    return StaffServicesOut(
+        staff_id=staff_id,
+        every_service=services is None,
+        services=[ServiceRef(id=s.id, name=s.name) for s in services or []],
+    )
+
+
+@router.get("/staff/{staff_id}/services")
+async def get_staff_services(staff_id: Id, session: SessionDep) -> StaffServicesOut:
+    """The services this master does (a master without a list does every service)."""
+    found = await staff_services.services_of(session, staff_id=staff_id)
+    return _services_out(staff_id, found)
+
+
+@router.put("/staff/{staff_id}/services")
+async def put_staff_services(
+    staff_id: Id, body: StaffServicesIn, session: SessionDep
+) -> StaffServicesOut:
+    """Say which services this master does: slots for "any master", booking checks (409
+    ``not_offered`` unless forced) and waitlist offers follow it. null or []: every service."""
+    found = await staff_services.set_services_of(
+        session, staff_id=staff_id, service_ids=body.service_ids
+    )
+    await session.commit()
+    return _services_out(staff_id, found)
 
 
 @router.post("/services", status_code=status.HTTP_201_CREATED)

@@ -28,6 +28,7 @@ from bot.ledger import availability, schedules
 from bot.ledger.appointments import Who
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.slots import find_slots
+from bot.ledger.staff_services import refuse_not_offered
 from db.models import TimeOff
 
 router = APIRouter(tags=["schedules"], responses=RECORD_RESPONSES)
@@ -173,6 +174,8 @@ async def get_slots(
     """Free start times for the service: working hours minus time off minus appointments (and
     the buffer around them), every ``SHOWUP_SLOT_STEP``, none in the past."""
     service = await get_service(session, service_id=service_id)
+    if staff_id is not None:
+        await refuse_not_offered(session, staff_id=staff_id, service=service)
     start, _ = day_bounds(day, zone)
     _, end = day_bounds(day + timedelta(days=days - 1), zone)
     found = await find_slots(
