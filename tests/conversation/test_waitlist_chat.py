@@ -18,7 +18,15 @@ from bot.conversation.waitlist_flow import WaitlistSetup
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.waitlist import EntryStatus, OfferStatus, WaitlistRules
 from bot.ledger.waitlist_offers import offer_freed_slots
-from db.models import Appointment, Client, InboxItem, WaitlistEntry, WaitlistOffer
+from db.models import (
+    Appointment,
+    Client,
+    InboxItem,
+    OutboxStatus,
+    ScheduledMessage,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from tests.factories import RULES, make_appointment
 from tests.fakes.scripts import script_book
 from tests.waitlist_helpers import (
@@ -311,3 +319,58 @@ async def _client(session: AsyncSession, client_id: int) -> Client:
     found = await session.get(Client, client_id)
     assert found is not None
     return found
+
+
+async def test_a_bare_yes_after_a_reminder_sent_since_the_offer_answers_the_reminder(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The offer went out at 10:00; a reminder of Boris's Thursday booking at 10:00:30. "да"
+    then confirms the booking; "да, беру" still takes the slot."""
+    salon = await _offered(sessions)
+    async with sessions() as session:
+        anna = await session.get(Appointment, salon.booking)
+        assert anna is not None
+        held = await make_appointment(
+            session,
+            client=await _client(session, salon.boris),
+            staff=anna.staff,
+            service=anna.service,
+            starts_at=madrid(26, 12),
+            now=NOW,
+        )
+        session.add(
+            ScheduledMessage(
+                appointment_id=held.id,
+                kind="reminder:24h",
+                script="reminder_ask",
+                version=held.version,
+                due_at=NOW + timedelta(seconds=30),
+                status=OutboxStatus.SENT,
+                attempts=1,
+                channel="test",
+                sent_at=NOW + timedelta(seconds=30),
+                created_at=NOW,
+            )
+        )
+        await session.commit()
+
+    [reply] = await say(sessions, "Boris", "да")
+
+    assert reply.outcome == "ack_confirmed"
+    assert (await _offers(sessions))[salon.boris].status is OfferStatus.PENDING
+
+    [taken] = await say(sessions, "Boris", "да, беру", minutes=2)
+
+    assert taken.outcome == "waitlist_accepted"
+    assert len(await _bookings(sessions, salon.boris)) == 2
+
+
+async def test_a_bare_yes_answers_the_offer_when_it_is_the_last_word(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await _offered(sessions)
+
+    [reply] = await say(sessions, "Boris", "да")
+
+    assert reply.outcome == "waitlist_accepted"
+    assert len(await _bookings(sessions, salon.boris)) == 1

@@ -15,6 +15,8 @@ client's entries removed. Without a booking, "anything earlier?" stays the booki
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.channels.base import DialogReply
 from bot.conversation.flows.turn import Cue, Turn
 from bot.conversation.waitlist_flow import WaitlistSetup, answer_offer, offer_for_reply
@@ -27,7 +29,13 @@ from bot.errors import InvalidInputError
 from bot.ledger.appointments import Who
 from bot.ledger.slots import find_slots
 from bot.ledger.waitlist import list_entries, remove_entry, wait_for_earlier
-from db.models import Appointment, WaitlistEntry, WaitlistOffer
+from db.models import (
+    Appointment,
+    OutboxStatus,
+    ScheduledMessage,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 #: what this flow answers; anything else is another flow's
 OURS = frozenset({Meaning.ACCEPT, Meaning.DECLINE, Meaning.EARLIER, Meaning.LEAVE})
@@ -65,16 +73,34 @@ class WaitlistAnswers:
             return Meaning.OTHER
         if self._meaning is None:
             await self._look_up(turn)
+            offer = self._open(turn)
             meaning = waitlist_meaning(
                 message.text,
                 locale_hint=turn.locale,
-                offer_open=self._open(turn) is not None,
+                offer_open=offer is not None,
                 waiting=bool(self._entries),
+                plain_answers=offer is None or not await self._booking_spoken_since(turn, offer),
             )
             if meaning is Meaning.EARLIER and await turn.target() is None:
                 meaning = Meaning.OTHER  # no booking to bring forward: to the admins, as before
             self._meaning = meaning
         return self._meaning
+
+    async def _booking_spoken_since(self, turn: Turn, offer: WaitlistOffer) -> bool:
+        """Whether a message about one of the client's bookings (a reminder, a confirmation)
+        went out after the offer: a bare "yes" may then answer that one."""
+        found = await turn.session.scalar(
+            select(ScheduledMessage.id)
+            .join(Appointment, Appointment.id == ScheduledMessage.appointment_id)
+            .where(
+                Appointment.client_id == turn.client.id,
+                ScheduledMessage.status == OutboxStatus.SENT,
+                ScheduledMessage.sent_at > offer.offered_at,
+                ScheduledMessage.sent_at <= turn.now,
+            )
+            .limit(1)
+        )
+        return found is not None
 
     async def pending(self, turn: Turn) -> bool:
         if self._setup is None:

@@ -69,6 +69,11 @@ def _takes(folded: str, lexicon: Lexicon) -> bool:
     )
 
 
+def _offer_words(seen: _Read) -> bool:
+    """Whether the message has a phrase only an offer's answer has ("беру", "no me viene")."""
+    return bool(seen.lexicon.take.search(seen.folded) or seen.lexicon.pass_on.search(seen.folded))
+
+
 def asks_earlier(text: str, *, locale_hint: str | None = None) -> bool:
     """Whether the message asks for an earlier time than the one booked ("anything earlier?",
     "¿hay hueco antes?", "daha erken yer var mı?"): a word for sooner with a question or a
@@ -110,11 +115,18 @@ class Meaning(StrEnum):
 
 
 def waitlist_meaning(
-    text: str, *, locale_hint: str | None = None, offer_open: bool, waiting: bool
+    text: str,
+    *,
+    locale_hint: str | None = None,
+    offer_open: bool,
+    waiting: bool,
+    plain_answers: bool = True,
 ) -> Meaning:
     """What ``text`` means to the waitlist of a client who has an open offer (``offer_open``)
     and active entries (``waiting``). In this order: leaving the list (when on it), an earlier
-    time, the booking they hold (cancelling it, moving it, running late), the offer's answer."""
+    time, the booking they hold (cancelling it, moving it, running late), the offer's answer.
+    Without ``plain_answers`` (a message about their booking went out after the offer) a bare
+    "yes" or "no" is no answer to the offer: only its own words are ("беру", "no me viene")."""
     seen = _read(text, locale_hint)
     reading = seen.reading
     if waiting and asks_to_leave(text, locale_hint=locale_hint):
@@ -125,6 +137,8 @@ def waitlist_meaning(
         return Meaning.BOOKING
     if offer_open:
         answer = answers_offer(text, locale_hint=locale_hint)
+        if not plain_answers and not _offer_words(seen):
+            answer = None
         if answer is not None:
             return Meaning.ACCEPT if answer else Meaning.DECLINE
     return Meaning.OTHER
