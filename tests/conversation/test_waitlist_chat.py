@@ -374,3 +374,38 @@ async def test_a_bare_yes_answers_the_offer_when_it_is_the_last_word(
 
     assert reply.outcome == "waitlist_accepted"
     assert len(await _bookings(sessions, salon.boris)) == 1
+
+
+async def test_earlier_on_a_named_day_is_a_move_not_a_waitlist_entry(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await small_salon(sessions, now=NOW, locales=("en", "ru", "es"))
+
+    [reply] = await say(sessions, "Anna", "can I come earlier tomorrow, at 11?")
+
+    assert reply.outcome not in {"waitlist_joined", "waitlist_already"}
+    assert await _entries(sessions, salon.anna) == []
+
+
+async def test_no_keep_my_appointment_declines_the_offer_and_keeps_the_booking(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await _offered(sessions)
+    async with sessions() as session:
+        anna = await session.get(Appointment, salon.booking)
+        assert anna is not None
+        held = await make_appointment(
+            session,
+            client=await _client(session, salon.boris),
+            staff=anna.staff,
+            service=anna.service,
+            starts_at=madrid(26, 12),
+            now=NOW,
+        )
+        await session.commit()
+
+    [reply] = await say(sessions, "Boris", "нет, оставьте мою запись как есть")
+
+    assert reply.outcome == "waitlist_declined"
+    assert (await _offers(sessions))[salon.boris].status is OfferStatus.DECLINED
+    assert [b.id for b in await _bookings(sessions, salon.boris)] == [held.id]

@@ -94,3 +94,23 @@ def test_figures_on_the_held_out_messages_and_the_tuning_examples() -> None:
     assert right / total >= 0.95
     right, total, _ = score(TUNING)
     assert right == total
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("нет, оставьте мою запись как есть", "ru"),
+        ("no, me quedo con mi cita", "es"),
+        ("hayır, randevum kalsın", "tr"),
+        ("no thanks, I'll keep my appointment", "en"),
+    ],
+)
+def test_keeping_the_booking_held_declines_the_offer(text: str, locale: str) -> None:
+    assert waitlist_meaning(text, locale_hint=locale, offer_open=True, waiting=True) is (
+        Meaning.DECLINE
+    )
+    # without an offer it is a reply about the booking, as before
+    assert waitlist_meaning(text, locale_hint=locale, offer_open=False, waiting=True) in {
+        Meaning.BOOKING,
+        Meaning.OTHER,
+    }

@@ -81,8 +81,12 @@ class WaitlistAnswers:
                 waiting=bool(self._entries),
                 plain_answers=offer is None or not await self._booking_spoken_since(turn, offer),
             )
-            if meaning is Meaning.EARLIER and await turn.target() is None:
-                meaning = Meaning.OTHER  # no booking to bring forward: to the admins, as before
+            if meaning is Meaning.EARLIER:
+                target = await turn.target()
+                if target is None:  # no booking to bring forward: to the admins, as before
+                    meaning = Meaning.OTHER
+                elif turn.read(message.text, target).when is not None:
+                    meaning = Meaning.OTHER  # "earlier, on Thursday?": a move to that day
             self._meaning = meaning
         return self._meaning
 

@@ -49,6 +49,7 @@ class Words:
     openings: tuple[str, ...] = ()  # asking what is free: "есть", "hay hueco", "var mı"
     leave_list: tuple[str, ...] = ()  # "take me off the waitlist", "ya no lo necesito"
     names_booking: tuple[str, ...] = ()  # "my appointment", "cancel": about the booking held
+    keep_booking: tuple[str, ...] = ()  # "I'll keep my appointment": a no to the offer
     # dates
     today: tuple[str, ...] = ()
     tomorrow: tuple[str, ...] = ()
@@ -99,6 +100,7 @@ _ROLES = [
     "openings",
     "leave_list",
     "names_booking",
+    "keep_booking",
     "today",
     "tomorrow",
     "after_tomorrow",
@@ -208,6 +210,7 @@ class Lexicon:
     openings: re.Pattern[str]
     leave_list: re.Pattern[str]
     names_booking: re.Pattern[str]
+    keep_booking: re.Pattern[str]
     today: re.Pattern[str]
     tomorrow: re.Pattern[str]
     after_tomorrow: re.Pattern[str]

@@ -133,6 +133,8 @@ def waitlist_meaning(
         return Meaning.LEAVE
     if asks_earlier(text, locale_hint=locale_hint):
         return Meaning.EARLIER
+    if offer_open and seen.lexicon.keep_booking.search(seen.folded) and not reading.late:
+        return Meaning.DECLINE  # "no, I'll keep my appointment"
     if reading.late or reading.reschedule or seen.lexicon.names_booking.search(seen.folded):
         return Meaning.BOOKING
     if offer_open:

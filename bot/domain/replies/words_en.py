@@ -147,6 +147,10 @@ ENGLISH = Words(
         r"cancel\w*", r"my (?:appointment|booking|visit|slot|reservation)",
         r"(?:the|my) (?:appointment|booking) (?:tomorrow|today|on \w+)",
     ),
+    keep_booking=(
+        r"keep (?:my|the) (?:current |original |old |own )?(?:appointment|booking|time|slot)",
+        r"i'?ll keep (?:it|mine|my \w+)", r"stick (?:with|to) my (?:\w+ )?(?:appointment|time)",
+    ),
     today=(r"today", r"tonight"),
     tomorrow=(r"tomorrow", r"tmrw?", r"tomorow", r"tommorow", r"tomorrw"),
     after_tomorrow=(r"(?:the )?day after tomorrow",),

@@ -148,6 +148,11 @@ SPANISH = Words(
         r"cancel\w*", r"anul\w*", r"mi (?:cita|reserva|turno|hora)", r"la cita de",
         r"cita de (?:manana|hoy|el \w+)",
     ),
+    keep_booking=(
+        r"me quedo con (?:mi|la) (?:cita|hora|reserva)",
+        r"(?:dejo|mantengo) (?:mi|la) (?:cita|hora)",
+        r"(?:deja|dejad|deje|mant[ei]n\w*) (?:mi|la) (?:cita|hora)(?: como esta)?",
+    ),
     today=(r"hoy",),
     tomorrow=(r"(?<!la )(?<!pasado )manana",),
     after_tomorrow=(r"pasado manana",),

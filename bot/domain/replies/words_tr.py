@@ -139,6 +139,10 @@ TURKISH = Words(
         (r"cumartesi\w*",),
         (r"pazar(?!tesi)\w*",),
     ),
+    keep_booking=(
+        r"randevu\w* kalsin", r"randevu\w* (?:koru\w*|degistirme\w*)", r"mevcut randevu\w*",
+        r"kendi saatim\w*",
+    ),
     months=(
         r"ocak\w*", r"subat\w*", r"mart\w*", r"nisan\w*", r"mayis\w*", r"haziran\w*", r"temmuz\w*",
         r"agustos\w*", r"eylul\w*", r"ekim\w*", r"kasim\w*", r"aralik\w*",
