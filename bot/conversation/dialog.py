@@ -22,7 +22,9 @@ from bot.conversation.flows.intake import Intake
 from bot.conversation.flows.noshow import NoShowAnswers
 from bot.conversation.flows.policy import POLICY, Policy
 from bot.conversation.flows.turn import IDLE, DialogSetup, Turn
+from bot.conversation.flows.waitlist import WaitlistAnswers
 from bot.conversation.render import UNNAMED
+from bot.conversation.waitlist_flow import WaitlistSetup
 from bot.domain.locales import supported_locale
 from bot.domain.replies import language_of
 from bot.ledger.clients import create_client, link_identity
@@ -34,7 +36,13 @@ __all__ = ["ASKED_CANCEL", "IDLE", "POLICY", "Dialog", "DialogSetup"]
 class Dialog:
     """Handles one inbound message inside the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, setup: DialogSetup, now: datetime) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        setup: DialogSetup,
+        now: datetime,
+        waitlist: WaitlistSetup | None = None,  # None: offers cannot be answered in words
+    ) -> None:
         self._session = session
         self._setup = setup
         self._now = now
@@ -50,6 +58,7 @@ class Dialog:
         self._flows: tuple[Flow, ...] = (
             self._booking,
             NoShowAnswers(),
+            WaitlistAnswers(waitlist),
             self._intake,
             self._policy,
         )

@@ -99,6 +99,9 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "waitlist_accepted": frozenset(),
     "waitlist_declined": frozenset(),
     "waitlist_gone": frozenset(),
+    "waitlist_joined": frozenset(),  # "anything earlier?": on the list now
+    "waitlist_already": frozenset(),  # …asked again
+    "waitlist_left": frozenset(),  # "take me off the list"
 }
 #: buttons a script may have, shown only when a yes/no variable is true: the confirmation's
 #: "I agree" goes with the rules it carries for a client who never saw them (a salon's copy

@@ -3,7 +3,7 @@
 The offer message carries two buttons, ``waitlist_accept`` and ``waitlist_decline``, whose
 payload is the offer's id (``Button.appointment_id``) and ``OFFER_VERSION``. The front desk
 hands such a tap to :func:`answer_offer`; a free-text answer ("yes!", "no puedo a esa
-hora") can be handed to it as well once read as yes or no (see ``offer_for_reply``).
+hora") is read by the waitlist flow (``bot.conversation.flows.waitlist``) and handed to it.
 """
 
 from __future__ import annotations

@@ -104,7 +104,9 @@ class Desk:
                     return [self._script("linked", known)]
             message = await self._resolve_reply(session, message)
             await self._link_by_phone(session, message)
-            dialog = Dialog(session, self._setup.dialog, self._clock.now())
+            dialog = Dialog(
+                session, self._setup.dialog, self._clock.now(), waitlist=self._setup.waitlist
+            )
             replies = await dialog.handle(message)
             if dialog.is_new:
                 session.add(

@@ -9,6 +9,9 @@ flow           its pending step (state)    what answers it
                                            admins)
 ``noshow``     an open no-show question;   the next free-text message (the reason); then a
                ``rebook``                  day or time for the missed visit
+``waitlist``   an open waitlist offer;     a yes or no to the offer in words; in any state,
+               "anything earlier?", "take  an earlier time or leaving the list (not a reply
+               me off the list"            about the booking held, nor an unclear message)
 ``intake``     ``intake:<step>``           the next free-text message
 ``policy``     ``policy``                  "I agree": the tap, its label typed, a plain yes
 =============  ==========================  ================================================
@@ -19,8 +22,8 @@ the first flow (in this order) whose step is pending if that flow ``takes`` it, 
 one, resumes: asks its question again, or keeps it open. So a reply about a booking is
 never taken as an intake answer or as agreeing to the rules, and nothing goes unanswered.
 
-A new flow (the waitlist's slot offers) is a class with ``pending``, ``takes``, ``answer``
-and ``resume`` (``Flow``), with its own state names, placed in ``Dialog``'s list of flows.
+A new flow is a class with ``pending``, ``takes``, ``answer`` and ``resume`` (``Flow``), with
+its own state names, placed in ``Dialog``'s list of flows (as the waitlist's was).
 """
 
 from __future__ import annotations

@@ -42,6 +42,14 @@ class Words:
     question_anywhere: tuple[str, ...] = ()  # particles: "ли", Turkish "mi"
     conditional: tuple[str, ...] = ()  # "if", "если": a hypothetical, never an action
     complaint: tuple[str, ...] = ()
+    # a waitlist offer and the waitlist (``bot.domain.replies.waitlist``)
+    take: tuple[str, ...] = ()  # taking an offered slot: "беру", "lo quiero", "alırım"
+    pass_on: tuple[str, ...] = ()  # turning it down: "не подходит", "no me viene bien"
+    sooner: tuple[str, ...] = ()  # an earlier time: "пораньше", "más pronto", "daha erken"
+    openings: tuple[str, ...] = ()  # asking what is free: "есть", "hay hueco", "var mı"
+    leave_list: tuple[str, ...] = ()  # "take me off the waitlist", "ya no lo necesito"
+    names_booking: tuple[str, ...] = ()  # "my appointment", "cancel": about the booking held
+    keep_booking: tuple[str, ...] = ()  # "I'll keep my appointment": a no to the offer
     # dates
     today: tuple[str, ...] = ()
     tomorrow: tuple[str, ...] = ()
@@ -86,6 +94,13 @@ _ROLES = [
     "question_anywhere",
     "conditional",
     "complaint",
+    "take",
+    "pass_on",
+    "sooner",
+    "openings",
+    "leave_list",
+    "names_booking",
+    "keep_booking",
     "today",
     "tomorrow",
     "after_tomorrow",
@@ -189,6 +204,13 @@ class Lexicon:
     question_anywhere: re.Pattern[str]
     conditional: re.Pattern[str]
     complaint: re.Pattern[str]
+    take: re.Pattern[str]
+    pass_on: re.Pattern[str]
+    sooner: re.Pattern[str]
+    openings: re.Pattern[str]
+    leave_list: re.Pattern[str]
+    names_booking: re.Pattern[str]
+    keep_booking: re.Pattern[str]
     today: re.Pattern[str]
     tomorrow: re.Pattern[str]
     after_tomorrow: re.Pattern[str]

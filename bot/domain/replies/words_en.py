@@ -119,6 +119,38 @@ ENGLISH = Words(
         r"last time", r"last visit", r"not ok", r"not okay", r"unacceptable", r"complain\w*",
         r"waited \d+ (?:min|minutes)", r"disappoint\w*", r"rude",
     ),
+    take=(
+        r"i'?ll take (?:it|that|that one|the slot)", r"take it", r"i want it", r"book (?:me|it)",
+        r"book me in", r"put me (?:in|down)", r"grab it", r"works for me", r"that works",
+        r"works", r"suits me", r"perfect", r"count me in", r"please do", r"go ahead",
+        r"yes please", r"i'?m in",
+    ),
+    pass_on=(
+        r"doesn'?t (?:work|suit)", r"does not (?:work|suit)", r"won'?t work",
+        r"can'?t make (?:it|that)",
+        r"not (?:for me|that time|then)", r"no thanks?", r"no thank you", r"i'?ll pass", r"pass",
+        r"not convenient", r"too (?:early|late|soon)", r"i'?m busy", r"busy then",
+    ),
+    sooner=(r"earlier", r"sooner", r"early", r"before (?:that|then|it)", r"closer"),
+    openings=(
+        r"any ?thing", r"any", r"some ?thing", r"slots?", r"openings?", r"spots?", r"space",
+        r"availab\w*", r"free", r"let me know", r"do you have", r"is there", r"are there",
+        r"can i", r"could i", r"possible", r"opens? up", r"comes? up", r"cancellation",
+    ),
+    leave_list=(
+        r"take me off", r"remove me", r"(?:don'?t|do not|no longer) need (?:it|one|a slot|"
+        r"the slot|to wait)?(?: any ?more)?", r"not needed any ?more", r"off the (?:wait ?list|"
+        r"waiting list|list)", r"(?:cancel|drop) (?:my )?(?:wait ?list|waiting list)\w*",
+        r"stop waiting", r"not interested any ?more",
+    ),
+    names_booking=(
+        r"cancel\w*", r"my (?:appointment|booking|visit|slot|reservation)",
+        r"(?:the|my) (?:appointment|booking) (?:tomorrow|today|on \w+)",
+    ),
+    keep_booking=(
+        r"keep (?:my|the) (?:current |original |old |own )?(?:appointment|booking|time|slot)",
+        r"i'?ll keep (?:it|mine|my \w+)", r"stick (?:with|to) my (?:\w+ )?(?:appointment|time)",
+    ),
     today=(r"today", r"tonight"),
     tomorrow=(r"tomorrow", r"tmrw?", r"tomorow", r"tommorow", r"tomorrw"),
     after_tomorrow=(r"(?:the )?day after tomorrow",),

@@ -121,6 +121,38 @@ SPANISH = Words(
         r"la ultima vez", r"la vez pasada", r"como la ultima", r"no esta bien", r"inaceptable",
         r"una verguenza", r"queja\w*", r"espere \d+ minutos",
     ),
+    take=(
+        r"lo quiero", r"la quiero", r"me lo quedo", r"me la quedo", r"me lo pido", r"me la pido",
+        r"reserva\w*", r"apunta\w*", r"agenda\w*", r"me viene (?:bien|genial|perfecto)",
+        r"me va bien", r"me sirve", r"me encaja", r"perfecto", r"genial", r"claro que si_?",
+        r"dale", r"porfa", r"por favor", r"me apunto", r"voy",
+    ),
+    pass_on=(
+        r"no me viene(?: bien)?", r"no me va(?: bien)?", r"no me sirve", r"no me encaja",
+        r"(?:a )?esa hora no", r"no puedo(?: a esa hora| ese dia)?", r"mejor no", r"no gracias",
+        r"paso", r"no la quiero", r"no lo quiero", r"imposible", r"(?:uf|uy|ay|pues) no",
+    ),
+    sooner=(r"antes", r"mas pronto", r"mas temprano", r"adelant\w*", r"mas cerca"),
+    openings=(
+        r"hay", r"habra", r"hueco\w*", r"algo", r"tienes", r"teneis", r"tiene\w*", r"queda\w*",
+        r"libre\w*", r"plaza\w*", r"sitio", r"avisa\w*", r"avisad\w*", r"sale", r"se libera\w*",
+        r"puedo", r"podria\w*", r"posible", r"disponib\w*", r"cita",
+    ),
+    leave_list=(
+        r"ya no (?:lo |la |me )?(?:necesito|hace falta|quiero|interesa)",
+        r"no (?:lo |la )?necesito ya", r"ya no es necesario",
+        r"(?:sacame|quitame|borrame|eliminame|sacadme|quitadme|borradme)",
+        r"(?:de|fuera de) la lista(?: de espera)?",
+    ),
+    names_booking=(
+        r"cancel\w*", r"anul\w*", r"mi (?:cita|reserva|turno|hora)", r"la cita de",
+        r"cita de (?:manana|hoy|el \w+)",
+    ),
+    keep_booking=(
+        r"me quedo con (?:mi|la) (?:cita|hora|reserva)",
+        r"(?:dejo|mantengo) (?:mi|la) (?:cita|hora)",
+        r"(?:deja|dejad|deje|mant[ei]n\w*) (?:mi|la) (?:cita|hora)(?: como esta)?",
+    ),
     today=(r"hoy",),
     tomorrow=(r"(?<!la )(?<!pasado )manana",),
     after_tomorrow=(r"pasado manana",),

@@ -106,6 +106,27 @@ TURKISH = Words(
         r"gecen sefer\w*", r"gecen (?:sefer|kez)", r"hic hos degil", r"kabul edilemez",
         r"sikayet\w*", r"\d+ (?:dk|dakika) bekledim",
     ),
+    take=(
+        r"alirim", r"aliyorum", r"alayim", r"isterim", r"istiyorum", r"uygun\w*", r"uyar",
+        r"ayir\w*", r"rezerv\w*", r"yazin", r"yazar misiniz", r"kaydedin", r"gelirim",
+        r"geliyorum", r"tamamdir", r"olur", r"lutfen",
+    ),
+    pass_on=(
+        r"uymuyor", r"uygun degil\w*", r"olmaz", r"gelemem", r"gelemiyorum", r"almayayim",
+        r"istemiyorum", r"o saat\w* (?:olmaz|gelemem|musait degil\w*)", r"musait degil\w*",
+        r"gerek yok", r"kalsin",
+    ),
+    sooner=(r"daha erken", r"erken\w*", r"daha once", r"daha yakin"),
+    openings=(
+        r"var ?mi", r"varsa", r"yer", r"bos", r"saat", r"haber ver\w*", r"alabilir\w*",
+        r"mumkun", r"olur mu", r"olabilir", r"musait", r"acilirsa", r"cikarsa",
+    ),
+    leave_list=(
+        r"(?:listeden|bekleme listesinden) (?:cikar\w*|sil\w*)", r"beni (?:cikar\w*|sil\w*)",
+        r"artik gerek (?:yok|kalmadi)", r"gerek kalmadi", r"artik istemiyorum",
+        r"istemiyorum artik", r"bekleme listesi\w* (?:iptal|sil)\w*",
+    ),
+    names_booking=(r"iptal\w*", r"randevum\w*", r"randevu\w* (?:iptal|sil)\w*"),
     today=(r"bugun\w*",),
     tomorrow=(r"yarin\w*",),
     after_tomorrow=(r"obur ?gun\w*", r"yarindan sonra"),
@@ -117,6 +138,10 @@ TURKISH = Words(
         (r"cuma(?!rtesi)\w*",),
         (r"cumartesi\w*",),
         (r"pazar(?!tesi)\w*",),
+    ),
+    keep_booking=(
+        r"randevu\w* kalsin", r"randevu\w* (?:koru\w*|degistirme\w*)", r"mevcut randevu\w*",
+        r"kendi saatim\w*",
     ),
     months=(
         r"ocak\w*", r"subat\w*", r"mart\w*", r"nisan\w*", r"mayis\w*", r"haziran\w*", r"temmuz\w*",
