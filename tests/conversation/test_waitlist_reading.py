@@ -114,3 +114,24 @@ def test_keeping_the_booking_held_declines_the_offer(text: str, locale: str) -> 
         Meaning.BOOKING,
         Meaning.OTHER,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "answer"),
+    [
+        ("ок", "ru", True),
+        ("да, конечно, но только если к Марине", "ru", None),  # a "but" may take it back
+        ("vale, pero solo si es por la mañana", "es", None),
+        ("evet ama kardeşime sormam lazım", "tr", None),
+        ("gracias pero no", "es", False),  # a "but" before a no: still a no
+        ("thanks but no", "en", False),
+        ("confirmo mi cita del jueves", "es", None),  # a day named: maybe the booking held
+        ("да, в пятницу буду", "ru", None),
+        ("ok let me ask my husband first", "en", None),  # an "ok" among other words
+        ("ok perfect", "en", True),
+    ],
+)
+def test_a_yes_counts_only_when_nothing_may_take_it_back(
+    text: str, locale: str, answer: bool | None
+) -> None:
+    assert answers_offer(text, locale_hint=locale) is answer

@@ -11,8 +11,12 @@ human: a message with a yes and a no, a doubt, a condition or only a question an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+from babel import Locale as BabelLocale
 
 from bot.domain.replies.language import LEXICONS, detect_language
 from bot.domain.replies.lexicon import Lexicon
@@ -34,9 +38,35 @@ def _read(text: str, locale_hint: str | None) -> _Read:
     return _Read(lexicon, folded, read(folded, raw, lexicon))
 
 
+#: "yes, but…": whatever follows may take the yes back ("да я бы с радостью но завтра занята")
+CONTRAST = re.compile(
+    r"(?<!\w)(?:но|однако|хотя|pero|aunque|sin embargo|ama|fakat|ancak|lakin|but|though|"
+    r"however)(?!\w)"
+)
+WEAK_YES_WORDS = 3  # "ok" with more than this many words is no answer ("ок проверю и напишу")
+
+
+@cache
+def _day_names() -> re.Pattern[str]:
+    """The days of the week in every language the replies are read in (folded, whole names,
+    with a case ending: "в пятницу", "el sábado", "cumartesi")."""
+    names: set[str] = set()
+    for code in LEXICONS:
+        days = BabelLocale.parse(code).days
+        for context in ("format", "stand-alone"):
+            names.update(fold(str(day)) for day in days[context]["wide"].values())
+    stems = sorted({name.rstrip("аяеиоуыь") or name for name in names}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w{0,3}(?!\w)")
+
+
 def answers_offer(text: str, *, locale_hint: str | None = None) -> bool | None:
     """The answer to "a slot came free: do you want it?": True to take it, False to turn it
-    down, None when the message does not say (a question, a doubt, both, neither)."""
+    down, None when the message does not say (a question, a doubt, both, neither).
+
+    A slot taken by mistake costs a client a visit they did not want, so a yes counts only when
+    nothing around it may take it back: not with a "but" ("sí, pero…"), not when the message
+    names a day of the week (it may be about the booking held: "confirmo para el sábado"), not
+    from an "ok" among other words ("ок проверю и напишу")."""
     seen = _read(text, locale_hint)
     folded, lexicon, reading = seen.folded, seen.lexicon, seen.reading
     if not folded or reading.doubt or reading.supposed or reading.confused or reading.late:
@@ -44,6 +74,16 @@ def answers_offer(text: str, *, locale_hint: str | None = None) -> bool | None:
     passed = bool(lexicon.pass_on.search(folded))
     took = _takes(folded, lexicon)
     yes = took or reading.weak or reading.strong or reading.positive
+    contrasts = list(CONTRAST.finditer(folded))
+    if contrasts:
+        said_yes = took or reading.strong or reading.weak
+        after = folded[contrasts[-1].end() :].lstrip(" ,.!")
+        said_no = passed or reading.refused or bool(lexicon.no.match(after))
+        return False if said_no and not said_yes else None
+    if yes and _day_names().search(folded):
+        return None
+    if reading.weak and not (took or reading.strong) and len(folded.split()) > WEAK_YES_WORDS:
+        return None
     if reading.asked and not (took or passed):
         return None  # "ok, and how much is it?": a question first
     if passed or reading.refused or reading.bare_no:
