@@ -75,14 +75,11 @@ def answers_offer(text: str, *, locale_hint: str | None = None) -> bool | None:
     took = _takes(folded, lexicon)
     yes = took or reading.weak or reading.strong or reading.positive
     contrasts = list(CONTRAST.finditer(folded))
-    if contrasts:
-        said_yes = took or reading.strong or reading.weak
+    if contrasts:  # "thanks but no" is a no; "yes, but…" says nothing yet
         after = folded[contrasts[-1].end() :].lstrip(" ,.!")
         said_no = passed or reading.refused or bool(lexicon.no.match(after))
-        return False if said_no and not said_yes else None
-    if yes and _day_names().search(folded):
-        return None
-    if reading.weak and not (took or reading.strong) and len(folded.split()) > WEAK_YES_WORDS:
+        return False if said_no and not (took or reading.strong or reading.weak) else None
+    if _hedged(seen, yes=yes, took=took):
         return None
     if reading.asked and not (took or passed):
         return None  # "ok, and how much is it?": a question first
@@ -93,6 +90,16 @@ def answers_offer(text: str, *, locale_hint: str | None = None) -> bool | None:
             return None  # "no... ok"
         return False
     return True if (took or yes) else None
+
+
+def _hedged(seen: _Read, *, yes: bool, took: bool) -> bool:
+    """A yes that may be about something else: a day of the week named ("confirmo para el
+    sábado": maybe the booking held), or an "ok" among other words ("ок проверю и напишу")."""
+    reading = seen.reading
+    if yes and _day_names().search(seen.folded):
+        return True
+    only_ok = reading.weak and not (took or reading.strong)
+    return only_ok and len(seen.folded.split()) > WEAK_YES_WORDS
 
 
 def _takes(folded: str, lexicon: Lexicon) -> bool:
