@@ -74,22 +74,26 @@ def answers_offer(text: str, *, locale_hint: str | None = None) -> bool | None:
     passed = bool(lexicon.pass_on.search(folded))
     took = _takes(folded, lexicon)
     yes = took or reading.weak or reading.strong or reading.positive
-    contrasts = list(CONTRAST.finditer(folded))
-    if contrasts:  # "thanks but no" is a no; "yes, but…" says nothing yet
-        after = folded[contrasts[-1].end() :].lstrip(" ,.!")
-        said_no = passed or reading.refused or bool(lexicon.no.match(after))
-        return False if said_no and not (took or reading.strong or reading.weak) else None
-    if _hedged(seen, yes=yes, took=took):
-        return None
-    if reading.asked and not (took or passed):
+    if CONTRAST.search(folded):
+        return _after_but(seen, passed=passed, took=took)
+    if _hedged(seen, yes=yes, took=took) or (reading.asked and not (took or passed)):
         return None  # "ok, and how much is it?": a question first
     if passed or reading.refused or reading.bare_no:
         if took or reading.strong:
             return None  # "да, беру... хотя нет"
-        if reading.bare_no and reading.weak and not (passed or reading.refused):
-            return None  # "no... ok"
-        return False
-    return True if (took or yes) else None
+        # "no... ok" says nothing
+        unsure = reading.bare_no and reading.weak and not (passed or reading.refused)
+        return None if unsure else False
+    return True if yes else None
+
+
+def _after_but(seen: _Read, *, passed: bool, took: bool) -> bool | None:
+    """A message with a "but": "thanks but no" is a no; "yes, but…" says nothing yet."""
+    reading = seen.reading
+    last = list(CONTRAST.finditer(seen.folded))[-1]
+    after = seen.folded[last.end() :].lstrip(" ,.!")
+    said_no = passed or reading.refused or bool(seen.lexicon.no.match(after))
+    return False if said_no and not (took or reading.strong or reading.weak) else None
 
 
 def _hedged(seen: _Read, *, yes: bool, took: bool) -> bool:
