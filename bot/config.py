@@ -476,6 +476,7 @@ class Settings(BaseSettings):
             min_notice=self.waitlist_min_notice,
             quiet=self.quiet_hours,
             zone=zone,
+            step=self.slot_step,
         )
 
     @property

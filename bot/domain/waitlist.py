@@ -5,9 +5,13 @@ entries that suit it, in waitlist order:
 
 * the entry is active and not past its ``valid_until``; its client is not blocked and is not the
   one whose booking freed the slot;
-* the service fits the freed interval; the master is the entry's, or the entry takes any;
-* the visit (start to start + the service's length) lies inside one of the entry's time ranges,
-  on one of its days, in the salon's wall-clock time (no days and no ranges: any time);
+* the master is the entry's, or the entry takes any (and does the entry's service);
+* the visit starts in the freed interval: at its start, or at the first free start of the
+  master's grid (``SHOWUP_SLOT_STEP``) after it, found by the slot engine, so a visit may run on
+  into time that was free already, and a long interval (a vacation cancelled) is offered from
+  the first time that suits; the visit (start to start + the service's length) lies inside one
+  of the entry's time ranges, on one of its days, in the salon's wall-clock time (no days and
+  no ranges: any time);
 * an "anything earlier?" entry (one that would move its booking) only hears of slots before that
   booking.
 
@@ -73,6 +77,7 @@ class WaitlistRules:
     min_notice: timedelta
     quiet: QuietHours
     zone: ZoneInfo
+    step: timedelta = timedelta(minutes=15)  # the grid of starts inside freed time (slot step)
 
 
 # -- when a client is free ----------------------------------------------------------------------
@@ -241,22 +246,49 @@ class Candidate:
     blocked: bool
     booked_at: datetime | None = None  # "anything earlier?": the start of the booking to move
     service_id: int = 0  # what the offer will be for
+    appointment_id: int | None = None  # "anything earlier?": the booking to move
 
 
-def suits(candidate: Candidate, slot: FreedInterval, *, now: datetime, zone: ZoneInfo) -> bool:
-    """Whether the freed ``slot`` can be offered to ``candidate`` at all (see the module)."""
+def eligible(candidate: Candidate, slot: FreedInterval, *, now: datetime) -> bool:
+    """Whether ``candidate`` may hear of ``slot`` at all, wherever in it their visit would
+    start: active, not blocked, not the client who freed it, the entry's master or any."""
     if candidate.blocked or candidate.client_id == slot.freed_by_client:
         return False
     if candidate.valid_until is not None and candidate.valid_until <= now:
         return False
-    if candidate.staff_id is not None and candidate.staff_id != slot.staff_id:
+    return candidate.staff_id is None or candidate.staff_id == slot.staff_id
+
+
+def first_fit(
+    candidate: Candidate,
+    slot: FreedInterval,
+    starts: Iterable[datetime],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+) -> datetime | None:
+    """The first of ``starts`` (free starts of the candidate's visit with the slot's master, in
+    time order) that lies in the freed time and suits the candidate: on their days, inside
+    their ranges, before the booking they would move. None when none does. The visit may run
+    past the freed time into time that was free already (a whole gap)."""
+    if not eligible(candidate, slot, now=now):
+        return None
+    for start in starts:
+        if not slot.starts_at <= start < slot.ends_at:
+            continue
+        if candidate.booked_at is not None and start >= candidate.booked_at:
+            return None
+        if candidate.availability.suits(start, start + candidate.duration, zone):
+            return start
+    return None
+
+
+def suits(candidate: Candidate, slot: FreedInterval, *, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether the freed ``slot`` itself (the visit from its start, inside the freed time) can
+    be offered to ``candidate``."""
+    if slot.starts_at + candidate.duration > slot.ends_at:
         return False
-    visit_end = slot.starts_at + candidate.duration
-    if visit_end > slot.ends_at:
-        return False
-    if candidate.booked_at is not None and slot.starts_at >= candidate.booked_at:
-        return False
-    return candidate.availability.suits(slot.starts_at, visit_end, zone)
+    return first_fit(candidate, slot, [slot.starts_at], now=now, zone=zone) is not None
 
 
 def matching(
@@ -272,15 +304,22 @@ class OfferTiming:
     expires_at: datetime  # when the offer lapses
 
 
+def useful_from(*, now: datetime, rules: WaitlistRules) -> tuple[datetime, datetime]:
+    """When an offer made now goes out (after quiet hours) and the earliest start worth
+    offering then (``min_notice`` later: exactly that is still offered)."""
+    offered_at = now
+    if rules.quiet.contains(now, rules.zone):
+        offered_at = rules.quiet.period_end(now, rules.zone)
+    return offered_at, offered_at + rules.min_notice
+
+
 def offer_timing(
     *, starts_at: datetime, now: datetime, rules: WaitlistRules
 ) -> OfferTiming | None:
     """When an offer of a slot starting at ``starts_at`` goes out and until when it stands;
     None when it would start too soon to be useful."""
-    offered_at = now
-    if rules.quiet.contains(now, rules.zone):
-        offered_at = rules.quiet.period_end(now, rules.zone)
-    if starts_at - offered_at < rules.min_notice:
+    offered_at, earliest = useful_from(now=now, rules=rules)
+    if starts_at < earliest:
         return None
     if rules.mode is WaitlistMode.SEQUENTIAL:
         return OfferTiming(offered_at, min(offered_at + rules.hold, starts_at))

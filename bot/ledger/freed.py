@@ -23,12 +23,13 @@ def note_freed(
     ends_at: datetime,
     reason: str,
     now: datetime,
+    begun_ok: bool = False,
 ) -> FreedSlot | None:
     """Record that ``staff_id``'s time from ``starts_at`` to ``ends_at`` is free again (nothing
     for time already begun): the ``appointment`` cancelled or moved away, or None for time
-    freed otherwise (a master's time off removed). The waitlist worker offers it at its next
-    tick."""
-    if starts_at <= now:
+    freed otherwise (a master's time off removed: ``begun_ok``, what is left of it counts). The
+    waitlist worker offers it at its next tick."""
+    if starts_at < now or (starts_at == now and not begun_ok) or ends_at <= now:
         return None
     slot = FreedSlot(
         staff_id=staff_id,

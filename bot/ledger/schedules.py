@@ -20,7 +20,8 @@ from bot.errors import InvalidInputError, NotFoundError
 from bot.ledger.appointments import Who
 from bot.ledger.availability import Schedule, own_weeks, salon_row, salon_week, schedule_of
 from bot.ledger.catalog import get_staff
-from db.models import Salon, StaffEvent, StaffHours, TimeOff
+from bot.ledger.freed import note_freed
+from db.models import Salon, Staff, StaffEvent, StaffHours, TimeOff
 
 MAX_BUFFER_MINUTES = 240
 MAX_TIME_OFF = timedelta(days=366)
@@ -247,8 +248,33 @@ async def remove_time_off(
         },
     )
     await session.delete(off)
+    await _offer_to_the_waitlist(session, off, now=now)
     await session.flush()
     return off
+
+
+async def _offer_to_the_waitlist(session: AsyncSession, off: TimeOff, *, now: datetime) -> None:
+    """The time a removed time off kept is free again (what is left of it): the waitlist
+    worker offers it (for a salon closure, with every active master)."""
+    if off.ends_at <= now:
+        return
+    starts_at = max(off.starts_at, now)
+    masters = (
+        [off.staff_id]
+        if off.staff_id is not None
+        else list(await session.scalars(select(Staff.id).where(Staff.active.is_(True))))
+    )
+    for staff_id in masters:
+        note_freed(
+            session,
+            appointment=None,
+            staff_id=staff_id,
+            starts_at=starts_at,
+            ends_at=off.ends_at,
+            reason="time_off_removed",
+            now=now,
+            begun_ok=True,
+        )
 
 
 async def list_staff_events(session: AsyncSession, *, staff_id: int) -> list[StaffEvent]:

@@ -8,10 +8,12 @@ write transaction), so several processes never offer one slot twice:
 2. while an offer is still open, nothing else happens (sequential: the holder decides;
    broadcast: the first acceptance wins);
 3. otherwise the next entries that suit it (``bot.domain.waitlist``) and for whom the master is
-   still free get an offer, in waitlist order: the first one (sequential) or all (broadcast).
+   still free (``bot.ledger.waitlist_fit``: at the freed start, or the first free start after
+   it that suits them) get an offer, in waitlist order: the first one (sequential) or all
+   (broadcast).
    The offer message is an outbox row (``scheduled_messages.offer_id``) due when the offer goes
    out (after quiet hours);
-4. a slot that can no longer be offered (it starts within ``min_notice``) is closed.
+4. a slot that can no longer be offered (it ends within ``min_notice``) is closed.
 
 A slot is looked at again only when something may have changed (``next_check_at``): when its
 open offer's hold lapses, at once after an answer, an undelivered offer or a new entry, and
@@ -36,17 +38,20 @@ from bot.domain.waitlist import (
     EntryStatus,
     FreedInterval,
     OfferStatus,
+    OfferTiming,
     SlotStatus,
     WaitlistMode,
     WaitlistRules,
+    eligible,
+    first_fit,
     hold_lapsed,
-    matching,
     offer_timing,
+    useful_from,
 )
 from bot.ledger.appointments import Who
-from bot.ledger.booking_rules import booking_problems
 from bot.ledger.staff_services import does_service
 from bot.ledger.waitlist import expire_entries, record
+from bot.ledger.waitlist_fit import Starts
 from db.models import (
     Appointment,
     Client,
@@ -120,8 +125,8 @@ async def _one_slot(
     if still:
         slot.next_check_at = min(still)
         return
-    timing = offer_timing(starts_at=slot.starts_at, now=now, rules=rules)
-    if timing is None:
+    _, earliest = useful_from(now=now, rules=rules)
+    if slot.ends_at <= earliest:  # no start left that is not too soon
         slot.status = SlotStatus.CLOSED
         slot.closed_at = now
         slot.next_check_at = None
@@ -134,26 +139,35 @@ async def _one_slot(
         freed_by_client=slot.client_id,
     )
     already = {offer.entry_id for offer in offers}
-    candidates = [c for c in await _candidates(session, slot) if c.entry_id not in already]
-    chosen = []
-    for candidate in matching(candidates, interval, now=now, zone=rules.zone):
-        if await _bookable(session, slot, candidate.duration, now=now):
-            chosen.append(candidate)
+    candidates = [
+        c
+        for c in await _candidates(session, slot)
+        if c.entry_id not in already and eligible(c, interval, now=now)
+    ]
+    starts = Starts(session, slot, earliest=earliest, step=rules.step, now=now)
+    chosen: list[tuple[Candidate, datetime, OfferTiming]] = []
+    for candidate in candidates:
+        start = first_fit(
+            candidate, interval, await starts.of(candidate), now=now, zone=rules.zone
+        )
+        timing = None if start is None else offer_timing(starts_at=start, now=now, rules=rules)
+        if start is not None and timing is not None:
+            chosen.append((candidate, start, timing))
             if rules.mode is WaitlistMode.SEQUENTIAL:
                 break
     if not chosen:  # nobody for now: look again in a while, or as soon as someone joins
-        slot.next_check_at = min(now + RECHECK, slot.starts_at - rules.min_notice)
+        slot.next_check_at = min(now + RECHECK, slot.ends_at - rules.min_notice)
         return
-    slot.next_check_at = timing.expires_at
-    for candidate in chosen:
+    slot.next_check_at = min(timing.expires_at for _, _, timing in chosen)
+    for candidate, starts_at, timing in chosen:
         offer = WaitlistOffer(
             freed_slot_id=slot.id,
             entry_id=candidate.entry_id,
             client_id=candidate.client_id,
             staff_id=slot.staff_id,
             service_id=candidate.service_id,
-            starts_at=slot.starts_at,
-            ends_at=slot.starts_at + candidate.duration,
+            starts_at=starts_at,
+            ends_at=starts_at + candidate.duration,
             status=OfferStatus.PENDING,
             offered_at=timing.offered_at,
             expires_at=timing.expires_at,
@@ -173,7 +187,7 @@ async def _one_slot(
             offer_id=offer.id,
             data={
                 "freed_slot_id": slot.id,
-                "starts_at": slot.starts_at.isoformat(),
+                "starts_at": starts_at.isoformat(),
                 "staff_id": slot.staff_id,
                 "mode": rules.mode.value,
                 "expires_at": timing.expires_at.isoformat(),
@@ -255,25 +269,10 @@ async def _candidates(session: AsyncSession, slot: FreedSlot) -> list[Candidate]
                 blocked=blocked,
                 booked_at=booked_at,
                 service_id=entry.service_id,
+                appointment_id=entry.appointment_id if entry.earlier else None,
             )
         )
     return found
-
-
-async def _bookable(
-    session: AsyncSession, slot: FreedSlot, duration: timedelta, *, now: datetime
-) -> bool:
-    """The freed time still takes this service: the same rules as any booking (nobody booked
-    into it meanwhile, the master's hours, time off and buffer), so an offer is never made for
-    a slot its acceptance would refuse."""
-    problems = await booking_problems(
-        session,
-        staff_id=slot.staff_id,
-        starts_at=slot.starts_at,
-        ends_at=slot.starts_at + duration,
-        now=now,
-    )
-    return not problems
 
 
 async def _undelivered(session: AsyncSession, offer: WaitlistOffer) -> bool:

@@ -294,7 +294,11 @@ async def test_nothing_is_offered_too_soon_and_quiet_hours_wait_for_the_morning(
         slot.status = SlotStatus.OPEN
         await session.commit()
     assert (await _round(sessions, madrid(24, 13))).offered != []  # Boris lapsed: Chloe's turn
-    closing = await _round(sessions, madrid(24, 13, 16))
+    # 15:00 is now too soon, but a start until 15:59 is not: the slot stays open until no start
+    # inside the freed hour is two hours away, at 14:00 (a start of 16:00 is not inside it)
+    still = await _round(sessions, madrid(24, 13, 59))
+    assert (still.lapsed, still.closed) == (1, 0)
+    closing = await _round(sessions, madrid(24, 14))
     assert closing.closed == 1
 
 
