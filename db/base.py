@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,26 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError(f"refusing to store a naive datetime: {value!r}")
         utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None] | None:
+        """On SQLite, the stored text straight to an aware datetime: ``fromisoformat`` reads
+        SQLAlchemy's ``2026-11-24 14:00:00.000000`` at a fraction of the cost of its regex
+        (the slot search reads two thousand of them a query, py-spy)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        generic = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if isinstance(value, str):
+                try:
+                    return datetime.fromisoformat(value + "+00:00")  # faster than .replace
+                except ValueError:
+                    pass
+            return generic(value) if generic is not None else value
+
+        return process
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

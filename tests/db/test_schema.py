@@ -8,11 +8,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.errors import DatabaseNotReadyError
-from db.base import Base
+from db.base import Base, UTCDateTime
 from db.engine import create_engine
 from db.models import AppointmentEvent, MessageLog
 from migrations.runner import require_current_schema, schema_state, upgrade
@@ -88,3 +89,20 @@ async def test_events_are_append_only(session: AsyncSession) -> None:
     event.reason = "rewritten history"
     with pytest.raises(RuntimeError, match="append-only"):
         await session.flush()
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("2026-11-24 14:00:00.000000", datetime(2026, 11, 24, 14, tzinfo=UTC)),
+        ("2026-11-24 14:00:00", datetime(2026, 11, 24, 14, tzinfo=UTC)),  # written by hand
+        ("2026-11-24 14:00:00.250000", datetime(2026, 11, 24, 14, 0, 0, 250000, tzinfo=UTC)),
+        (None, None),
+    ],
+)
+def test_sqlite_text_is_read_as_utc(stored: str | None, expected: datetime | None) -> None:
+    read = UTCDateTime().result_processor(sqlite.dialect(), None)
+    assert read is not None
+    value = read(stored)
+    assert value == expected
+    assert value is None or value.tzinfo is UTC
