@@ -9,45 +9,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.channels.telegram import ReplyButton
-from bot.domain.appointments import CancelledBy
-from bot.ledger import waitlist
-from bot.ledger.appointments import cancel_appointment
-from bot.ledger.clients import link_identity
 from db.models import Appointment
-from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram, book_client
-from tests.factories import ADMIN, make_client
-
-WAITING_CHAT = 222
+from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram
+from tests.channels.waitlist_setup import WAITING_CHAT, offer_to_boris
 
 
 async def test_offer_tap_books_and_the_admins_hear_of_it(telegram: Telegram) -> None:
-    booked = await book_client(telegram, in_hours=30)  # Anna, chat 111
-    async with telegram.sessions() as session:
-        boris = await make_client(session, "Boris", "+34600111999")
-        boris.locale = "en"
-        await link_identity(
-            session, client_id=boris.id, channel="telegram", external_id=str(WAITING_CHAT)
-        )
-        appointment = await session.get(Appointment, booked)
-        assert appointment is not None
-        await waitlist.add_entry(
-            session,
-            request=waitlist.EntryRequest(client_id=boris.id, service_id=appointment.service_id),
-            who=ADMIN,
-            now=telegram.clock.now(),
-        )
-        await cancel_appointment(
-            session,
-            appointment_id=booked,
-            cancelled_by=CancelledBy.CLIENT,
-            late_window=timedelta(hours=24),
-            who=ADMIN,
-            now=telegram.clock.now(),
-        )
-        await session.commit()
-    worker = telegram.messengers.waitlist
-    assert worker is not None
-    [offer_id] = (await worker.tick()).offered
+    offered = await offer_to_boris(telegram)  # Anna (chat 111) cancelled
+    [offer_id] = offered.round.offered
     await telegram.outbox.drain()
 
     [offer] = [m for (chat, _), m in telegram.api.messages.items() if chat == WAITING_CHAT]
@@ -67,10 +36,13 @@ async def test_offer_tap_books_and_the_admins_hear_of_it(telegram: Telegram) -> 
     assert "— Done, it's yours: " in str(edited["text"])
     assert "reply_markup" not in edited or not edited["reply_markup"]
     async with telegram.sessions() as session:
-        taken = await session.scalar(select(Appointment).where(Appointment.client_id == boris.id))
+        taken = await session.scalar(
+            select(Appointment).where(Appointment.client_id == offered.boris)
+        )
     assert taken is not None
     assert taken.source == "waitlist"
-    await worker.tick()
+    assert telegram.messengers.waitlist is not None
+    await telegram.messengers.waitlist.tick()
     assert any(
         text.startswith("✅ A freed slot was refilled from the waitlist:") and "Boris" in text
         for text in telegram.api.texts(ADMIN_ID)

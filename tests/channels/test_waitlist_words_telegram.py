@@ -8,45 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.domain.appointments import CancelledBy
-from bot.ledger import waitlist
-from bot.ledger.appointments import cancel_appointment
-from bot.ledger.clients import link_identity
 from db.models import Appointment, WaitlistEntry
 from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram, book_client
-from tests.factories import ADMIN, make_client
-
-WAITING_CHAT = 222
+from tests.channels.waitlist_setup import WAITING_CHAT, offer_to_boris
 
 
 async def test_a_typed_yes_takes_the_offer(telegram: Telegram) -> None:
-    booked = await book_client(telegram, in_hours=30)  # Anna, chat 111
-    async with telegram.sessions() as session:
-        boris = await make_client(session, "Boris", "+34600111999")
-        boris.locale = "en"
-        await link_identity(
-            session, client_id=boris.id, channel="telegram", external_id=str(WAITING_CHAT)
-        )
-        appointment = await session.get(Appointment, booked)
-        assert appointment is not None
-        await waitlist.add_entry(
-            session,
-            request=waitlist.EntryRequest(client_id=boris.id, service_id=appointment.service_id),
-            who=ADMIN,
-            now=telegram.clock.now(),
-        )
-        await cancel_appointment(
-            session,
-            appointment_id=booked,
-            cancelled_by=CancelledBy.CLIENT,
-            late_window=timedelta(hours=24),
-            who=ADMIN,
-            now=telegram.clock.now(),
-        )
-        await session.commit()
-    worker = telegram.messengers.waitlist
-    assert worker is not None
-    await worker.tick()
+    offered = await offer_to_boris(telegram)  # Anna (chat 111) cancelled
     await telegram.outbox.drain()
     telegram.clock.advance(timedelta(minutes=2))
 
@@ -55,7 +23,9 @@ async def test_a_typed_yes_takes_the_offer(telegram: Telegram) -> None:
     assert telegram.api.texts(WAITING_CHAT)[-1].startswith("Done, it's yours: ")
     async with telegram.sessions() as session:
         taken = list(
-            await session.scalars(select(Appointment).where(Appointment.client_id == boris.id))
+            await session.scalars(
+                select(Appointment).where(Appointment.client_id == offered.boris)
+            )
         )
     assert [a.source for a in taken] == ["waitlist"]
 
