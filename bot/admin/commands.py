@@ -478,7 +478,7 @@ BOOK_LINE = re.compile(
 
 #: ``/book … force``: the last word books it despite the hours, time off or another booking
 FORCE_WORD = re.compile(r"\s+force\s*$", re.IGNORECASE)
-FORCEABLE = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
+FORCEABLE = frozenset({"past", "busy", "time_off", "outside_hours", "buffer", "held"})
 
 
 class _Usage(ShowUpError):

@@ -32,7 +32,7 @@ from bot.errors import (
 logger = logging.getLogger(__name__)
 
 #: refusals an integrator may branch on: booking sanity (see ``bot.ledger.booking_rules``)
-PUBLIC_CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer"})
+PUBLIC_CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer", "held"})
 
 _STATUS = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),

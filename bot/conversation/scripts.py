@@ -212,6 +212,11 @@ class ScriptBook:
             return day
         return f"{day}, {format_time(when, format=self._time_pattern, locale=locale)}"
 
+    def slot_label(self, when: datetime, locale: str) -> str:
+        """A free time on a button, short ("чт, 3 дек. 18:00", "jue 3 dic 18:00")."""
+        day = format_date(when, format="EEE d MMM", locale=locale)
+        return f"{day} {format_time(when, format=self._time_pattern, locale=locale)}"
+
     def policy_variables(self, locale: str) -> dict[str, object]:
         """The attendance policy's current values, in the client's language."""
         rules = self._rules

@@ -163,9 +163,11 @@ async def _check(
     ends_at: datetime,
     now: datetime,
     sanity: Sanity,
+    holder: int | None,
 ) -> list[Problem]:
     """Booking sanity (``bot.ledger.booking_rules``): raise what ``sanity`` refuses, return
-    the problems let through (forced by an admin, or an import's warnings)."""
+    the problems let through (forced by an admin, or an import's warnings). The times client
+    ``holder`` holds are theirs to take."""
     problems = await booking_problems(
         session,
         staff_id=staff_id,
@@ -173,6 +175,7 @@ async def _check(
         ends_at=ends_at,
         now=now,
         ignore_id=appointment.id if appointment is not None else None,
+        holder=holder,
     )
     return apply(problems, sanity=sanity, now=now, starts_at=starts_at)
 
@@ -256,6 +259,7 @@ async def book(
         ends_at=ends_at,
         now=now,
         sanity=sanity,
+        holder=client.id,
     )
     appointment = Appointment(
         client=client,
@@ -364,6 +368,7 @@ async def _update_from_request(
             ends_at=appointment.ends_at,
             now=now,
             sanity=sanity,
+            holder=appointment.client_id,
         )
         _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
         appointment.staff = staff
@@ -422,6 +427,7 @@ async def reschedule_appointment(
         ends_at=moved.ends_at,
         now=now,
         sanity=sanity,
+        holder=appointment.client_id,
     )
     before = appointment.status
     data = {
@@ -535,6 +541,11 @@ async def cancel_appointment(
             session, appointment=appointment, policy=policy, now=now, text=reason
         )
     return appointment
+
+
+async def asked_at(session: AsyncSession, appointment: Appointment) -> datetime | None:
+    """When the asking reminder of the appointment's current time was sent, if it was."""
+    return await _asked_at(session, appointment)
 
 
 async def _asked_at(session: AsyncSession, appointment: Appointment) -> datetime | None:
