@@ -45,6 +45,7 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "moving": False,  # waitlist_offer, waitlist_accepted: it moves the client's booking earlier
     "slots": "• Thursday 3 December, 18:00\n• Thursday 3 December, 18:30",  # reschedule_offer
     "exact": False,  # reschedule_offer: the time the client named is free (one button)
+    "whole_day": False,  # reschedule_offer: the client named a day, not a time
 }
 #: the longest text each variable can hold; a longer value is cut (ending with "…")
 VARIABLE_LIMITS: dict[str, int] = {

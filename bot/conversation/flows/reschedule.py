@@ -73,7 +73,14 @@ class Rescheduling:
         )
         return [
             self._offer_reply(
-                turn, target, options.slots, holds, rules, proposed=proposed, exact=options.exact
+                turn,
+                target,
+                options.slots,
+                holds,
+                rules,
+                proposed=proposed,
+                exact=options.exact,
+                whole_day=when is not None and not isinstance(when, datetime),
             )
         ]
 
@@ -87,6 +94,7 @@ class Rescheduling:
         *,
         proposed: str | None,
         exact: bool,
+        whole_day: bool,
     ) -> DialogReply:
         scripts, locale = turn.setup.scripts, turn.locale
         lines = [
@@ -98,6 +106,7 @@ class Rescheduling:
             **turn.variables(target),
             "proposed": proposed,
             "exact": exact,
+            "whole_day": whole_day,
             "slots": "\n".join(lines),
             "hold": format_timedelta(rules.hold, threshold=2, locale=locale),
         }
