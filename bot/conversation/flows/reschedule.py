@@ -33,6 +33,8 @@ from db.models import Appointment, SlotHold
 MOVE = "move"
 OTHER = "move_other"
 MOVE_INTENTS = frozenset({MOVE, OTHER})
+#: messengers that show fewer buttons under a message (WhatsApp: 3): one is "Other time"
+BUTTONS_AT_MOST = {"whatsapp": 3}
 
 
 class Rescheduling:
@@ -62,7 +64,7 @@ class Rescheduling:
             now=turn.now,
             zone=setup.zone,
             step=rules.step,
-            limit=rules.offered,
+            limit=min(rules.offered, BUTTONS_AT_MOST.get(turn.message.channel, 99) - 1),
         )
         if not options.slots:
             await release_holds(turn.session, appointment_id=target.id, now=turn.now)
