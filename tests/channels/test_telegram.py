@@ -531,7 +531,7 @@ async def test_reschedule_tap_shows_free_times_and_a_second_tap_moves_it(
     assert "reply_markup" not in telegram.api.messages[CLIENT_CHAT, message_id]
     offer = telegram.api.sent(chat_id=CLIENT_CHAT)[-1]
     assert "Выберите время" in str(offer["text"])
-    rows = offer["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    rows = offer["reply_markup"]["inline_keyboard"]
     taps = [ReplyButton.unpack(row[0]["callback_data"]) for row in rows]
     assert [t.intent for t in taps] == ["move", "move", "move", "move_other"]
     # tomorrow from midnight (open all day), the time as the salon's clock writes it (English)
