@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.texts import AdminTexts
@@ -82,6 +83,15 @@ class Approvals:
             if move.outcome is Outcome.STALE or move.appointment is None:
                 await session.rollback()
                 return [t("move.stale")]
+            await session.execute(  # the approval request is answered
+                update(InboxItem)
+                .where(
+                    InboxItem.appointment_id == hold.appointment_id,
+                    InboxItem.kind == KIND,
+                    InboxItem.handled_at.is_(None),
+                )
+                .values(handled_at=now)
+            )
             client = await session.get(Client, hold.client_id)
             assert client is not None  # noqa: S101 - the foreign key guarantees it
             script, text = self._outcome(move, client, when)

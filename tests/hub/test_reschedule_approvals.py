@@ -119,6 +119,8 @@ async def test_the_admin_declines_and_the_client_is_told_kindly(
     assert hold is not None
     assert hold.status is HoldStatus.DECLINED
     assert [i.kind for i in items] == ["reschedule_approval", "reschedule_request"]
+    assert items[0].handled_at == NOW  # the approval answered; the request waits for the admin
+    assert items[1].handled_at is None
     assert items[1].note is not None
     assert items[1].note["code"] == "move_declined"
     note = inbox_note(items[1].note, AdminTexts("ru"))
