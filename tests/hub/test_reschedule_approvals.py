@@ -12,9 +12,11 @@ from bot.admin.notes import inbox_note
 from bot.admin.texts import AdminTexts
 from bot.clock import ManualClock
 from bot.domain.holds import HoldStatus, RescheduleMode
+from bot.hub.admin_side import AdminBroadcast
 from bot.hub.approvals import Approvals, approval_buttons
+from bot.hub.relay import InboxRelay
 from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
-from tests.conversation.test_reschedule import NOW, booking, dialog_setup, local, say
+from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
 from tests.fakes.channels import RecordingChannel
 
 
@@ -126,3 +128,25 @@ async def test_the_admin_declines_and_the_client_is_told_kindly(
     note = inbox_note(items[1].note, AdminTexts("ru"))
     assert note is not None
     assert note.startswith("Вы отклонили перенос на чт 03.12 18:00; клиенту сказали")
+
+
+async def test_the_relay_forwards_the_request_with_approve_and_decline(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    _, item = await asked(sessions, clock)
+    admins = RecordingChannel("telegram")
+    relay = InboxRelay(
+        sessions=sessions,
+        broadcast=AdminBroadcast(admins, ["900"]),
+        clock=clock,
+        zone=MADRID,
+        texts=AdminTexts("ru"),
+    )
+    assert await relay.relay() == 1
+    [forwarded] = admins.sent
+    assert forwarded.text.startswith("🔁 Перенос ждёт одобрения")
+    assert "Хочет перенести на 2026-12-03 18:00" in forwarded.text
+    assert [(b.intent, b.appointment_id) for b in forwarded.buttons] == [
+        ("admin_move_ok", item.note["params"]["hold"]),  # type: ignore[index]
+        ("admin_move_no", item.note["params"]["hold"]),  # type: ignore[index]
+    ]
