@@ -118,11 +118,10 @@ async def take_hold(
     mode), keep the time that long for an admin's answer. A time gone meanwhile is ``taken``
     (even if the hold had run out: then the tap still moves it while the time is free)."""
     appointment = await _current(session, hold, now)
-    if appointment is None or hold.status in {
-        HoldStatus.USED,
-        HoldStatus.RELEASED,
-        HoldStatus.DECLINED,
-    }:
+    if appointment is None:  # the booking changed since: its offer's times are free again
+        await release_holds(session, appointment_id=hold.appointment_id, now=now)
+        return Move(Outcome.STALE, hold, None)
+    if hold.status in {HoldStatus.USED, HoldStatus.RELEASED, HoldStatus.DECLINED}:
         return Move(Outcome.STALE, hold, appointment)
     if hold.status is HoldStatus.ASKED:
         return Move(Outcome.ASKED, hold, appointment)

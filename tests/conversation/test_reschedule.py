@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.conversation.dialog import Dialog, DialogSetup
 from bot.domain.holds import HoldStatus, RescheduleMode, RescheduleRules
 from bot.errors import ConflictError
-from bot.ledger.appointments import BookingRequest, book
+from bot.ledger.appointments import BookingRequest, book, reschedule_appointment
 from bot.ledger.booking_rules import Sanity, booking_problems
 from bot.ledger.clients import link_identity
 from bot.ledger.schedules import add_time_off
@@ -230,6 +230,27 @@ async def test_a_tap_on_a_time_taken_meanwhile_is_told_and_gets_fresh_times(
     assert fresh.outcome == "reschedule_offer"
     assert slot_times(fresh) == ["чт 3 дек. 16:45", "чт 3 дек. 17:00", "чт 3 дек. 19:00"]
     assert (await stored(sessions, appointment_id)).version == 1
+
+
+async def test_a_tap_after_the_booking_changed_is_stale_and_frees_the_times(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, at_now: ManualClock
+) -> None:
+    appointment_id = await booking(sessions)
+    [offer] = await say(sessions, setup, at_now, "можно в четверг в 18?")
+    async with sessions() as session:  # meanwhile an admin moves it by phone
+        await reschedule_appointment(
+            session, appointment_id=appointment_id, starts_at=local(4, 12), who=ADMIN,
+            now=NOW, rules=RULES,
+        )  # fmt: skip
+        await session.commit()
+    [reply] = await say(sessions, setup, at_now, button=offer.buttons[0])
+    assert reply.outcome == "ack_stale"
+    assert "4 декабря" in reply.text  # the booking as it is now
+    appointment = await stored(sessions, appointment_id)
+    assert (appointment.starts_at, appointment.version) == (local(4, 12), 2)
+    async with sessions() as session:
+        statuses = set(await session.scalars(select(SlotHold.status)))
+    assert statuses == {HoldStatus.RELEASED}
 
 
 async def test_other_time_goes_to_the_admins(
