@@ -46,6 +46,7 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "slots": "• Thursday 3 December, 18:00\n• Thursday 3 December, 18:30",  # reschedule_offer
     "exact": False,  # reschedule_offer: the time the client named is free (one button)
     "whole_day": False,  # reschedule_offer: the client named a day, not a time
+    "approval": False,  # reschedule_offer: a tap asks the salon (SHOWUP_RESCHEDULE=approve)
 }
 #: the longest text each variable can hold; a longer value is cut (ending with "…")
 VARIABLE_LIMITS: dict[str, int] = {

@@ -109,6 +109,7 @@ class Rescheduling:
             "proposed": proposed,
             "exact": exact,
             "whole_day": whole_day,
+            "approval": rules.mode is RescheduleMode.APPROVE,
             "slots": "\n".join(lines),
             "hold": format_timedelta(rules.hold, threshold=2, locale=locale),
         }
