@@ -2,8 +2,8 @@
 that two people cannot take one slot; and the tap on one of them (the chat side is
 ``bot.conversation.flows.reschedule``).
 
-    holds = await place_holds(session, appointment=booking, slots=found, now=now, hold=ten_min)
-    move = await take_hold(session, hold=holds[0], who=who, now=now, rules=reminder_rules)
+    held = await place_holds(session, appointment=booking, slots=found, now=now, hold=ten_min)
+    move = await take_hold(session, hold=held[0][1], who=who, now=now, rules=reminder_rules)
 
 A hold keeps its time from other clients' slot searches and bookings (``held``) while
 ``now < expires_at`` (``bot.ledger.held``). A tap moves the booking through the ledger
@@ -57,28 +57,42 @@ async def place_holds(
     slots: Sequence[Slot],
     now: datetime,
     hold: timedelta,
-) -> list[SlotHold]:
+) -> list[tuple[Slot, SlotHold]]:
     """Hold ``slots`` for the client of ``appointment`` until ``now + hold``; the holds of an
-    earlier offer for the same booking are released first."""
+    earlier offer for the same booking are released first. Each time is checked again under the
+    master's lock (``booking_problems``), so two clients offered at the same moment are
+    serialised per master and never hold the same time: one taken meanwhile is left out."""
     await release_holds(session, appointment_id=appointment.id, now=now)
-    rows = [
-        SlotHold(
+    length = appointment.ends_at - appointment.starts_at
+    kept: list[tuple[Slot, SlotHold]] = []
+    for slot in slots:
+        problems = await booking_problems(
+            session,
+            staff_id=slot.staff_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.starts_at + length,
+            now=now,
+            ignore_id=appointment.id,
+            holder=appointment.client_id,
+        )
+        if problems:
+            continue
+        row = SlotHold(
             staff_id=slot.staff_id,
             service_id=appointment.service_id,
             client_id=appointment.client_id,
             appointment_id=appointment.id,
             appointment_version=appointment.version,
             starts_at=slot.starts_at,
-            ends_at=slot.starts_at + (appointment.ends_at - appointment.starts_at),
+            ends_at=slot.starts_at + length,
             expires_at=now + hold,
             status=HoldStatus.HELD,
             created_at=now,
         )
-        for slot in slots
-    ]
-    session.add_all(rows)
+        session.add(row)
+        kept.append((slot, row))
     await session.flush()
-    return rows
+    return kept
 
 
 async def release_holds(

@@ -66,19 +66,17 @@ class Rescheduling:
             step=rules.step,
             limit=min(rules.offered, BUTTONS_AT_MOST.get(turn.message.channel, 99) - 1),
         )
-        if not options.slots:
-            await release_holds(turn.session, appointment_id=target.id, now=turn.now)
-            await turn.to_admin(target, "reschedule_request", reply=False, proposed=exact_time)
-            return [turn.say("reschedule_none", target, proposed=proposed)]
-        holds = await place_holds(
+        held = await place_holds(
             turn.session, appointment=target, slots=options.slots, now=turn.now, hold=rules.hold
         )
+        if not held:
+            await turn.to_admin(target, "reschedule_request", reply=False, proposed=exact_time)
+            return [turn.say("reschedule_none", target, proposed=proposed)]
         return [
             self._offer_reply(
                 turn,
                 target,
-                options.slots,
-                holds,
+                held,
                 rules,
                 proposed=proposed,
                 exact=options.exact,
@@ -90,8 +88,7 @@ class Rescheduling:
         self,
         turn: Turn,
         target: Appointment,
-        slots: list[Slot],
-        holds: list[SlotHold],
+        held: list[tuple[Slot, SlotHold]],
         rules: RescheduleRules,
         *,
         proposed: str | None,
@@ -102,7 +99,7 @@ class Rescheduling:
         lines = [
             f"• {scripts.when_text(slot.local, locale)}"
             + (f" ({slot.staff_name})" if slot.staff_id != target.staff_id else "")
-            for slot in slots
+            for slot, _ in held
         ]
         variables = {
             **turn.variables(target),
@@ -116,7 +113,7 @@ class Rescheduling:
         text, labels = scripts.render_named("reschedule_offer", locale=locale, variables=variables)
         buttons = [
             Button(scripts.slot_label(slot.local, locale), MOVE, hold.id, target.version)
-            for slot, hold in zip(slots, holds, strict=True)
+            for slot, hold in held
         ]
         buttons += [Button(label, key, target.id, target.version) for key, label in labels.items()]
         return DialogReply(text, tuple(buttons), outcome="reschedule_offer")
