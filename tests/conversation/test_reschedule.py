@@ -75,9 +75,10 @@ async def say(
     *,
     button: Button | None = None,
     sender: str = "42",
+    channel: str = "test",
 ) -> list[DialogReply]:
     async with sessions() as session:
-        message = InboundMessage(channel="test", sender=sender, text=text, button=button)
+        message = InboundMessage(channel=channel, sender=sender, text=text, button=button)
         replies = await Dialog(session, setup, clock.now()).handle(message)
         await session.commit()
     return replies
@@ -100,12 +101,13 @@ async def booking(
     starts_at: datetime = VISIT,
     name: str = "Anna",
     phone: str = "+34600111222",
+    channel: str = "test",
 ) -> int:
-    """A client on the ``test`` channel as ``sender``, booked at ``starts_at``."""
+    """A client on ``channel`` as ``sender``, booked at ``starts_at``."""
     async with sessions() as session:
         client = await make_client(session, name=name, phone=phone)
         client.locale = locale
-        await link_identity(session, client_id=client.id, channel="test", external_id=sender)
+        await link_identity(session, client_id=client.id, channel=channel, external_id=sender)
         staff, service = await _master_and_service(session)
         appointment = await make_appointment(
             session, client=client, staff=staff, service=service, starts_at=starts_at, now=NOW
@@ -187,6 +189,18 @@ async def test_the_reschedule_tap_offers_the_first_free_times_from_tomorrow(
     # the salon is open around the clock in the tests: tomorrow from midnight, Madrid time
     assert slot_times(reply) == ["mié 2 dic 0:00", "mié 2 dic 0:15", "mié 2 dic 0:30"]
     assert "Otra hora" in [b.label for b in reply.buttons]
+
+
+async def test_on_whatsapp_two_free_times_and_other_time_fit_its_three_buttons(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, at_now: ManualClock
+) -> None:
+    await booking(sessions, channel="whatsapp", sender="34600111222")
+    await other_booking(sessions, local(3, 18))
+    [reply] = await say(
+        sessions, setup, at_now, "можно в четверг в 18?", channel="whatsapp", sender="34600111222"
+    )
+    assert slot_times(reply) == ["чт 3 дек. 17:00", "чт 3 дек. 19:00"]
+    assert [b.intent for b in reply.buttons] == ["move", "move", "move_other"]
 
 
 # -- the tap ------------------------------------------------------------------------------------
