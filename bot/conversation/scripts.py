@@ -68,6 +68,15 @@ DATE_PATTERNS = {
 }
 
 
+#: the offer's own variables (``reschedule_offer``), for every other script that names them
+MOVE_DEFAULTS: dict[str, object] = {
+    "slots": "",
+    "exact": False,
+    "whole_day": False,
+    "approval": False,
+}
+
+
 class ScriptError(ConfigError):
     """One or more scripts cannot be used; the message lists each problem with file and line."""
 
@@ -201,6 +210,7 @@ class ScriptBook:
                 format_timedelta(context.hold, threshold=2, locale=locale) if context.hold else ""
             ),
             "moving": context.moving,
+            **MOVE_DEFAULTS,
             **self.policy_variables(locale),
         }
 

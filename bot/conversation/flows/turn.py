@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.conversation.render import MessageContext, addressable_name
-from bot.conversation.scripts import ScriptBook
+from bot.conversation.scripts import MOVE_DEFAULTS, ScriptBook
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.holds import RescheduleRules
 from bot.domain.reminders import ReminderRules
@@ -172,6 +172,7 @@ class Turn:
                 "excused": False,
                 "rescheduled": False,
                 "proposed": None,
+                **MOVE_DEFAULTS,
             }
         context = MessageContext.of(
             appointment,
