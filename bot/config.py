@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.durations import parse_duration
+from bot.domain.holds import RescheduleMode, RescheduleRules
 from bot.domain.locales import Locale
 from bot.domain.policy import Amount, AttendanceRules
 from bot.domain.reminders import QuietHours, ReminderRules
@@ -246,6 +247,19 @@ class Settings(BaseSettings):
     waitlist_min_notice: Duration = Field(
         default=timedelta(hours=2), description="a freed slot starting sooner is not offered"
     )
+    # -- moving a booking in the chat -------------------------------------------------------------
+    reschedule: RescheduleMode = Field(
+        default=RescheduleMode.SELF,
+        description="self: the client's tap on a free time moves the booking; approve: an admin "
+        "approves it with one tap",
+    )
+    reschedule_hold: Duration = Field(
+        default=timedelta(minutes=10), description="how long the free times offered are held"
+    )
+    reschedule_approval_hold: Duration = Field(
+        default=timedelta(hours=2),
+        description="approve mode: how long a tapped time is kept for the admins' answer",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -460,6 +474,29 @@ class Settings(BaseSettings):
         if not timedelta(minutes=1) <= value <= timedelta(hours=24):
             raise ValueError("must be between 1m and 24h, e.g. 15m")
         return value
+
+    @field_validator("reschedule_hold")
+    @classmethod
+    def _sane_reschedule_hold(cls, value: timedelta) -> timedelta:
+        if not timedelta(minutes=1) <= value <= timedelta(hours=2):
+            raise ValueError("must be between 1m and 2h, e.g. 10m")
+        return value
+
+    @field_validator("reschedule_approval_hold")
+    @classmethod
+    def _sane_approval_hold(cls, value: timedelta) -> timedelta:
+        if not timedelta(minutes=5) <= value <= timedelta(hours=48):
+            raise ValueError("must be between 5m and 48h, e.g. 2h")
+        return value
+
+    def reschedule_rules(self) -> RescheduleRules:
+        """How clients move their bookings in the chat."""
+        return RescheduleRules(
+            mode=self.reschedule,
+            hold=self.reschedule_hold,
+            approval=self.reschedule_approval_hold,
+            step=self.slot_step,
+        )
 
     @field_validator("waitlist_min_notice")
     @classmethod

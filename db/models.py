@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from bot.domain.appointments import Actor, AppointmentStatus, CancelledBy
+from bot.domain.holds import HoldStatus
 from bot.domain.waitlist import EntryStatus, OfferStatus, SlotStatus
 from db.base import Base, UTCDateTime
 
@@ -632,3 +633,31 @@ def _events_are_append_only(_mapper: Mapper[Any], _connection: Any, target: Any)
     raise RuntimeError(
         f"events are append-only; refused to change {type(target).__name__} {target.id}"
     )
+
+
+class SlotHold(Base):
+    """A free time offered to a client moving ``appointment_id``, kept from other clients until
+    ``expires_at`` (``bot.ledger.holds``)."""
+
+    __tablename__ = "slot_holds"
+    __table_args__ = (
+        Index("ix_slot_holds_staff_start", "staff_id", "starts_at"),
+        Index("ix_slot_holds_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    appointment_version: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[HoldStatus] = mapped_column(_enum(HoldStatus), default=HoldStatus.HELD)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    staff: Mapped[Staff] = relationship(lazy="joined", innerjoin=True)

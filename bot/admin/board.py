@@ -186,7 +186,7 @@ async def pending_reschedules(
         select(InboxItem)
         .where(
             InboxItem.appointment_id.in_(appointment_ids),
-            InboxItem.kind == "reschedule_request",
+            InboxItem.kind.in_(("reschedule_request", "reschedule_approval")),
             InboxItem.handled_at.is_(None),
         )
         .order_by(InboxItem.created_at, InboxItem.id)

@@ -387,6 +387,12 @@ async def _show_outcome(
     await query.answer()
     if shown.text.endswith(f"— {first.text}"):  # a second tap of the same button: said already
         return
+    if first.buttons:  # a choice to make (free times to move to): a new message, with its buttons
+        await _quietly(shown.edit_reply_markup(reply_markup=None))
+        for reply in replies:
+            if not await _reply(hub, origin, shown, reply, inline_keyboard(reply.buttons)):
+                return
+        return
     await _quietly(shown.edit_text(f"{shown.text}\n\n— {first.text}", reply_markup=None))
     for reply in replies[1:]:
         if not await _reply(hub, origin, shown, reply, inline_keyboard(reply.buttons)):

@@ -260,6 +260,8 @@ class _Day:
         await self.says("+79001112233", tap=1)
         await self.until(12, 5, day=-1)
         await self.says("+447700900123", "Can't tomorrow, sorry, can we do Friday at 5 pm?")
+        await self.says("+447700900123", tap=1)
+        self.note("Ben's wish was free: one tap moved his visit to Friday (a new confirmation)")
         await self.until(15, 5, day=-1)
         await self.says("+447700900123", "And do you have parking nearby?")
         await self.until(16, 5, day=-1)

@@ -45,6 +45,8 @@ def dialog_setup(*, settings: Settings, ledger: Ledger, scripts: ScriptBook) -> 
         default_locale=ledger.locale,
         late_window=settings.late_cancel_window,
         policy=ledger.policy,
+        reschedule=settings.reschedule_rules(),
+        reminders=settings.reminder_rules(ledger.zone),
     )
 
 

@@ -43,6 +43,10 @@ SCRIPT_VARIABLES: dict[str, object] = {
     "late_cancel_counts": "0.5",  # how much of a missed visit one late cancellation counts for
     "hold": "15 minutes",  # waitlist_offer: how long the freed slot is held for the client
     "moving": False,  # waitlist_offer, waitlist_accepted: it moves the client's booking earlier
+    "slots": "• Thursday 3 December, 18:00\n• Thursday 3 December, 18:30",  # reschedule_offer
+    "exact": False,  # reschedule_offer: the time the client named is free (one button)
+    "whole_day": False,  # reschedule_offer: the client named a day, not a time
+    "approval": False,  # reschedule_offer: a tap asks the salon (SHOWUP_RESCHEDULE=approve)
 }
 #: the longest text each variable can hold; a longer value is cut (ending with "…")
 VARIABLE_LIMITS: dict[str, int] = {
@@ -64,6 +68,7 @@ VARIABLE_LIMITS: dict[str, int] = {
     "deposit_rule": 32,
     "late_cancel_counts": 8,
     "hold": 32,
+    "slots": 600,
 }
 #: a render at start-up: 250 ms of CPU at most (a script renders in well under 1 ms)
 LOAD_LIMITS = Limits(seconds=0.25)  # CPU time: a garbage collection may fall in one render
@@ -102,6 +107,15 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "waitlist_joined": frozenset(),  # "anything earlier?": on the list now
     "waitlist_already": frozenset(),  # …asked again
     "waitlist_left": frozenset(),  # "take me off the list"
+    # moving a booking in the chat (bot.conversation.flows.reschedule); the offer's free times
+    # are buttons of their own, "move_other" sends the request to the admins
+    "reschedule_offer": frozenset({"move_other"}),
+    "reschedule_moved": frozenset(),
+    "reschedule_taken": frozenset(),
+    "reschedule_none": frozenset(),
+    "reschedule_asked": frozenset(),
+    "reschedule_declined": frozenset(),
+    "reschedule_late": frozenset(),
 }
 #: buttons a script may have, shown only when a yes/no variable is true: the confirmation's
 #: "I agree" goes with the rules it carries for a client who never saw them (a salon's copy

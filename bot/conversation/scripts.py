@@ -68,6 +68,15 @@ DATE_PATTERNS = {
 }
 
 
+#: the offer's own variables (``reschedule_offer``), for every other script that names them
+MOVE_DEFAULTS: dict[str, object] = {
+    "slots": "",
+    "exact": False,
+    "whole_day": False,
+    "approval": False,
+}
+
+
 class ScriptError(ConfigError):
     """One or more scripts cannot be used; the message lists each problem with file and line."""
 
@@ -201,6 +210,7 @@ class ScriptBook:
                 format_timedelta(context.hold, threshold=2, locale=locale) if context.hold else ""
             ),
             "moving": context.moving,
+            **MOVE_DEFAULTS,
             **self.policy_variables(locale),
         }
 
@@ -211,6 +221,11 @@ class ScriptBook:
         if not isinstance(when, datetime):
             return day
         return f"{day}, {format_time(when, format=self._time_pattern, locale=locale)}"
+
+    def slot_label(self, when: datetime, locale: str) -> str:
+        """A free time on a button, short ("чт, 3 дек. 18:00", "jue 3 dic 18:00")."""
+        day = format_date(when, format="EEE d MMM", locale=locale)
+        return f"{day} {format_time(when, format=self._time_pattern, locale=locale)}"
 
     def policy_variables(self, locale: str) -> dict[str, object]:
         """The attendance policy's current values, in the client's language."""

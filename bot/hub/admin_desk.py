@@ -20,6 +20,7 @@ from bot.channels.base import (
 from bot.clock import Clock
 from bot.conversation.dialog import DialogSetup
 from bot.conversation.templates import WhatsAppTemplates
+from bot.hub.approvals import APPROVAL_ACTIONS, Approvals
 from bot.ledger.clients import get_client
 from bot.ledger.inbox import find_relayed
 from db.models import Client, ClientIdentity, MessageLog
@@ -50,6 +51,9 @@ class AdminDesk:
         self._channels = channels
         self._clock = clock
         self._templates = templates
+        self._approvals = Approvals(
+            sessions=sessions, dialog=dialog, texts=texts, channels=channels, clock=clock
+        )
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         return user_id in self._admins.get(channel, frozenset())
@@ -63,6 +67,10 @@ class AdminDesk:
             logger.info(
                 "admin %s tapped %s on #%s", message.sender, action, message.button.appointment_id
             )
+            if action in APPROVAL_ACTIONS:  # a client's move to approve or decline
+                return await self._approvals.answer(
+                    action, message.button.appointment_id, channel=message.channel
+                )
             return await self._commands.run(
                 action,
                 str(message.button.appointment_id),

@@ -21,6 +21,7 @@ from bot.admin.notes import inbox_note
 from bot.admin.texts import AdminTexts
 from bot.clock import Clock
 from bot.hub.admin_side import AdminBroadcast
+from bot.hub.approvals import approval_buttons
 from bot.hub.long_text import trim
 from bot.ledger.appointments import next_open_appointment
 from bot.ledger.inbox import claim_unrelayed, give_up_relays, note_relay_failure, record_relay
@@ -73,7 +74,7 @@ class InboxRelay:
         return done
 
     async def _forward(self, item: InboxItem, text: str) -> int:
-        delivery = await self._broadcast.deliver(text)
+        delivery = await self._broadcast.deliver(text, approval_buttons(item, self._t))
         async with self._sessions() as session:
             if delivery.delivered:
                 await record_relay(

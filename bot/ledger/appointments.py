@@ -163,10 +163,12 @@ async def _check(
     ends_at: datetime,
     now: datetime,
     sanity: Sanity,
+    holder: int | None,
     service_id: int | None = None,
 ) -> list[Problem]:
     """Booking sanity (``bot.ledger.booking_rules``): raise what ``sanity`` refuses, return
-    the problems let through (forced by an admin, or an import's warnings)."""
+    the problems let through (forced by an admin, or an import's warnings). The times client
+    ``holder`` holds are theirs to take."""
     problems = await booking_problems(
         session,
         staff_id=staff_id,
@@ -175,6 +177,7 @@ async def _check(
         now=now,
         ignore_id=appointment.id if appointment is not None else None,
         service_id=service_id,
+        holder=holder,
     )
     return apply(problems, sanity=sanity, now=now, starts_at=starts_at)
 
@@ -259,6 +262,7 @@ async def book(
         now=now,
         sanity=sanity,
         service_id=service.id,
+        holder=client.id,
     )
     appointment = Appointment(
         client=client,
@@ -368,6 +372,7 @@ async def _update_from_request(
             now=now,
             sanity=sanity,
             service_id=request.service_id,
+            holder=appointment.client_id,
         )
         _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
         appointment.staff = staff
@@ -428,6 +433,7 @@ async def reschedule_appointment(
         sanity=sanity,
         # a move to another master: do they do it? (the same master keeps what they booked)
         service_id=appointment.service_id if target_staff != appointment.staff_id else None,
+        holder=appointment.client_id,
     )
     before = appointment.status
     data = {
@@ -541,6 +547,11 @@ async def cancel_appointment(
             session, appointment=appointment, policy=policy, now=now, text=reason
         )
     return appointment
+
+
+async def asked_at(session: AsyncSession, appointment: Appointment) -> datetime | None:
+    """When the asking reminder of the appointment's current time was sent, if it was."""
+    return await _asked_at(session, appointment)
 
 
 async def _asked_at(session: AsyncSession, appointment: Appointment) -> datetime | None:

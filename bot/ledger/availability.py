@@ -19,6 +19,7 @@ from bot.domain.salon import WorkingHours
 from bot.domain.schedules import Span, WeeklyHours
 from bot.errors import NotFoundError
 from bot.ledger.catalog import get_staff
+from bot.ledger.held import held_rows
 from bot.ledger.salon import SALON_ID
 from db.models import Appointment, Salon, StaffHours, TimeOff
 
@@ -147,13 +148,15 @@ async def time_off_between(
 
 
 class BlockedRow(NamedTuple):
-    """A time off (``off``) or an active appointment, as bare columns."""
+    """A time off (``off``), an active appointment or another client's hold (``held``), as
+    bare columns."""
 
     off: bool
     id: int
     staff_id: int | None  # None: a closure of the whole salon
     starts_at: datetime
     ends_at: datetime
+    held: bool = False  # a slot hold (``id``: the hold's) or a pending waitlist offer (-id)
 
 
 async def blocked_between(
@@ -163,10 +166,17 @@ async def blocked_between(
     start: datetime,
     end: datetime,
     ignore: int | None = None,
+    holds_at: datetime | None = None,
+    holder: int | None = None,
+    offers: bool = False,
 ) -> list[BlockedRow]:
     """Time off of these masters (and the salon's closures) and their active appointments that
     meet [start, end), in one round trip and without ORM objects (the slot search reads a
     thousand of them). ``ignore`` leaves one appointment out (the one being moved).
+
+    With ``holds_at``, the slot holds keeping their time then (``bot.ledger.holds``) block too,
+    except those of client ``holder``; with ``offers`` as well, the pending waitlist offers
+    (a slot held for a waiting client) of other clients (their row's id is the offer's, negated).
 
     An appointment's ``starts_at`` is bounded on both sides (it lasts at most a day) so that the
     (staff_id, starts_at) index answers.
@@ -177,6 +187,7 @@ async def blocked_between(
         TimeOff.staff_id,
         TimeOff.starts_at,
         TimeOff.ends_at,
+        literal(False).label("held"),
     ).where(
         or_(TimeOff.staff_id.in_(staff_ids), TimeOff.staff_id.is_(None)),
         TimeOff.starts_at < end,
@@ -188,6 +199,7 @@ async def blocked_between(
         Appointment.staff_id,
         Appointment.starts_at,
         Appointment.ends_at,
+        literal(False),
     ).where(
         Appointment.staff_id.in_(staff_ids),
         Appointment.starts_at >= start - MAX_APPOINTMENT_LENGTH,
@@ -197,9 +209,14 @@ async def blocked_between(
     )
     if ignore is not None:
         booked = booked.where(Appointment.id != ignore)
+    parts: list[Any] = [away, booked]
+    if holds_at is not None:
+        parts += held_rows(
+            staff_ids=staff_ids, start=start, end=end, now=holds_at, holder=holder, offers=offers
+        )
     connection = await session.connection()
-    result: Result[bool, int, int | None, datetime, datetime] = await connection.execute(
-        union_all(away, booked)
+    result: Result[bool, int, int | None, datetime, datetime, bool] = await connection.execute(
+        union_all(*parts)
     )
     return [BlockedRow(*row) for row in result.all()]
 

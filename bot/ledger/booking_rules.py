@@ -3,8 +3,10 @@
 Problems, in the order they are reported: ``past`` (the start has gone), ``busy`` (another
 active appointment of the master overlaps), ``time_off`` (the master or the salon is away),
 ``outside_hours`` (not inside one of the master's working windows), ``buffer`` (closer to
-another appointment than the master's buffer), ``not_offered`` (the master does not do the
-service, see ``bot.ledger.staff_services``). ``past`` is a 422, the others 409.
+another appointment than the master's buffer), ``held`` (offered to another client who is
+moving a booking, kept for them a few minutes: ``bot.ledger.holds``), ``not_offered`` (the
+master does not do the service, see ``bot.ledger.staff_services``). ``past`` is a 422, the
+others 409.
 
 ``Sanity`` says what to do with them: refuse (the default), let an admin ``FORCE`` them (an
 ``override`` event records which), or, for imports of another system's history, ``WARN``: a
@@ -31,11 +33,11 @@ from bot.ledger.availability import blocked_between, schedule_of
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import salon_zone
 from bot.ledger.staff_services import staff_does
-from db.models import Appointment, Staff, TimeOff
+from db.models import Appointment, SlotHold, Staff, TimeOff
 
 #: every problem's code, which the API shows (an integrator may branch on it) and an admin
 #: may force
-CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer", "not_offered"})
+CODES = frozenset({"past", "busy", "time_off", "outside_hours", "buffer", "held", "not_offered"})
 
 
 class Sanity(enum.StrEnum):
@@ -67,13 +69,15 @@ async def booking_problems(
     now: datetime,
     ignore_id: int | None = None,
     service_id: int | None = None,
+    holder: int | None = None,
 ) -> list[Problem]:
     """Everything wrong with booking [starts_at, ends_at) with this master, most serious first.
 
     The master's row is locked first (PostgreSQL), so two bookings of one slot are serialised;
     SQLite serialises every write transaction already. Three small queries when all is well
     (the lock, the master's hours, the time off and appointments nearby as bare rows); the
-    records named in a refusal are read only then.
+    records named in a refusal are read only then. Holds of clients other than ``holder``
+    (every client's, when None) keeping their time at ``now`` are ``held``.
     """
     await session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
     zone = await salon_zone(session)
@@ -92,14 +96,30 @@ async def booking_problems(
         start=starts_at - schedule.buffer,
         end=ends_at + schedule.buffer,
         ignore=ignore_id,
+        holds_at=now,
+        holder=holder,
     )
-    booked = sorted((row for row in nearby if not row.off), key=lambda row: row.starts_at)
+    booked = sorted(
+        (row for row in nearby if not row.off and not row.held), key=lambda row: row.starts_at
+    )
     clash = next((r for r in booked if r.starts_at < ends_at and r.ends_at > starts_at), None)
     if clash is not None:
         problems.append(await _busy(session, clash.id, zone))
     away = [r for r in nearby if r.off and r.starts_at < ends_at and r.ends_at > starts_at]
     if away:
         problems.append(await _away(session, away[0].id, staff, zone))
+    held = [r for r in nearby if r.held and r.starts_at < ends_at and r.ends_at > starts_at]
+    if held and clash is None:
+        hold = await session.get(SlotHold, held[0].id)
+        assert hold is not None  # noqa: S101 - read in this transaction a moment ago
+        problems.append(
+            Problem(
+                "held",
+                f"{shown_at(hold.starts_at, zone)} with master {staff.name} is held for another "
+                f"client until {hold.expires_at.astimezone(zone):%H:%M}",
+                {"master": staff.name, "starts_at": hold.starts_at, "until": hold.expires_at},
+            )
+        )
     week = schedule.week
     if week is not None and not inside(
         windows(week, zone, starts_at, ends_at), starts_at, ends_at

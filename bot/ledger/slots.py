@@ -45,6 +45,7 @@ async def find_slots(
     near: datetime | None = None,
     limit: int | None = None,
     ignore_appointment_id: int | None = None,
+    holder: int | None = None,
 ) -> list[Slot]:
     """Free starts for the service in [start, end) (aware datetimes, at most ``MAX_DAYS``).
 
@@ -53,7 +54,9 @@ async def find_slots(
     before ``now`` are left out. The answer is in time order; with ``near``, only the
     ``limit`` starts nearest to it (still in time order); without, the first ``limit``.
     ``ignore_appointment_id`` treats that appointment as gone (a client looking for where to
-    move it).
+    move it). With ``now``, times other clients hold (a slot offered to someone moving a
+    booking, a pending waitlist offer) are not free; client ``holder``'s own holds do not
+    count.
     """
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("find_slots needs aware datetimes")
@@ -122,6 +125,9 @@ async def find_slots(
             start=start - reach,
             end=end + duration + reach,
             ignore=ignore_appointment_id,
+            holds_at=now,
+            holder=holder,
+            offers=True,
         )
     )
     windows_of: dict[WeeklyHours | None, list[Interval]] = {}

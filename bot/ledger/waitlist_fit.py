@@ -29,6 +29,7 @@ async def bookable(
     duration: timedelta,
     now: datetime,
     ignore_id: int | None = None,
+    holder: int | None = None,
 ) -> bool:
     """The same rules as any booking (nobody booked into it meanwhile, the master's hours,
     time off and buffer), so an offer is never made for a time its acceptance would refuse."""
@@ -39,12 +40,13 @@ async def bookable(
         ends_at=starts_at + duration,
         now=now,
         ignore_id=ignore_id,
+        holder=holder,
     )
     return not problems
 
 
 class Starts:
-    """The free starts in one freed interval, per service (read once per round)."""
+    """The free starts in one freed interval, per service and client (read once a round)."""
 
     def __init__(
         self,
@@ -61,7 +63,7 @@ class Starts:
         self._until = min(slot.ends_at, self._from + timedelta(days=MAX_DAYS))
         self._step = step
         self._now = now
-        self._found: dict[tuple[int, int | None], list[datetime]] = {}
+        self._found: dict[tuple[int, int | None, int], list[datetime]] = {}
 
     async def of(self, candidate: Candidate) -> list[datetime]:
         """Where ``candidate``'s visit could start, in time order."""
@@ -74,12 +76,13 @@ class Starts:
             duration=candidate.duration,
             now=self._now,
             ignore_id=candidate.appointment_id,
+            holder=candidate.client_id,
         ):
             first = [slot.starts_at]
         return first + [s for s in await self._grid(candidate) if s != slot.starts_at]
 
     async def _grid(self, candidate: Candidate) -> list[datetime]:
-        key = (candidate.service_id, candidate.appointment_id)
+        key = (candidate.service_id, candidate.appointment_id, candidate.client_id)
         if key not in self._found:
             found = []
             if self._until > self._from:
@@ -89,9 +92,10 @@ class Starts:
                     staff_id=self._slot.staff_id,
                     start=self._from,
                     end=self._until,
-                    now=self._from,
+                    now=self._now,  # times held by others (until they lapse) are not free
                     step=self._step,
                     ignore_appointment_id=candidate.appointment_id,
+                    holder=candidate.client_id,
                 )
             self._found[key] = [s.starts_at for s in found]
         return self._found[key]

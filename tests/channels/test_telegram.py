@@ -515,3 +515,35 @@ async def test_a_webhook_update_delivered_twice_is_handled_once(
     assert await telegram.inbound.prune() == 0  # kept a week
     telegram.clock.advance(timedelta(days=8))
     assert await telegram.inbound.prune() == 1
+
+
+async def test_reschedule_tap_shows_free_times_and_a_second_tap_moves_it(
+    telegram: Telegram,
+) -> None:
+    # the reminder went out 23 h 59 min before the visit: answering it is never late (the grace)
+    appointment_id = await book_client(telegram)
+    reminder = await _reminder(telegram, appointment_id)
+    message_id = _message_id(telegram, str(reminder["text"]))
+    tap = ReplyButton(intent="reschedule", appointment=appointment_id, version=1).pack()
+
+    await telegram.taps(CLIENT_CHAT, message_id, tap)
+
+    assert "reply_markup" not in telegram.api.messages[CLIENT_CHAT, message_id]
+    offer = telegram.api.sent(chat_id=CLIENT_CHAT)[-1]
+    assert "Выберите время" in str(offer["text"])
+    rows = offer["reply_markup"]["inline_keyboard"]
+    taps = [ReplyButton.unpack(row[0]["callback_data"]) for row in rows]
+    assert [t.intent for t in taps] == ["move", "move", "move", "move_other"]
+    # tomorrow from midnight (open all day), the time as the salon's clock writes it (English)
+    assert rows[0][0]["text"] == "вт 24 нояб. 12:00\u202fAM"
+
+    offer_id = _message_id(telegram, str(offer["text"]))
+    await telegram.taps(CLIENT_CHAT, offer_id, rows[0][0]["callback_data"])
+
+    async with telegram.sessions() as session:
+        moved = await session.get(Appointment, appointment_id)
+    assert moved is not None
+    assert moved.version == 2
+    [edit] = telegram.api.sent("editMessageText")
+    assert edit["message_id"] == offer_id
+    assert "запись перенесена" in str(edit["text"])

@@ -182,13 +182,14 @@ def test_demo_plays_a_salon_day_in_four_languages(tmp_path: Path) -> None:
         "ShowUp → Mercedes: ¡Hola!",  # intake of a stranger, in her language
         "[Acepto]",  # the policy button
         "ShowUp → Anna: Здравствуйте, Anna! Напоминаем о записи",  # the 24 h reminder
-        "you would like Friday, November 27, 5:00\u202fPM",  # the proposed time
+        "Good news, Ben: Friday, November 27, 5:00\u202fPM is free with Vitaly",  # his wish, free
+        "Done, your visit is moved: Haircut with Vitaly, Friday, November 27",  # one tap moves it
         "esta vez no cuenta como cancelación tardía",  # late, but she is ill: excused
         "Haber verdiğiniz için teşekkürler",  # running late
-        "🚫 1 no-show · 🟢 1 arrived · 🔁 1 asks to reschedule",  # the admin's board
-        "· Vitaly · asks to reschedule · proposes Fri 27.11 17:00 · #3",  # Ben's wish, shown
+        "🚫 1 no-show · 🟢 1 arrived · ❌ 1 late cancellation",  # the admin's board
+        "· no-show · 🔁 asks for a new time · #1",  # Olga's wish after her no-show, shown
         "👋 New person: Hola, ¿tenéis hueco esta semana?",  # the same desk as `showup run`
-        "🔁 Reschedule request: Can't tomorrow",  # the admin inbox
+        "🔁 Reschedule request: Ой, простите",  # the admin inbox
     ):
         assert expected in out, expected
     assert "Traceback" not in result.stderr

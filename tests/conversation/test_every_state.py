@@ -20,6 +20,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.conversation.dialog import Dialog, DialogSetup
 from bot.domain.appointments import Action
+from bot.domain.holds import RescheduleRules
 from bot.ledger import appointments as ledger
 from bot.ledger.attendance import AttendancePolicy, after_no_show, policy_from
 from bot.ledger.clients import link_identity
@@ -34,7 +35,7 @@ from db.models import (
     Salon,
     ScheduledMessage,
 )
-from tests.factories import ADMIN, make_appointment, make_client, make_service, make_staff
+from tests.factories import ADMIN, RULES, make_appointment, make_client, make_service, make_staff
 from tests.fakes.scripts import script_book
 
 SENDER = "42"
@@ -212,6 +213,8 @@ async def _play(
         default_locale="en",
         late_window=timedelta(hours=24),
         policy=policy,
+        reschedule=RescheduleRules(),  # moving in the chat on, as `showup run` has it
+        reminders=RULES,
     )
     async with sessions() as session:
         replies = await Dialog(session, setup, clock.now()).handle(SAID[said].message(booking))
@@ -239,11 +242,11 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback | none | idle | other",
     ),
     ("idle", "move_at"): (
-        "ack_reschedule | booked | idle | reschedule_request",
+        "reschedule_offer | booked | idle | -",
         "ack_reschedule | none | idle | reschedule_request",
     ),
     ("idle", "move"): (
-        "ack_reschedule | booked | idle | reschedule_request",
+        "reschedule_offer | booked | idle | -",
         "ack_reschedule | none | idle | reschedule_request",
     ),
     ("idle", "late"): (
@@ -288,11 +291,11 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback+{M} | none | {M} | other",
     ),
     ("intake", "move_at"): (
-        "ack_reschedule+{M} | booked | {M} | reschedule_request",
+        "reschedule_offer+{M} | booked | {M} | -",
         "ack_reschedule+{M} | none | {M} | reschedule_request",
     ),
     ("intake", "move"): (
-        "ack_reschedule+{M} | booked | {M} | reschedule_request",
+        "reschedule_offer+{M} | booked | {M} | -",
         "ack_reschedule+{M} | none | {M} | reschedule_request",
     ),
     ("intake", "late"): (
@@ -337,11 +340,11 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback | none | policy | other",
     ),
     ("policy", "move_at"): (
-        "ack_reschedule+policy | booked | policy | reschedule_request",
+        "reschedule_offer+policy | booked | policy | -",
         "ack_reschedule | none | policy | reschedule_request",
     ),
     ("policy", "move"): (
-        "ack_reschedule+policy | booked | policy | reschedule_request",
+        "reschedule_offer+policy | booked | policy | -",
         "ack_reschedule | none | policy | reschedule_request",
     ),
     ("policy", "late"): (
@@ -386,11 +389,11 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback | none | idle | other",
     ),
     ("asked_cancel", "move_at"): (
-        "ack_reschedule | booked | idle | reschedule_request",
+        "reschedule_offer | booked | idle | -",
         "ack_reschedule | none | idle | reschedule_request",
     ),
     ("asked_cancel", "move"): (
-        "ack_reschedule | booked | idle | reschedule_request",
+        "reschedule_offer | booked | idle | -",
         "ack_reschedule | none | idle | reschedule_request",
     ),
     ("asked_cancel", "late"): (
@@ -435,11 +438,11 @@ TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "fallback+{E} | none | {E} | other",
     ),
     ("cancel?intake", "move_at"): (
-        "ack_reschedule+{E} | booked | {E} | reschedule_request",
+        "reschedule_offer+{E} | booked | {E} | -",
         "ack_reschedule+{E} | none | {E} | reschedule_request",
     ),
     ("cancel?intake", "move"): (
-        "ack_reschedule+{E} | booked | {E} | reschedule_request",
+        "reschedule_offer+{E} | booked | {E} | -",
         "ack_reschedule+{E} | none | {E} | reschedule_request",
     ),
     ("cancel?intake", "late"): (

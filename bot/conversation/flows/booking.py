@@ -2,12 +2,12 @@
 
 A reply is applied to the appointment its button or replied-to message is about, else to the
 client's next open appointment; a button of an appointment that changed since gets an honest
-answer and changes nothing. Reschedule requests and running late reach the admins' inbox, and
-so does anything unclear, a voice note or a photo ("passed to the admin"). A cancellation
-read from text with less than ``CANCEL_AT_ONCE`` confidence is asked back with two buttons
-("Yes, cancel" / "No, I'll come") before anything changes; while that question is open the
-state is ``asked_cancel``, or ``cancel?<state>`` when another flow's step waits behind it
-(that step is taken up again once the question is answered).
+answer and changes nothing. A reschedule request is shown the free times (``reschedule``);
+running late reaches the admins' inbox, and so does anything unclear, a voice note or a photo
+("passed to the admin"). A cancellation read from text with less than ``CANCEL_AT_ONCE``
+confidence is asked back with two buttons ("Yes, cancel" / "No, I'll come") before anything
+changes; while that question is open the state is ``asked_cancel``, or ``cancel?<state>`` when
+another flow's step waits behind it (that step is taken up again once the question is answered).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.channels.base import Button, DialogReply
+from bot.conversation.flows.reschedule import MOVE_INTENTS, Rescheduling
 from bot.conversation.flows.turn import AGREE, IDLE, Cue, Turn
 from bot.domain.appointments import Action, Actor, CancelledBy
 from bot.domain.replies import CANCEL_AT_ONCE, Intent, Reply, answers_yes, intent_from_button
@@ -47,6 +48,9 @@ class BookingReplies:
     """The flow every message falls to when no other flow's step is waiting for it."""
 
     name = "booking"
+
+    def __init__(self) -> None:
+        self._moves = Rescheduling()
 
     async def pending(self, turn: Turn) -> bool:
         return asked(turn.state.state)
@@ -102,6 +106,8 @@ class BookingReplies:
         """A reply button acts on its own appointment: the client's, in the version shown."""
         if button.intent == AGREE:  # the dispatcher gives these to the policy flow
             return []
+        if button.intent in MOVE_INTENTS:  # a free time offered for moving a booking
+            return await self._moves.tap(turn, button)
         target = await turn.session.get(Appointment, button.appointment_id)
         if target is None or target.client_id != turn.client.id:
             return await turn.to_admin(None, "other")
@@ -162,7 +168,13 @@ class BookingReplies:
     async def _move(
         self, turn: Turn, target: Appointment | None, reply: Reply
     ) -> list[DialogReply]:
-        """A wish for another time: to the admins (with the time, when one was named)."""
+        """A wish for another time: the free times to move the booking to (``reschedule``);
+        without a booking, or with moving in the chat off, to the admins (with the time, when
+        one was named)."""
+        if target is not None:
+            offered = await self._moves.offer(turn, target, reply.when)
+            if offered is not None:
+                return offered
         proposed = reply.when if isinstance(reply.when, datetime) else None
         await turn.to_admin(target, "reschedule_request", reply=False, proposed=proposed)
         return [turn.say("ack_reschedule", target, proposed=shown_time(turn, reply.when))]

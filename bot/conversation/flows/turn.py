@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.conversation.render import MessageContext, addressable_name
-from bot.conversation.scripts import ScriptBook
+from bot.conversation.scripts import MOVE_DEFAULTS, ScriptBook
 from bot.domain.appointments import AppointmentStatus
+from bot.domain.holds import RescheduleRules
+from bot.domain.reminders import ReminderRules
 from bot.domain.replies import Intent, Reply, parse_reply, speaks_of_the_visit
 from bot.ledger import appointments as ledger
 from bot.ledger.attendance import AttendancePolicy
@@ -32,6 +34,9 @@ class DialogSetup:
     default_locale: str
     late_window: timedelta
     policy: AttendancePolicy | None = None  # None: no strikes, no no-show follow-up answers
+    # moving a booking in the chat (free slots, held; None: every reschedule goes to the admins)
+    reschedule: RescheduleRules | None = None
+    reminders: ReminderRules | None = None  # the new time's confirmation and reminders
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +172,7 @@ class Turn:
                 "excused": False,
                 "rescheduled": False,
                 "proposed": None,
+                **MOVE_DEFAULTS,
             }
         context = MessageContext.of(
             appointment,

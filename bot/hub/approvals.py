@@ -1,0 +1,196 @@
+"""An admin's one-tap answer to a client's move (``SHOWUP_RESCHEDULE=approve``).
+
+The client's tap on a free time keeps it (``asked``) and puts a ``reschedule_approval`` item in
+the admin inbox; the relay forwards it with two buttons, ``admin_move_ok`` and
+``admin_move_no``, whose payload is the hold's id (:func:`approval_buttons`). The tap comes
+here: approving moves the booking through the ledger (the new confirmation goes out through
+the outbox) and tells the client; declining frees the time, tells the client kindly that the
+admin will write about other times, and leaves the request in the inbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.texts import AdminTexts
+from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
+from bot.clock import Clock
+from bot.conversation.dialog import DialogSetup
+from bot.conversation.render import MessageContext
+from bot.domain.appointments import Actor
+from bot.ledger.appointments import Who
+from bot.ledger.holds import Move, Outcome, approve_hold, decline_hold
+from db.models import Appointment, Client, InboxItem, MessageLog, SlotHold
+
+logger = logging.getLogger(__name__)
+
+APPROVE = "move_ok"
+DECLINE = "move_no"
+APPROVAL_ACTIONS = frozenset({APPROVE, DECLINE})
+KIND = "reschedule_approval"
+
+
+def approval_buttons(item: InboxItem, texts: AdminTexts) -> tuple[Button, ...]:
+    """Approve / Decline under a forwarded move request (none for other items)."""
+    params: Mapping[str, Any] = (item.note or {}).get("params") or {}
+    hold = params.get("hold")
+    if item.kind != KIND or not isinstance(hold, int):
+        return ()
+    return (
+        Button(texts("prompt.move_ok"), f"admin_{APPROVE}", hold, 0),
+        Button(texts("prompt.move_no"), f"admin_{DECLINE}", hold, 0),
+    )
+
+
+class Approvals:
+    """Answers the admins' Approve / Decline taps; every call is one transaction."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        dialog: DialogSetup,
+        texts: AdminTexts,
+        channels: Mapping[str, Channel],
+        clock: Clock,
+    ) -> None:
+        self._sessions = sessions
+        self._dialog = dialog
+        self._t = texts
+        self._channels = channels
+        self._clock = clock
+
+    async def answer(self, action: str, hold_id: int, *, channel: str) -> list[str]:
+        t = self._t
+        now = self._clock.now()
+        reminders = self._dialog.reminders
+        async with self._sessions() as session:
+            hold = await session.get(SlotHold, hold_id)
+            if hold is None or reminders is None:
+                return [t("move.stale")]
+            when = t.moment(hold.starts_at.astimezone(self._dialog.zone))
+            who = Who(actor=Actor.ADMIN, channel=channel)
+            if action == APPROVE:
+                move = await approve_hold(session, hold=hold, who=who, now=now, rules=reminders)
+            else:
+                move = await decline_hold(session, hold=hold, now=now)
+            if move.outcome is Outcome.STALE or move.appointment is None:
+                await session.rollback()
+                return [t("move.stale")]
+            await session.execute(  # the approval request is answered
+                update(InboxItem)
+                .where(
+                    InboxItem.appointment_id == hold.appointment_id,
+                    InboxItem.kind == KIND,
+                    InboxItem.handled_at.is_(None),
+                )
+                .values(handled_at=now)
+            )
+            client = await session.get(Client, hold.client_id)
+            assert client is not None  # noqa: S101 - the foreign key guarantees it
+            script, text = self._outcome(move, client, when)
+            if move.outcome is not Outcome.MOVED:
+                self._to_inbox(session, move, client, when=when, channel=channel)
+            await session.commit()
+            problem = await self._tell(
+                session, client, move.appointment, script, proposed_at=hold.starts_at
+            )
+            await session.commit()
+        return [text if problem is None else f"{text}\n{t('move.unreached', error=problem)}"]
+
+    def _outcome(self, move: Move, client: Client, when: str) -> tuple[str, str]:
+        t = self._t
+        appointment = move.appointment
+        assert appointment is not None  # noqa: S101 - checked by the caller
+        if move.outcome is Outcome.MOVED:
+            return "reschedule_moved", t(
+                "move.approved", name=client.name, id=appointment.id, when=when
+            )
+        if move.outcome is Outcome.TAKEN:
+            return "reschedule_taken", t(
+                "move.taken", name=client.name, id=appointment.id, when=when
+            )
+        return "reschedule_declined", t("move.declined", name=client.name, id=appointment.id)
+
+    def _to_inbox(
+        self, session: AsyncSession, move: Move, client: Client, *, when: str, channel: str
+    ) -> None:
+        """The request stays for the admins to answer with other times."""
+        appointment = move.appointment
+        assert appointment is not None  # noqa: S101 - checked by the caller
+        session.add(
+            InboxItem(
+                client_id=client.id,
+                appointment_id=appointment.id,
+                kind="reschedule_request",
+                channel=channel,
+                text=f"#{appointment.id} → {when}",
+                note=(
+                    {"code": "move_declined", "params": {"when": when}}
+                    if move.outcome is Outcome.DECLINED
+                    else None
+                ),
+                proposed_at=move.hold.starts_at,
+                created_at=self._clock.now(),
+            )
+        )
+
+    async def _tell(
+        self,
+        session: AsyncSession,
+        client: Client,
+        appointment: Appointment,
+        script: str,
+        *,
+        proposed_at: datetime,
+    ) -> str | None:
+        """Say ``script`` to the client on their most recent messenger; the error, if any."""
+        setup = self._dialog
+        usable = [
+            i for i in client.identities if not i.unreachable and i.channel in self._channels
+        ]
+        if not usable:
+            return "no messenger"
+        usable.sort(key=lambda i: (i.last_inbound_at is not None, i.last_inbound_at or 0, i.id))
+        identity = usable[-1]
+        locale = client.locale or setup.default_locale
+        context = MessageContext.of(
+            appointment, locale=locale, salon_name=setup.salon_name, zone=setup.zone
+        )
+        variables = setup.scripts.variables(context=context, locale=locale)
+        proposed = setup.scripts.when_text(proposed_at.astimezone(setup.zone), locale)
+        text, _ = setup.scripts.render_named(
+            script, locale=locale, variables={**variables, "proposed": proposed}
+        )
+        try:
+            receipt = await self._channels[identity.channel].send(
+                OutboundMessage(
+                    recipient=identity.external_id,
+                    text=text,
+                    locale=locale,
+                    metadata={"kind": script, "appointment_id": str(appointment.id)},
+                    last_inbound_at=identity.last_inbound_at,
+                )
+            )
+        except ChannelError as exc:
+            logger.warning("could not tell client %s about their move: %s", client.id, exc)
+            return str(exc)
+        session.add(
+            MessageLog(
+                client_id=client.id,
+                appointment_id=appointment.id,
+                direction="out",
+                channel=identity.channel,
+                external_id=receipt.message_id,
+                body=text,
+                status="sent",
+                created_at=self._clock.now(),
+            )
+        )
+        return None

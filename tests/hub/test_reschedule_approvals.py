@@ -1,0 +1,152 @@
+"""SHOWUP_RESCHEDULE=approve end to end: the client's tap asks the salon and keeps the time, the
+admins get the request with Approve / Decline, one tap answers, the client is told either way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin.notes import inbox_note
+from bot.admin.texts import AdminTexts
+from bot.clock import ManualClock
+from bot.domain.holds import HoldStatus, RescheduleMode
+from bot.hub.admin_side import AdminBroadcast
+from bot.hub.approvals import Approvals, approval_buttons
+from bot.hub.relay import InboxRelay
+from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
+from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
+from tests.fakes.channels import RecordingChannel
+
+
+async def asked(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> tuple[int, InboxItem]:
+    """Anna asks for Thursday 18:00 and taps it; the request waiting for the admins."""
+    clock.set(NOW)
+    setup = dialog_setup(RescheduleMode.APPROVE)
+    appointment_id = await booking(sessions)
+    [offer] = await say(sessions, setup, clock, "можно в четверг в 18?")
+    [reply] = await say(sessions, setup, clock, button=offer.buttons[0])
+    assert reply.outcome == "reschedule_asked"
+    assert "Спросила салон" in reply.text
+    # a second tap on the same button asks nothing new
+    [again] = await say(sessions, setup, clock, button=offer.buttons[0])
+    assert again.outcome == "reschedule_asked"
+    async with sessions() as session:
+        [item] = list(await session.scalars(select(InboxItem)))
+        hold = await session.scalar(select(SlotHold))
+        appointment = await session.get(Appointment, appointment_id)
+    assert item.kind == "reschedule_approval"
+    assert hold is not None
+    assert hold.status is HoldStatus.ASKED
+    assert hold.expires_at == NOW + timedelta(hours=2)  # kept for the admins' answer
+    assert appointment is not None
+    assert appointment.version == 1  # nothing moved yet
+    return appointment_id, item
+
+
+def approvals(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, channel: RecordingChannel
+) -> Approvals:
+    return Approvals(
+        sessions=sessions,
+        dialog=dialog_setup(RescheduleMode.APPROVE),
+        texts=AdminTexts("ru"),
+        channels={"test": channel},
+        clock=clock,
+    )
+
+
+async def test_the_admin_approves_with_one_tap_and_the_client_is_moved(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    appointment_id, item = await asked(sessions, clock)
+    buttons = approval_buttons(item, AdminTexts("ru"))
+    assert inbox_note(item.note, AdminTexts("ru")) == (
+        "Хочет перенести на 2026-12-03 18:00, мастер Vitaly. Время придержано до 11:00: "
+        "одобрите или отклоните кнопками ниже."
+    )
+    assert [(b.label, b.intent) for b in buttons] == [
+        ("✅ Одобрить", "admin_move_ok"),
+        ("❌ Отклонить", "admin_move_no"),
+    ]
+    channel = RecordingChannel()
+    clock.advance(timedelta(minutes=30))
+    [text] = await approvals(sessions, clock, channel).answer(
+        "move_ok", buttons[0].appointment_id, channel="telegram"
+    )
+    assert text.startswith("Перенесено: Anna")
+    [told] = channel.sent
+    assert "Готово, запись перенесена" in told.text
+    assert "18:00" in told.text
+    async with sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        kinds = set(
+            await session.scalars(
+                select(ScheduledMessage.kind).where(ScheduledMessage.version == 2)
+            )
+        )
+    assert appointment is not None
+    assert (appointment.starts_at, appointment.version) == (local(3, 18), 2)
+    assert "confirmation" in kinds
+    # a second tap (another admin, or the same twice) changes nothing
+    [late] = await approvals(sessions, clock, channel).answer(
+        "move_no", buttons[0].appointment_id, channel="telegram"
+    )
+    assert "уже ответили" in late
+    assert len(channel.sent) == 1
+
+
+async def test_the_admin_declines_and_the_client_is_told_kindly(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    appointment_id, item = await asked(sessions, clock)
+    [_, decline] = approval_buttons(item, AdminTexts("ru"))
+    channel = RecordingChannel()
+    [text] = await approvals(sessions, clock, channel).answer(
+        "move_no", decline.appointment_id, channel="telegram"
+    )
+    assert text.startswith("Отклонено")
+    [told] = channel.sent
+    assert "перенести запись не получится" in told.text
+    assert "администратор напишет" in told.text
+    async with sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        hold = await session.scalar(select(SlotHold))
+        items = list(await session.scalars(select(InboxItem).order_by(InboxItem.id)))
+    assert appointment is not None
+    assert appointment.version == 1
+    assert hold is not None
+    assert hold.status is HoldStatus.DECLINED
+    assert [i.kind for i in items] == ["reschedule_approval", "reschedule_request"]
+    assert items[0].handled_at == NOW  # the approval answered; the request waits for the admin
+    assert items[1].handled_at is None
+    assert items[1].note is not None
+    assert items[1].note["code"] == "move_declined"
+    note = inbox_note(items[1].note, AdminTexts("ru"))
+    assert note is not None
+    assert note.startswith("Вы отклонили перенос на чт 03.12 18:00; клиенту сказали")
+
+
+async def test_the_relay_forwards_the_request_with_approve_and_decline(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    _, item = await asked(sessions, clock)
+    admins = RecordingChannel("telegram")
+    relay = InboxRelay(
+        sessions=sessions,
+        broadcast=AdminBroadcast(admins, ["900"]),
+        clock=clock,
+        zone=MADRID,
+        texts=AdminTexts("ru"),
+    )
+    assert await relay.relay() == 1
+    [forwarded] = admins.sent
+    assert forwarded.text.startswith("🔁 Перенос ждёт одобрения")
+    assert "Хочет перенести на 2026-12-03 18:00" in forwarded.text
+    assert [(b.intent, b.appointment_id) for b in forwarded.buttons] == [
+        ("admin_move_ok", item.note["params"]["hold"]),  # type: ignore[index]
+        ("admin_move_no", item.note["params"]["hold"]),  # type: ignore[index]
+    ]
