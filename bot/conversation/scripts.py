@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -90,6 +89,12 @@ class ScriptRenderError(ScriptError):
 BUILT_IN = Path(__file__).resolve().parents[2] / "scripts_templates"
 
 
+def clock(when: datetime, locale: str) -> str:
+    """A time as the client's language writes it: 17:00 in Russian, Spanish and Turkish,
+    5:00 PM in English (a 12-hour "AM" inside a Russian sentence reads as a mistake)."""
+    return format_time(when, format="short", locale=locale)
+
+
 class ScriptBook:
     """All scripts of all locales, validated; implements the dispatcher's ``Renderer``."""
 
@@ -108,8 +113,6 @@ class ScriptBook:
         self._rules = rules or AttendanceRules()
         self._currency = currency
         self._warned: set[tuple[str, str]] = set()
-        #: times keep the salon's clock (13:00 in a Russian salon, whatever the client's language)
-        self._time_pattern = Locale.parse(default_locale).time_formats["short"].pattern
 
     @classmethod
     def load(
@@ -192,7 +195,7 @@ class ScriptBook:
             "date": format_date(
                 local, format=DATE_PATTERNS.get(locale, "EEEE d MMMM"), locale=locale
             ),
-            "time": format_time(local, format=self._time_pattern, locale=locale),
+            "time": clock(local, locale),
             "late_window": self.late_window_text(locale),
             "late": False,
             "excused": False,
@@ -220,12 +223,12 @@ class ScriptBook:
         day = format_date(when, format=DATE_PATTERNS.get(locale, "EEEE d MMMM"), locale=locale)
         if not isinstance(when, datetime):
             return day
-        return f"{day}, {format_time(when, format=self._time_pattern, locale=locale)}"
+        return f"{day}, {clock(when, locale)}"
 
     def slot_label(self, when: datetime, locale: str) -> str:
         """A free time on a button, short ("чт, 3 дек. 18:00", "jue 3 dic 18:00")."""
         day = format_date(when, format="EEE d MMM", locale=locale)
-        return f"{day} {format_time(when, format=self._time_pattern, locale=locale)}"
+        return f"{day} {clock(when, locale)}"
 
     def policy_variables(self, locale: str) -> dict[str, object]:
         """The attendance policy's current values, in the client's language."""

@@ -36,15 +36,21 @@ def test_russian_scripts_never_decline_a_name() -> None:
     assert message.startswith("Сообщение из салона «Лотос»:\nЖдём!")
 
 
-def test_an_english_client_of_a_russian_salon_reads_the_salons_clock() -> None:
+def test_each_language_writes_the_time_its_own_way() -> None:
+    """17:00 in Russian, Spanish and Turkish, 5:00 PM in English, whatever the salon's own
+    language: a 12-hour "AM" inside a Russian sentence reads as a mistake."""
     english = dataclasses.replace(LOTUS, locale="en", client_name="Ben")
     text = script_book("ru").render(script=Script.BOOKING_CONFIRMATION, context=english).text
     assert text.startswith(
-        "You're booked, Ben: Haircut with Vitaly, Tuesday, November 24 at 01:37. "
+        "You're booked, Ben: Haircut with Vitaly, Tuesday, November 24 at 1:37\u202fAM. "
         "See you at “Лотос”!"
     )
-    in_english_salon = script_book("en").render(script=Script.REMINDER_LIGHT, context=english)
-    assert in_english_salon.text == "See you soon, Ben! Haircut at 1:37\u202fAM 🙂"  # CLDR space
+    russian = dataclasses.replace(LOTUS, locale="ru", client_name="Олег")
+    in_english_salon = script_book("en").render(script=Script.REMINDER_LIGHT, context=russian)
+    assert in_english_salon.text.endswith("в 01:37 🙂")
+    spanish = dataclasses.replace(LOTUS, locale="es", client_name="Ana")
+    assert "1:37" in script_book("en").render(script=Script.REMINDER_LIGHT, context=spanish).text
+    assert "AM" not in script_book("en").render(script=Script.REMINDER_LIGHT, context=spanish).text
 
 
 def test_a_name_that_is_only_a_phone_number_is_not_used_to_greet() -> None:

@@ -246,9 +246,9 @@ async def test_anything_earlier_adds_one_entry_and_asking_again_adds_none(
     assert reply.outcome == "waitlist_joined"
     assert reply.text == (
         "Конечно, Anna! Мы добавили вас в лист ожидания: Haircut, ваша запись — 24 ноября "
-        "(вторник) в 3:00\u202fPM. Если раньше освободится время, мы сразу предложим его "
+        "(вторник) в 15:00. Если раньше освободится время, мы сразу предложим его "
         "здесь, а пока запись остаётся в силе. Кстати, прямо сейчас свободно 23 ноября "
-        "(понедельник), 12:15\u202fPM — мы передали администратору, он вам напишет."
+        "(понедельник), 12:15 — мы передали администратору, он вам напишет."
     )  # the first start free now, at least the waitlist's min_notice (2 h) ahead
     [entry] = await _entries(sessions, salon.anna)
     assert entry.earlier

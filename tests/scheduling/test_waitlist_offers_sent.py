@@ -71,7 +71,7 @@ async def test_offer_in_the_clients_language_with_buttons_then_a_tap_books_it(
     assert offer.locale == "ru"
     assert offer.text == (
         "Здравствуйте, Boris! Хорошая новость: освободилось время, которого вы ждали, — "
-        "Haircut, мастер Vitaly, 24 ноября (вторник) в 3:00\u202fPM.\n"
+        "Haircut, мастер Vitaly, 24 ноября (вторник) в 15:00.\n"
         "Мы держим его для вас 15 минут. Записать вас?"  # noqa: RUF001 - Russian on purpose
     )
     assert [(b.intent, b.appointment_id, b.version) for b in offer.buttons] == [
@@ -98,8 +98,7 @@ async def test_offer_in_the_clients_language_with_buttons_then_a_tap_books_it(
     assert reply is not None
     assert reply.outcome == "waitlist_accepted"
     assert reply.text == (
-        "Готово, это время ваше: Haircut, мастер Vitaly, 24 ноября (вторник) в 3:00\u202fPM. "
-        "Ждём вас!"
+        "Готово, это время ваше: Haircut, мастер Vitaly, 24 ноября (вторник) в 15:00. Ждём вас!"
     )
     await worker.tick()
     assert told == [
