@@ -21,7 +21,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.api.app import create_app
 from bot.api.routes.webhooks import WHATSAPP_PATH, whatsapp_router
@@ -129,11 +130,13 @@ async def run(count: int) -> None:
         assert runtime is not None
         assert inbound is not None
 
+        sql = Statements(engine)
         started = time.perf_counter()
         for n in range(count):
             update = bot_api.push(bot_api.message_update(10_000 + n, "Да, конечно приду"))
             await runtime.dispatcher.feed_update(runtime.bot, runtime.parse(update))
         telegram_s = time.perf_counter() - started
+        telegram_sql = sql.taken()
         assert len(bot_api.sent()) == count, "every client got an answer"
 
         app = create_app(
@@ -153,6 +156,7 @@ async def run(count: int) -> None:
                 assert response.status_code == 200
                 await inbound.idle()
             whatsapp_s = time.perf_counter() - started
+            whatsapp_sql = sql.taken()
         assert len(graph.sent) == count, "every client got an answer"
         await runtime.stop()
         await engine.dispose()
@@ -164,6 +168,33 @@ async def run(count: int) -> None:
         f"per message: Telegram {telegram_s / count * 1000:.1f} ms, "
         f"WhatsApp {whatsapp_s / count * 1000:.1f} ms (SQLite, one process, sequential)"
     )
+    for name, (statements, commits) in (("Telegram", telegram_sql), ("WhatsApp", whatsapp_sql)):
+        print(
+            f"{name}: {statements / count:.1f} SQL statements and {commits / count:.1f} "
+            "transactions per update"
+            + (" (from the dispatcher on: not storing or claiming)" if name == "Telegram" else "")
+        )
+
+
+class Statements:
+    """Counts the SQL statements and the commits sent to the database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements = self.commits = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(engine.sync_engine, "commit", self._commit)
+
+    def _statement(self, *_: object) -> None:
+        self.statements += 1
+
+    def _commit(self, *_: object) -> None:
+        self.commits += 1
+
+    def taken(self) -> tuple[int, int]:
+        """Statements and commits since the last call."""
+        counts = (self.statements, self.commits)
+        self.statements = self.commits = 0
+        return counts
 
 
 def main() -> None:

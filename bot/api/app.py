@@ -64,6 +64,10 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(IntegrityError, integrity_error)
 
+    # the webhooks first: a request is matched against the routes in order, and behind the
+    # whole REST API the matching was a quarter of a webhook's CPU (py-spy at 200 updates/s)
+    for router in webhooks:
+        app.include_router(router)
     api = APIRouter(
         prefix="/api/v1", dependencies=[Depends(require_token)], responses=COMMON_RESPONSES
     )
@@ -71,6 +75,4 @@ def create_app(
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
-    for router in webhooks:
-        app.include_router(router)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -116,6 +117,11 @@ class Inbox(Protocol):
     async def receive(self, arrivals: Sequence[Arrival]) -> int:
         """Store the arrivals durably (raises ``ShowUpError`` when it cannot); how many were
         new. Only after this returns may the platform be told they arrived."""
+        ...
+
+    def arriving(self) -> AbstractContextManager[None]:
+        """Around a webhook request: the handling of stored updates waits while one is in
+        flight (``bot.scheduling.ack_first``), so the platform gets its answer first."""
         ...
 
 

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Sequence
 from typing import Annotated, Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
@@ -273,11 +273,28 @@ async def _reply(
     return True
 
 
+# Filters are coroutines: aiogram runs a plain function (a magic filter such as
+# ``F.chat.type == "private"`` too) in a thread, a hop to the thread pool and back for every
+# filter of every update.
+
+
+async def _in_private_chat(message: Message) -> bool:
+    return message.chat.type == "private"
+
+
+async def _tapped_in_private_chat(query: CallbackQuery) -> bool:
+    return query.message is not None and query.message.chat.type == "private"
+
+
+async def _has_contact(message: Message) -> bool:
+    return message.contact is not None
+
+
 def build_router(hub: Hub) -> Router:
     """The handlers of every update ShowUp serves, in private chats."""
     router = Router(name="showup")
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(_in_private_chat)
+    router.callback_query.filter(_tapped_in_private_chat)
 
     @router.message(CommandStart(deep_link=True))
     async def deep_link(message: Message, command: CommandObject) -> None:
@@ -286,7 +303,7 @@ def build_router(hub: Hub) -> Router:
         token = clean_text(command.args or "")  # no lone surrogate reaches the hash
         await answer(hub, message, await hub.link(inbound(message), token))
 
-    @router.message(F.contact)
+    @router.message(_has_contact)
     async def contact(message: Message) -> None:
         shared = message.contact
         assert shared is not None  # noqa: S101 - the filter guarantees it

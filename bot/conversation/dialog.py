@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import DialogReply, InboundMessage
@@ -27,8 +26,8 @@ from bot.conversation.render import UNNAMED
 from bot.conversation.waitlist_flow import WaitlistSetup
 from bot.domain.locales import supported_locale
 from bot.domain.replies import language_of
-from bot.ledger.clients import create_client, link_identity
-from db.models import Client, ClientIdentity, DialogState
+from bot.ledger.clients import Known, create_client, find_known, link_identity
+from db.models import Client, DialogState
 
 __all__ = ["ASKED_CANCEL", "IDLE", "POLICY", "Dialog", "DialogSetup"]
 
@@ -46,7 +45,8 @@ class Dialog:
         self._session = session
         self._setup = setup
         self._now = now
-        self.client_id: int | None = None  # set by handle(): who wrote
+        self.client: Client | None = None  # set by handle(): who wrote
+        self.client_id: int | None = None
         self.is_new = False  # …and whether they were a stranger until now
         self._booking = BookingReplies()
         self._intake = Intake()
@@ -63,9 +63,12 @@ class Dialog:
             self._policy,
         )
 
-    async def handle(self, message: InboundMessage) -> list[DialogReply]:
-        client, is_new = await self._client(message)
-        self.client_id, self.is_new = client.id, is_new
+    async def handle(
+        self, message: InboundMessage, *, known: Known | None = None
+    ) -> list[DialogReply]:
+        """``known``: the sender's identity and client, when the caller looked them up."""
+        client, is_new = await self._client(message, known)
+        self.client, self.client_id, self.is_new = client, client.id, is_new
         client.locale = client.locale or language_of(message.text)
         state = await self._session.get(DialogState, client.id)
         if state is None:
@@ -110,18 +113,13 @@ class Dialog:
                 return flow
         return None
 
-    async def _client(self, message: InboundMessage) -> tuple[Client, bool]:
-        identity = await self._session.scalar(
-            select(ClientIdentity).where(
-                ClientIdentity.channel == message.channel,
-                ClientIdentity.external_id == message.sender,
-            )
+    async def _client(self, message: InboundMessage, known: Known | None) -> tuple[Client, bool]:
+        known = known or await find_known(
+            self._session, channel=message.channel, external_id=message.sender
         )
-        if identity is not None:
-            identity.last_inbound_at = self._now
-            client = await self._session.get(Client, identity.client_id)
-            assert client is not None  # noqa: S101 - the foreign key guarantees it
-            return client, False
+        if known is not None:
+            known.identity.last_inbound_at = self._now
+            return known.client, False
         client = await create_client(
             self._session,
             name=message.display_name or UNNAMED,

@@ -29,9 +29,10 @@ from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.hub.admin_desk import AdminDesk, command_of
 from bot.hub.delivery import Deliveries
 from bot.ledger.clients import (
+    Known,
     find_by_phone,
     find_client_by_identity,
-    get_client,
+    find_known,
     link_identity,
 )
 from bot.ledger.links import attach_chat, redeem_link_token
@@ -96,18 +97,20 @@ class Desk:
             if answered is not None:
                 return answered
         async with self._sessions() as session:
+            known = None
             if command is not None and command[0] == "start":
-                known = await find_client_by_identity(
+                known = await find_known(
                     session, channel=message.channel, external_id=message.sender
                 )
                 if known is not None:
-                    return [self._script("linked", known)]
+                    return [self._script("linked", known.client)]
             message = await self._resolve_reply(session, message)
-            await self._link_by_phone(session, message)
+            if message.phone is not None:
+                known = await self._link_by_phone(session, message, message.phone)
             dialog = Dialog(
                 session, self._setup.dialog, self._clock.now(), waitlist=self._setup.waitlist
             )
-            replies = await dialog.handle(message)
+            replies = await dialog.handle(message, known=known)  # looked up once
             if dialog.is_new:
                 session.add(
                     InboxItem(
@@ -118,7 +121,8 @@ class Desk:
                         created_at=self._clock.now(),
                     )
                 )
-            client = await get_client(session, client_id=dialog.client_id or 0)
+            client = dialog.client
+            assert client is not None  # noqa: S101 - handle() sets it
             await session.commit()
             if dialog.is_new and message.can_share_contact:
                 replies.append(self._share_phone(client))
@@ -242,20 +246,21 @@ class Desk:
         )
         return dataclasses.replace(message, reply_to_appointment=appointment_id)
 
-    async def _link_by_phone(self, session: AsyncSession, message: InboundMessage) -> None:
+    async def _link_by_phone(
+        self, session: AsyncSession, message: InboundMessage, phone: str
+    ) -> Known | None:
         """On WhatsApp the sender *is* a phone number: a client with it needs no linking."""
-        if message.phone is None:
-            return
-        if await find_client_by_identity(
-            session, channel=message.channel, external_id=message.sender
-        ):
-            return
-        client = await find_by_phone(session, phone=message.phone)
-        if client is not None:
-            await link_identity(
-                session, client_id=client.id, channel=message.channel, external_id=message.sender
-            )
-            logger.info("client %s recognised on %s by phone", client.id, message.channel)
+        known = await find_known(session, channel=message.channel, external_id=message.sender)
+        if known is not None:
+            return known
+        client = await find_by_phone(session, phone=phone)
+        if client is None:
+            return None
+        identity = await link_identity(
+            session, client_id=client.id, channel=message.channel, external_id=message.sender
+        )
+        logger.info("client %s recognised on %s by phone", client.id, message.channel)
+        return Known(identity, client)
 
     async def delivery_status(
         self, channel: str, message_id: str, status: str, error: str | None

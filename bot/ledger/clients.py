@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.locales import SUPPORTED_LOCALES
@@ -195,3 +197,30 @@ async def find_client_by_identity(
         .where(ClientIdentity.channel == channel, ClientIdentity.external_id == external_id)
     )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A messenger address and the client behind it, looked up once per inbound message."""
+
+    identity: ClientIdentity
+    client: Client
+
+
+# built once: an inbound message runs it, and building it cost more than running it
+_KNOWN = (
+    select(ClientIdentity, Client)
+    .join(Client, Client.id == ClientIdentity.client_id)
+    .where(
+        ClientIdentity.channel == bindparam("k_channel"),
+        ClientIdentity.external_id == bindparam("k_external_id"),
+    )
+)
+
+
+async def find_known(session: AsyncSession, *, channel: str, external_id: str) -> Known | None:
+    """The identity of a messenger address with its client (one query), if it is linked."""
+    row = (
+        await session.execute(_KNOWN, {"k_channel": channel, "k_external_id": external_id})
+    ).first()
+    return Known(row[0], row[1]) if row is not None else None

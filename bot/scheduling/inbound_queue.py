@@ -53,17 +53,21 @@ class Claimed:
     received_at: datetime
 
 
+# built once, as _CLAIM below: the webhook runs it for every update
+_STORE = {
+    postgres: insert(QUEUE)
+    .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    .returning(QUEUE.c.id)
+    for postgres, insert in ((False, sqlite_insert), (True, pg_insert))
+}
+
+
 async def store(session: AsyncSession, arrivals: Sequence[Arrival], *, now: datetime) -> int:
     """Insert the arrivals not seen before (in the caller's transaction); how many were new."""
     if not arrivals:
         return 0
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(QUEUE)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(QUEUE.c.id)
-    )
+    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+    statement = _STORE[postgres]
     rows = [
         {
             "channel": a.channel,

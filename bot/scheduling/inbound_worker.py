@@ -27,6 +27,7 @@ from bot.admin.texts import AdminTexts
 from bot.channels.base import Arrival, UnreadableUpdate
 from bot.clock import Clock
 from bot.errors import ShowUpError
+from bot.scheduling.ack_first import InFlight
 from bot.scheduling.inbound_queue import (
     Backlog,
     Claimed,
@@ -62,6 +63,8 @@ class InboundSettings:
     max_attempts: int = 5
     tick: timedelta = timedelta(seconds=1)
     limit: int = 10_000  # waiting updates before webhooks answer 503 and polling pauses
+    # the longest the handling steps aside for webhook requests in flight (ack_first)
+    ack_first: timedelta = timedelta(milliseconds=250)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -95,6 +98,7 @@ class InboundWorker:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._waiting = 0  # last known backlog, for back-pressure without a query per call
+        self.in_flight = InFlight()  # webhook requests being answered: they go first
 
     @property
     def full(self) -> bool:
@@ -113,6 +117,13 @@ class InboundWorker:
             self._wake.set()
         return new
 
+    def arriving(self) -> contextlib.AbstractContextManager[None]:
+        """Around a webhook request: the handling waits while one is in flight."""
+        return self.in_flight.request()
+
+    async def _step_aside(self) -> None:
+        await self.in_flight.quiet(at_most=self._settings.ack_first.total_seconds())
+
     async def backlog(self) -> Backlog:
         async with self._sessions() as session:
             found = await backlog(session)
@@ -122,25 +133,43 @@ class InboundWorker:
     async def drain(self) -> int:
         """Handle every row due now, batch after batch; how many were claimed."""
         handled = 0
+        outcomes: list[Outcome] = []
+        parked: list[tuple[Claimed, Outcome]] = []
         while True:
-            async with self._sessions() as session, session.begin():
-                claims = await claim(
-                    session,
-                    owner=self.owner,
-                    now=self._clock.now(),
-                    lease=self._settings.lease,
-                    limit=self._settings.batch,
-                )
+            await self._step_aside()
+            try:
+                claims = await self._finish_and_claim(outcomes)
+            except Exception:
+                if outcomes:  # what was handled is recorded, or it would be handled again
+                    async with self._sessions() as session, session.begin():
+                        await finish(
+                            session, owner=self.owner, outcomes=outcomes, now=self._clock.now()
+                        )
+                raise
+            for claimed, outcome in parked:
+                await self._tell_parked(claimed, outcome.error or "")
             if not claims:
                 return handled
             outcomes = await asyncio.gather(*(self._handle(c) for c in claims))
-            async with self._sessions() as session, session.begin():
-                await finish(session, owner=self.owner, outcomes=outcomes, now=self._clock.now())
             self._waiting = max(0, self._waiting - len(claims))
             handled += len(claims)
-            for outcome, claimed in zip(outcomes, claims, strict=True):
-                if outcome.status is InboundStatus.PARKED:
-                    await self._tell_parked(claimed, outcome.error or "")
+            parked = [
+                (claimed, outcome)
+                for claimed, outcome in zip(claims, outcomes, strict=True)
+                if outcome.status is InboundStatus.PARKED
+            ]
+
+    async def _finish_and_claim(self, outcomes: Sequence[Outcome]) -> list[Claimed]:
+        """Record a batch's outcomes and claim the next batch: one transaction, not two."""
+        async with self._sessions() as session, session.begin():
+            await finish(session, owner=self.owner, outcomes=outcomes, now=self._clock.now())
+            return await claim(
+                session,
+                owner=self.owner,
+                now=self._clock.now(),
+                lease=self._settings.lease,
+                limit=self._settings.batch,
+            )
 
     async def idle(self) -> None:
         """Handle until nothing is due now (tests, benchmarks, shutdown)."""
@@ -153,6 +182,7 @@ class InboundWorker:
             handler = self._handlers.get(claimed.channel)
             if handler is None:
                 raise ShowUpError(f"{claimed.channel} is not configured in this process")
+            await self._step_aside()
             async with asyncio.timeout(self._settings.lease.total_seconds() / 2):
                 await handler(claimed.payload)
         except UnreadableUpdate as exc:

@@ -38,20 +38,25 @@ def telegram_router(inbox: Inbox, secret: str) -> APIRouter:
 
     @router.post(TELEGRAM_PATH, include_in_schema=False)
     async def telegram_webhook(request: Request) -> dict[str, bool]:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, expected):
-            logger.warning("telegram webhook call from %s refused: wrong secret", _peer(request))
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong secret token")
-        raw = await _body(request)
-        data = _json_object(raw, "telegram")
-        arrival = update_arrival(data, json.dumps(data, separators=(",", ":")))
-        if arrival is None:
-            logger.warning("malformed telegram update refused: no integer update_id")
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, "not a Telegram update: no update_id")
-        await _store(inbox, [arrival], "telegram")
-        return {"ok": True}
+        with inbox.arriving():  # the handling steps aside until this is answered
+            return await _telegram(request, inbox, expected)
 
     return router
+
+
+async def _telegram(request: Request, inbox: Inbox, expected: bytes) -> dict[str, bool]:
+    given = request.headers.get(SECRET_HEADER, "").encode()
+    if not hmac.compare_digest(given, expected):
+        logger.warning("telegram webhook call from %s refused: wrong secret", _peer(request))
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong secret token")
+    raw = await _body(request)
+    data = _json_object(raw, "telegram")
+    arrival = update_arrival(data, json.dumps(data, separators=(",", ":")))
+    if arrival is None:
+        logger.warning("malformed telegram update refused: no integer update_id")
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "not a Telegram update: no update_id")
+    await _store(inbox, [arrival], "telegram")
+    return {"ok": True}
 
 
 def whatsapp_router(inbox: Inbox, *, verify_token: str, app_secret: str) -> APIRouter:
@@ -76,19 +81,24 @@ def whatsapp_router(inbox: Inbox, *, verify_token: str, app_secret: str) -> APIR
 
     @router.post(WHATSAPP_PATH, include_in_schema=False)
     async def updates(request: Request) -> dict[str, bool]:
-        raw = await _body(request)
-        given = request.headers.get(SIGNATURE_HEADER, "")
-        expected = "sha256=" + hmac.new(key, raw, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            logger.warning("whatsapp webhook call from %s refused: bad signature", _peer(request))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "bad signature")
-        body = _json_object(raw, "whatsapp")
-        arrivals = body_arrivals(body)
-        if arrivals:
-            await _store(inbox, arrivals, "whatsapp")
-        return {"ok": True}
+        with inbox.arriving():  # the handling steps aside until this is answered
+            return await _whatsapp(request, inbox, key)
 
     return router
+
+
+async def _whatsapp(request: Request, inbox: Inbox, key: bytes) -> dict[str, bool]:
+    raw = await _body(request)
+    given = request.headers.get(SIGNATURE_HEADER, "")
+    expected = "sha256=" + hmac.new(key, raw, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        logger.warning("whatsapp webhook call from %s refused: bad signature", _peer(request))
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "bad signature")
+    body = _json_object(raw, "whatsapp")
+    arrivals = body_arrivals(body)
+    if arrivals:
+        await _store(inbox, arrivals, "whatsapp")
+    return {"ok": True}
 
 
 async def _body(request: Request) -> bytes:
