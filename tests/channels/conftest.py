@@ -50,8 +50,10 @@ def database_url(sqlite_database_url: str) -> str:
     return sqlite_database_url
 
 
-@pytest.fixture
-def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator) -> Settings:
+def telegram_settings(
+    database_url: str, tmp_path: Path, api_emulator: BotApiEmulator, **extra: object
+) -> Settings:
+    """The test salon on Telegram (against the emulator), with ``extra`` settings."""
     return load_settings(
         _env_file=None,
         database_url=database_url,
@@ -64,7 +66,13 @@ def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator)
         admin_telegram_ids=str(ADMIN_ID),
         chat_min_interval="0s",
         scripts_dir=str(SCRIPTS_DIR),
+        **extra,
     )
+
+
+@pytest.fixture
+def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator) -> Settings:
+    return telegram_settings(database_url, tmp_path, api_emulator)
 
 
 async def ledger_for(

@@ -10,29 +10,21 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import ReplyButton
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from db.models import Appointment
-from tests.channels.conftest import ADMIN_ID, CLIENT_CHAT, Telegram, book_client
-from tests.fakes.scripts import SCRIPTS_DIR
-from tests.fakes.telegram_api import TOKEN, BotApiEmulator
+from tests.channels.conftest import (
+    ADMIN_ID,
+    CLIENT_CHAT,
+    Telegram,
+    book_client,
+    telegram_settings,
+)
+from tests.fakes.telegram_api import BotApiEmulator
 
 
 @pytest.fixture
 def tg_settings(database_url: str, tmp_path: Path, api_emulator: BotApiEmulator) -> Settings:
-    return load_settings(
-        _env_file=None,
-        database_url=database_url,
-        var_dir=tmp_path / "var",
-        timezone="Europe/Madrid",
-        phone_region="ES",
-        salon_name="Test Salon",
-        telegram_token=TOKEN,
-        telegram_api_base=api_emulator.base,
-        admin_telegram_ids=str(ADMIN_ID),
-        chat_min_interval="0s",
-        scripts_dir=str(SCRIPTS_DIR),
-        reschedule="approve",
-    )
+    return telegram_settings(database_url, tmp_path, api_emulator, reschedule="approve")
 
 
 def _last_with_buttons(telegram: Telegram, chat: int) -> tuple[int, list[dict[str, object]]]:
