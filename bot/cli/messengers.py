@@ -37,6 +37,7 @@ WATCH_JOB = "noshow-watch"
 PRUNE_JOB = "prune-inbound-receipts"
 DIGEST_JOB = "morning-digest"
 WAITLIST_JOB = "waitlist"
+LAPSE_JOB = "move-approvals-lapse"
 
 
 @dataclass
@@ -72,6 +73,10 @@ class Messengers:
             scheduler.every(self.inbound.prune, seconds=6 * 3600, name=PRUNE_JOB)
         if self.watch is not None:
             scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
+        if self.desk is not None:  # moves no admin approved in time (SHOWUP_RESCHEDULE=approve)
+            scheduler.every(
+                self.desk.approvals.lapse, seconds=WATCH_EVERY.total_seconds(), name=LAPSE_JOB
+            )
         if self.waitlist is not None:
             self.waitlist.on_offers = scheduler.wake_now
             scheduler.every(

@@ -115,6 +115,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "reschedule_none": frozenset(),
     "reschedule_asked": frozenset(),
     "reschedule_declined": frozenset(),
+    "reschedule_lapsed": frozenset(),
     "reschedule_late": frozenset(),
 }
 #: buttons a script may have, shown only when a yes/no variable is true: the confirmation's

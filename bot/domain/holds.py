@@ -14,6 +14,7 @@ class HoldStatus(enum.StrEnum):
     RELEASED = "released"  # a newer offer (or another tap) replaced it
     DECLINED = "declined"  # an admin declined the move
     TAKEN = "taken"  # the time was gone when it was tapped
+    LAPSED = "lapsed"  # asked, but no admin answered before the approval hold ran out
 
 
 #: holds that keep their time from other clients, until ``expires_at``

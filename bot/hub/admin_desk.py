@@ -55,6 +55,10 @@ class AdminDesk:
             sessions=sessions, dialog=dialog, texts=texts, channels=channels, clock=clock
         )
 
+    @property
+    def approvals(self) -> Approvals:
+        return self._approvals
+
     def is_admin(self, channel: str, user_id: str) -> bool:
         return user_id in self._admins.get(channel, frozenset())
 

@@ -5,7 +5,10 @@ the admin inbox; the relay forwards it with two buttons, ``admin_move_ok`` and
 ``admin_move_no``, whose payload is the hold's id (:func:`approval_buttons`). The tap comes
 here: approving moves the booking through the ledger (the new confirmation goes out through
 the outbox) and tells the client; declining frees the time, tells the client kindly that the
-admin will write about other times, and leaves the request in the inbox.
+admin will write about other times, and leaves the request in the inbox. A request no admin
+answered before the approval hold ran out (``SHOWUP_RESCHEDULE_APPROVAL_HOLD``) lapses the
+same way (:meth:`Approvals.lapse`, every minute): the client hears their visit stays as it
+was and the admin will write; the request stays in the inbox, marked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.texts import AdminTexts
@@ -25,7 +28,7 @@ from bot.conversation.dialog import DialogSetup
 from bot.conversation.render import MessageContext
 from bot.domain.appointments import Actor
 from bot.ledger.appointments import Who
-from bot.ledger.holds import Move, Outcome, approve_hold, decline_hold
+from bot.ledger.holds import Move, Outcome, approve_hold, decline_hold, lapse_unanswered
 from db.models import Appointment, Client, InboxItem, MessageLog, SlotHold
 
 logger = logging.getLogger(__name__)
@@ -83,15 +86,7 @@ class Approvals:
             if move.outcome is Outcome.STALE or move.appointment is None:
                 await session.rollback()
                 return [t("move.stale")]
-            await session.execute(  # the approval request is answered
-                update(InboxItem)
-                .where(
-                    InboxItem.appointment_id == hold.appointment_id,
-                    InboxItem.kind == KIND,
-                    InboxItem.handled_at.is_(None),
-                )
-                .values(handled_at=now)
-            )
+            await self._answered(session, hold.appointment_id, now=now)
             client = await session.get(Client, hold.client_id)
             assert client is not None  # noqa: S101 - the foreign key guarantees it
             script, text = self._outcome(move, client, when)
@@ -103,6 +98,62 @@ class Approvals:
             )
             await session.commit()
         return [text if problem is None else f"{text}\n{t('move.unreached', error=problem)}"]
+
+    async def lapse(self) -> int:
+        """Tell the clients whose move no admin answered in time; how many there were."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            lapsed = await lapse_unanswered(session, now=now)
+            told = []
+            for hold in lapsed:
+                appointment = await session.get(Appointment, hold.appointment_id)
+                client = await session.get(Client, hold.client_id)
+                if appointment is None or client is None:
+                    continue
+                when = self._t.moment(hold.starts_at.astimezone(self._dialog.zone))
+                asking = await session.scalar(
+                    select(InboxItem.channel)
+                    .where(InboxItem.appointment_id == appointment.id, InboxItem.kind == KIND)
+                    .order_by(InboxItem.id.desc())
+                    .limit(1)
+                )
+                await self._answered(session, hold.appointment_id, now=now)
+                session.add(
+                    InboxItem(
+                        client_id=client.id,
+                        appointment_id=appointment.id,
+                        kind="reschedule_request",
+                        channel=asking or "telegram",
+                        text=f"#{appointment.id} → {when}",
+                        note={"code": "move_lapsed", "params": {"when": when}},
+                        proposed_at=hold.starts_at,
+                        created_at=now,
+                    )
+                )
+                told.append((client, appointment, hold.starts_at))
+            await session.commit()
+            for client, appointment, proposed_at in told:
+                await self._tell(
+                    session, client, appointment, "reschedule_lapsed", proposed_at=proposed_at
+                )
+                await session.commit()
+        if lapsed:
+            logger.info("%d move(s) asked for lapsed with no admin's answer", len(lapsed))
+        return len(lapsed)
+
+    async def _answered(
+        self, session: AsyncSession, appointment_id: int, *, now: datetime
+    ) -> None:
+        """The approval request of this booking is answered (or lapsed)."""
+        await session.execute(
+            update(InboxItem)
+            .where(
+                InboxItem.appointment_id == appointment_id,
+                InboxItem.kind == KIND,
+                InboxItem.handled_at.is_(None),
+            )
+            .values(handled_at=now)
+        )
 
     def _outcome(self, move: Move, client: Client, when: str) -> tuple[str, str]:
         t = self._t

@@ -27,6 +27,7 @@ from bot.domain.phones import normalize_phone
 from bot.domain.replies import language_of
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.hub.admin_desk import AdminDesk, command_of
+from bot.hub.approvals import Approvals
 from bot.hub.delivery import Deliveries
 from bot.ledger.clients import (
     Known,
@@ -222,6 +223,11 @@ class Desk:
         return [self._script("linked", client)]
 
     # -- admins --------------------------------------------------------------------------------
+
+    @property
+    def approvals(self) -> Approvals:
+        """The admins' answers to clients' moves (and their lapse, a scheduled job)."""
+        return self._admin.approvals
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         return self._admin.is_admin(channel, user_id)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import AppointmentStatus
@@ -111,6 +111,28 @@ async def release_holds(
     if keep is not None:
         statement = statement.where(SlotHold.id != keep)
     await session.execute(statement)
+
+
+async def lapse_unanswered(
+    session: AsyncSession, *, now: datetime, limit: int = 100
+) -> list[SlotHold]:
+    """The moves asked for that no admin answered before their approval hold ran out (at
+    exactly ``expires_at``): ``lapsed`` now, the time free again (locked rows are skipped on
+    PostgreSQL, so two processes never lapse one hold twice)."""
+    query = (
+        select(SlotHold)
+        .where(SlotHold.status == HoldStatus.ASKED, SlotHold.expires_at <= now)
+        .order_by(SlotHold.expires_at, SlotHold.id)
+        .limit(limit)
+    )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    lapsed = list(await session.scalars(query))
+    for hold in lapsed:
+        hold.status = HoldStatus.LAPSED
+        hold.answered_at = now
+    await session.flush()
+    return lapsed
 
 
 async def client_hold(session: AsyncSession, *, hold_id: int, client_id: int) -> SlotHold | None:

@@ -150,3 +150,36 @@ async def test_the_relay_forwards_the_request_with_approve_and_decline(
         ("admin_move_ok", item.note["params"]["hold"]),  # type: ignore[index]
         ("admin_move_no", item.note["params"]["hold"]),  # type: ignore[index]
     ]
+
+
+async def test_a_move_no_admin_answered_lapses_and_the_client_is_told(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    appointment_id, item = await asked(sessions, clock)  # held until NOW + 2 h
+    channel = RecordingChannel()
+    clock.set(NOW + timedelta(hours=2) - timedelta(seconds=1))
+    assert await approvals(sessions, clock, channel).lapse() == 0  # still held
+    clock.set(NOW + timedelta(hours=2))
+    assert await approvals(sessions, clock, channel).lapse() == 1
+    [told] = channel.sent
+    assert "салон не успел подтвердить перенос" in told.text
+    assert "администратор напишет" in told.text
+    assert await approvals(sessions, clock, channel).lapse() == 0  # once
+    async with sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        hold = await session.scalar(select(SlotHold))
+        items = list(await session.scalars(select(InboxItem).order_by(InboxItem.id)))
+    assert appointment is not None
+    assert appointment.version == 1  # nothing moved
+    assert hold is not None
+    assert hold.status is HoldStatus.LAPSED
+    assert [(i.kind, i.handled_at is None) for i in items] == [
+        ("reschedule_approval", False),
+        ("reschedule_request", True),
+    ]
+    assert inbox_note(items[1].note, AdminTexts("ru")).startswith("Перенос на ")
+    [_, decline] = approval_buttons(item, AdminTexts("ru"))
+    [late] = await approvals(sessions, clock, channel).answer(
+        "move_ok", decline.appointment_id, channel="telegram"
+    )
+    assert "уже ответили" in late
