@@ -259,9 +259,9 @@ async def test_prompt_then_no_show_then_an_explained_first_miss_is_forgiven(
 
     answer = await salon.client_says("So sorry, I completely forgot! Can I come Thursday?")
 
-    assert answer == [
-        "Thank you for answering, Anna. Life happens. Would you like to book a new time? "
-        "Just write when suits you."
+    assert answer == [  # Thursday is passed on, not asked for again
+        "Thank you for answering, Anna. Life happens. We've told the administrator that "
+        "Thursday, November 26 suits you: they'll find a time and write to you here."
     ]
     async with salon.sessions() as session:
         row = await session.get(NoShowFollowUp, appointment_id)

@@ -89,15 +89,17 @@ class NoShowAnswers:
             },
         )
         wish = turn.read(text, None)
+        shown = None  # the day or time they named, when they did: passed on, not asked again
         if wish.when is not None or wish.intent is Intent.RESCHEDULE:
             proposed = wish.when if isinstance(wish.when, datetime) else None
             await turn.to_admin(missed, "reschedule_request", reply=False, proposed=proposed)
+            shown = shown_time(turn, wish.when)
         elif turn.state.state == IDLE or turn.state.state.startswith(INTAKE):
             # the thanks asks when would suit them: the next message may say (an intake
             # still open from the first contact is closed; the rules would stay first)
             turn.state.state = REBOOK
             turn.state.appointment_id = followup.appointment_id
-        return [turn.say("noshow_reply", missed)]
+        return [turn.say("noshow_reply", missed, proposed=shown)]
 
     async def _rebook(self, turn: Turn) -> list[DialogReply]:
         """A time for the missed visit, after "would you like another time?"."""
