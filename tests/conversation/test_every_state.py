@@ -150,8 +150,9 @@ async def _prepare(
         about = booking.id if booking is not None and "cancel" in state else None
         if state in {"intake", "cancel?intake"}:
             client.intake = {"heard_from": "Instagram"}
-        if state == "policy":
+        if state == "policy":  # shown a day ago and still not agreed: shown again after a reply
             client.policy_accepted_at = None
+            client.policy_shown_at = clock.now() - timedelta(hours=24)
         session.add(
             DialogState(
                 client_id=client.id,

@@ -174,20 +174,39 @@ async def test_a_new_client_who_ignores_i_agree_and_writes_yes_gets_the_booking_
 
     replies = await chat.says(yes)  # "I agree" ignored; the booking's reply instead
 
-    assert [r.outcome for r in replies] == ["ack_confirmed", "policy"]  # the rules again
+    # the rules were shown minutes ago, right above with their button: not sent again
+    assert [r.outcome for r in replies] == ["ack_confirmed"]
     assert await chat.status(booking) == "confirmed"
     assert (await chat.client()).policy_accepted_at is None  # not taken as agreeing
     assert await chat.state() == "policy"
 
     first = clock.now()
     for _ in range(2):  # tapped, then tapped again: the same thanks, nothing else changes
-        [agreed] = await chat.says(button=replies[1].buttons[0])
+        [agreed] = await chat.says(button=rules.buttons[0])
         assert agreed.text.startswith(thanks)
         clock.advance(timedelta(minutes=1))
     assert (await chat.client()).policy_accepted_at == first
     assert await chat.state() == "idle"
     assert await chat.status(booking) == "confirmed"
     assert [kind for kind, _ in await chat.inbox()] == []
+
+
+async def test_the_rules_come_again_after_a_booking_reply_once_a_day_at_most(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    hello, answers, yes, _ = PEOPLE["ru"]
+    chat = Chat(sessions, setup, clock, "ru")
+    await chat.says(hello)
+    for answer in answers:
+        await chat.says(answer)  # the last answer is followed by the rules
+    shown = clock.now()
+    await chat.book()
+    clock.set(shown + timedelta(hours=23, minutes=59, seconds=59))
+    assert [r.outcome for r in await chat.says(yes)] == ["ack_confirmed"]
+    clock.set(shown + timedelta(hours=24))
+    assert [r.outcome for r in await chat.says(yes)] == ["ack_confirmed", "policy"]
+    clock.set(shown + timedelta(hours=25))  # shown again an hour ago: not again
+    assert [r.outcome for r in await chat.says(yes)] == ["ack_confirmed"]
 
 
 async def test_a_cancellation_asked_back_in_the_intake_then_the_intake_goes_on(

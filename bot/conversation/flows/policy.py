@@ -4,10 +4,14 @@ end of the intake and the answer is awaited.
 "I agree" is a tap (under the rules, or under a first booking confirmation that carries their
 short form), its label typed, or a plain yes. Each tap gets a short thanks, and a second tap
 changes nothing. A reply about a booking ("да, приду" with a booking to confirm) is not an
-agreement: the booking flow handles it, and the rules are shown again after it.
+agreement: the booking flow handles it, and the rules are shown again after it, unless they
+were shown less than ``RESHOW_AFTER`` ago (they are still right above, with their button: a
+client who answers every reminder is not sent the rules every time).
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from bot.channels.base import DialogReply
 from bot.conversation.flows.turn import AGREE, IDLE, Cue, Turn
@@ -15,12 +19,13 @@ from bot.domain.replies import Intent, fold
 
 POLICY = "policy"
 MAX_LABEL = 40  # longer than any button label: no need to render the script to compare
+RESHOW_AFTER = timedelta(hours=24)  # the rules again after a booking reply, at most this often
 
 
 def show(turn: Turn) -> list[DialogReply]:
     """The rules with their "I agree" button; the answer is awaited."""
     turn.state.state = POLICY
-    turn.client.policy_shown_at = turn.client.policy_shown_at or turn.now
+    turn.client.policy_shown_at = turn.now  # the last time the chat showed them
     return [turn.ask("policy", None)]
 
 
@@ -68,6 +73,10 @@ class Policy:
 
     async def resume(self, turn: Turn, cue: Cue) -> list[DialogReply]:
         """After a reply about the client's booking, the rules again (they still await an
-        answer); after anything else (a question, a voice note, a booking matter without a
-        booking), nothing: the rules stay above with their button."""
-        return show(turn) if cue.about_visit and cue.has_booking else []
+        answer) when they were last shown ``RESHOW_AFTER`` ago or more; after anything else (a
+        question, a voice note, a booking matter without a booking), nothing: the rules stay
+        above with their button."""
+        if not (cue.about_visit and cue.has_booking):
+            return []
+        shown = turn.client.policy_shown_at
+        return show(turn) if shown is None or turn.now - shown >= RESHOW_AFTER else []
