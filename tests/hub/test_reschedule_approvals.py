@@ -177,7 +177,9 @@ async def test_a_move_no_admin_answered_lapses_and_the_client_is_told(
         ("reschedule_approval", False),
         ("reschedule_request", True),
     ]
-    assert inbox_note(items[1].note, AdminTexts("ru")).startswith("Перенос на ")
+    note = inbox_note(items[1].note, AdminTexts("ru"))
+    assert note is not None
+    assert note.startswith("Перенос на ")
     [_, decline] = approval_buttons(item, AdminTexts("ru"))
     [late] = await approvals(sessions, clock, channel).answer(
         "move_ok", decline.appointment_id, channel="telegram"
