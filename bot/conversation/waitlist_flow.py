@@ -24,7 +24,14 @@ from bot.domain.waitlist import OfferStatus, WaitlistRules
 from bot.ledger.appointments import Who
 from bot.ledger.attendance import AttendancePolicy
 from bot.ledger.waitlist_answers import Answer, Outcome, accept_offer, decline_offer
-from db.models import Appointment, Client, WaitlistEntry, WaitlistOffer
+from db.models import (
+    Appointment,
+    Client,
+    OutboxStatus,
+    ScheduledMessage,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 ACCEPT = "waitlist_accept"
 DECLINE = "waitlist_decline"
@@ -110,7 +117,16 @@ async def answer_offer(
 async def offer_for_reply(
     session: AsyncSession, *, client_id: int, now: datetime
 ) -> WaitlistOffer | None:
-    """The client's open offer, newest first: what a free-text "yes" or "no" answers."""
+    """The client's open offer, newest first: what a free-text "yes" or "no" answers. Only an
+    offer whose message was delivered counts: a client cannot answer what they never saw."""
+    delivered = (
+        select(ScheduledMessage.id)
+        .where(
+            ScheduledMessage.offer_id == WaitlistOffer.id,
+            ScheduledMessage.status == OutboxStatus.SENT,
+        )
+        .exists()
+    )
     found: WaitlistOffer | None = await session.scalar(
         select(WaitlistOffer)
         .where(
@@ -118,6 +134,7 @@ async def offer_for_reply(
             WaitlistOffer.status == OfferStatus.PENDING,
             WaitlistOffer.offered_at <= now,
             WaitlistOffer.expires_at > now,
+            delivered,
         )
         .order_by(WaitlistOffer.offered_at.desc(), WaitlistOffer.id.desc())
         .limit(1)

@@ -100,8 +100,12 @@ class Approvals:
         return [text if problem is None else f"{text}\n{t('move.unreached', error=problem)}"]
 
     async def lapse(self) -> int:
-        """Tell the clients whose move no admin answered in time; how many there were."""
+        """Tell the clients whose move no admin answered in time; how many there were. Not
+        in quiet hours: the client hears in the morning."""
         now = self._clock.now()
+        rules = self._dialog.reminders
+        if rules is not None and rules.quiet.contains(now, rules.zone):
+            return 0
         async with self._sessions() as session:
             lapsed = await lapse_unanswered(session, now=now)
             told = []
@@ -163,8 +167,8 @@ class Approvals:
             return "reschedule_moved", t(
                 "move.approved", name=client.name, id=appointment.id, when=when
             )
-        if move.outcome is Outcome.TAKEN:
-            return "reschedule_taken", t(
+        if move.outcome is Outcome.TAKEN:  # the client hears the visit stays, the admin writes
+            return "reschedule_declined", t(
                 "move.taken", name=client.name, id=appointment.id, when=when
             )
         return "reschedule_declined", t("move.declined", name=client.name, id=appointment.id)

@@ -38,6 +38,7 @@ from bot.ledger.booking_rules import Problem, Sanity, apply, booking_problems
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.freed import note_freed
+from bot.ledger.held import release_holds
 from bot.ledger.outbox import plan_outbox, void_outbox
 from bot.ledger.salon import salon_zone
 from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
@@ -469,6 +470,8 @@ async def reschedule_appointment(
     )
     _record_override(session, appointment, let_through, sanity=sanity, who=who, at=now)
     await session.flush()
+    # the offers made for the old time are void; a hold taken by this move is used just after
+    await release_holds(session, appointment_id=appointment.id, now=now)
     await void_outbox(
         session,
         appointment_id=appointment.id,
@@ -542,6 +545,8 @@ async def cancel_appointment(
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
+    # times offered for moving it (or asked of the admins) are free again: nothing to move
+    await release_holds(session, appointment_id=appointment.id, now=now)
     if policy is not None and appointment.late_cancel:
         await after_late_cancel(
             session, appointment=appointment, policy=policy, now=now, text=reason

@@ -33,7 +33,7 @@ from bot.ledger.availability import blocked_between, schedule_of
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.salon import salon_zone
 from bot.ledger.staff_services import staff_does
-from db.models import Appointment, SlotHold, Staff, TimeOff
+from db.models import Appointment, SlotHold, Staff, TimeOff, WaitlistOffer
 
 #: every problem's code, which the API shows (an integrator may branch on it) and an admin
 #: may force
@@ -70,6 +70,7 @@ async def booking_problems(
     ignore_id: int | None = None,
     service_id: int | None = None,
     holder: int | None = None,
+    offers: bool = False,
 ) -> list[Problem]:
     """Everything wrong with booking [starts_at, ends_at) with this master, most serious first.
 
@@ -77,7 +78,8 @@ async def booking_problems(
     SQLite serialises every write transaction already. Three small queries when all is well
     (the lock, the master's hours, the time off and appointments nearby as bare rows); the
     records named in a refusal are read only then. Holds of clients other than ``holder``
-    (every client's, when None) keeping their time at ``now`` are ``held``.
+    (every client's, when None) keeping their time at ``now`` are ``held``; with ``offers``,
+    so are the times offered to waiting clients (a client's own move must not take them).
     """
     await session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
     zone = await salon_zone(session)
@@ -98,6 +100,7 @@ async def booking_problems(
         ignore=ignore_id,
         holds_at=now,
         holder=holder,
+        offers=offers,
     )
     booked = sorted(
         (row for row in nearby if not row.off and not row.held), key=lambda row: row.starts_at
@@ -110,7 +113,12 @@ async def booking_problems(
         problems.append(await _away(session, away[0].id, staff, zone))
     held = [r for r in nearby if r.held and r.starts_at < ends_at and r.ends_at > starts_at]
     if held and clash is None:
-        hold = await session.get(SlotHold, held[0].id)
+        row = held[0]  # a slot hold, or a waitlist offer (its id negated)
+        hold: SlotHold | WaitlistOffer | None = (
+            await session.get(SlotHold, row.id)
+            if row.id > 0
+            else await session.get(WaitlistOffer, -row.id)
+        )
         assert hold is not None  # noqa: S101 - read in this transaction a moment ago
         problems.append(
             Problem(

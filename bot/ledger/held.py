@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.holds import KEEPING
+from bot.domain.holds import KEEPING, HoldStatus
 from bot.domain.waitlist import OfferStatus
 from db.models import SlotHold, WaitlistOffer
 
@@ -62,3 +63,29 @@ def held_rows(
             pending = pending.where(WaitlistOffer.client_id != holder)
         found.append(pending)
     return found
+
+
+async def release_holds(
+    session: AsyncSession,
+    *,
+    appointment_id: int,
+    now: datetime,
+    keep: int | None = None,
+    version: int | None = None,
+) -> None:
+    """Release the holds still keeping a time for this booking (but ``keep``; with ``version``,
+    only those offered for that version of it, so a tap on an old offer leaves a fresh one)."""
+    statement = (
+        update(SlotHold)
+        .where(
+            SlotHold.appointment_id == appointment_id,
+            SlotHold.status.in_(sorted(KEEPING)),
+        )
+        .values(status=HoldStatus.RELEASED, answered_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if keep is not None:
+        statement = statement.where(SlotHold.id != keep)
+    if version is not None:
+        statement = statement.where(SlotHold.appointment_version == version)
+    await session.execute(statement)

@@ -20,16 +20,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import AppointmentStatus
-from bot.domain.holds import KEEPING, HoldStatus
+from bot.domain.holds import HoldStatus
 from bot.domain.reminders import ReminderRules
 from bot.domain.slots import Slot
 from bot.errors import ConflictError, IllegalTransitionError, InvalidInputError
 from bot.ledger.appointments import Who, reschedule_appointment
 from bot.ledger.booking_rules import booking_problems
+from bot.ledger.held import release_holds
 from db.models import Appointment, SlotHold
 
 OPEN = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED})
@@ -74,6 +75,7 @@ async def place_holds(
             now=now,
             ignore_id=appointment.id,
             holder=appointment.client_id,
+            offers=True,
         )
         if problems:
             continue
@@ -95,24 +97,6 @@ async def place_holds(
     return kept
 
 
-async def release_holds(
-    session: AsyncSession, *, appointment_id: int, now: datetime, keep: int | None = None
-) -> None:
-    """Release the holds still keeping a time for this booking (but ``keep``)."""
-    statement = (
-        update(SlotHold)
-        .where(
-            SlotHold.appointment_id == appointment_id,
-            SlotHold.status.in_(sorted(KEEPING)),
-        )
-        .values(status=HoldStatus.RELEASED, answered_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
-    if keep is not None:
-        statement = statement.where(SlotHold.id != keep)
-    await session.execute(statement)
-
-
 async def lapse_unanswered(
     session: AsyncSession, *, now: datetime, limit: int = 100
 ) -> list[SlotHold]:
@@ -127,10 +111,14 @@ async def lapse_unanswered(
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    lapsed = list(await session.scalars(query))
-    for hold in lapsed:
-        hold.status = HoldStatus.LAPSED
+    lapsed = []
+    for hold in list(await session.scalars(query)):
         hold.answered_at = now
+        if await _current(session, hold, now) is None:  # cancelled or moved meanwhile
+            hold.status = HoldStatus.RELEASED  # nothing to tell: the client knows
+            continue
+        hold.status = HoldStatus.LAPSED
+        lapsed.append(hold)
     await session.flush()
     return lapsed
 
@@ -153,9 +141,12 @@ async def take_hold(
     """The client tapped ``hold``: move the booking there, or, with ``ask_for`` (approval
     mode), keep the time that long for an admin's answer. A time gone meanwhile is ``taken``
     (even if the hold had run out: then the tap still moves it while the time is free)."""
+    hold = await locked(session, hold)
     appointment = await _current(session, hold, now)
-    if appointment is None:  # the booking changed since: its offer's times are free again
-        await release_holds(session, appointment_id=hold.appointment_id, now=now)
+    if appointment is None:  # the booking changed since: this offer's times are free again
+        await release_holds(
+            session, appointment_id=hold.appointment_id, now=now, version=hold.appointment_version
+        )
         return Move(Outcome.STALE, hold, None)
     if hold.status in {HoldStatus.USED, HoldStatus.RELEASED, HoldStatus.DECLINED}:
         return Move(Outcome.STALE, hold, appointment)
@@ -174,9 +165,11 @@ async def take_hold(
 async def approve_hold(
     session: AsyncSession, *, hold: SlotHold, who: Who, now: datetime, rules: ReminderRules
 ) -> Move:
-    """An admin approved the move the client asked for (only an ``asked`` hold moves)."""
+    """An admin approved the move the client asked for (only an ``asked`` hold that has not
+    run out moves: once it has, the client was told their visit stays)."""
+    hold = await locked(session, hold)
     appointment = await _current(session, hold, now)
-    if appointment is None or hold.status is not HoldStatus.ASKED:
+    if appointment is None or hold.status is not HoldStatus.ASKED or hold.expires_at <= now:
         return Move(Outcome.STALE, hold, appointment)
     if await _gone(session, hold, now):
         return _taken(hold, appointment, now)
@@ -185,6 +178,7 @@ async def approve_hold(
 
 async def decline_hold(session: AsyncSession, *, hold: SlotHold, now: datetime) -> Move:
     """An admin declined the move: the time is free again, the booking stays."""
+    hold = await locked(session, hold)
     appointment = await _current(session, hold, now)
     if appointment is None or hold.status is not HoldStatus.ASKED:
         return Move(Outcome.STALE, hold, appointment)
@@ -194,9 +188,19 @@ async def decline_hold(session: AsyncSession, *, hold: SlotHold, now: datetime) 
     return Move(Outcome.DECLINED, hold, appointment)
 
 
+async def locked(session: AsyncSession, hold: SlotHold) -> SlotHold:
+    """``hold`` read again under a row lock (PostgreSQL; SQLite serialises every write
+    transaction): two admins' taps, a client's tap and the lapse job answer it one at a time,
+    and each sees what the one before did."""
+    fresh = await session.get(SlotHold, hold.id, with_for_update=True, populate_existing=True)
+    assert fresh is not None  # noqa: S101 - holds are never deleted but with their booking
+    return fresh
+
+
 async def _current(session: AsyncSession, hold: SlotHold, now: datetime) -> Appointment | None:
-    """The booking the hold moves, if still open, in the future and unchanged since the offer."""
-    appointment = await session.get(Appointment, hold.appointment_id)
+    """The booking the hold moves, if still open, in the future and unchanged since the offer
+    (read afresh: another transaction may have moved it)."""
+    appointment = await session.get(Appointment, hold.appointment_id, populate_existing=True)
     if (
         appointment is None
         or appointment.version != hold.appointment_version
@@ -217,6 +221,7 @@ async def _gone(session: AsyncSession, hold: SlotHold, now: datetime) -> bool:
         now=now,
         ignore_id=hold.appointment_id,
         holder=hold.client_id,
+        offers=True,  # a time offered to a waiting client is not the mover's
     )
     return bool(problems)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import DialogReply, InboundMessage
@@ -83,13 +83,22 @@ async def say(
 
 
 async def _offered(
-    sessions: async_sessionmaker[AsyncSession], rules: WaitlistRules = SEQUENTIAL
+    sessions: async_sessionmaker[AsyncSession],
+    rules: WaitlistRules = SEQUENTIAL,
+    *,
+    delivered: bool = True,
 ) -> Salon:
     """Russian-speaking Anna and Boris, Spanish-speaking Chloe; Anna's slot freed and offered."""
     salon = await small_salon(sessions, now=NOW, locales=("ru", "ru", "es"))
     await cancel(sessions, salon.booking, now=NOW)
     async with sessions() as session:
         await offer_freed_slots(session, now=NOW, rules=rules)
+        if delivered:  # as the outbox does: an offer is answered once the client has it
+            await session.execute(
+                update(ScheduledMessage)
+                .where(ScheduledMessage.offer_id.is_not(None))
+                .values(status=OutboxStatus.SENT, sent_at=NOW)
+            )
         await session.commit()
     return salon
 
@@ -409,3 +418,42 @@ async def test_no_keep_my_appointment_declines_the_offer_and_keeps_the_booking(
     assert reply.outcome == "waitlist_declined"
     assert (await _offers(sessions))[salon.boris].status is OfferStatus.DECLINED
     assert [b.id for b in await _bookings(sessions, salon.boris)] == [held.id]
+
+
+async def test_an_offer_not_yet_delivered_cannot_be_answered_in_words(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await _offered(sessions, delivered=False)  # still in the outbox
+
+    [reply] = await say(sessions, "Boris", "да, беру!")
+
+    assert reply.outcome != "waitlist_accepted"
+    assert await _bookings(sessions, salon.boris) == []
+    assert (await _offers(sessions))[salon.boris].status is OfferStatus.PENDING
+
+
+async def test_with_a_booking_held_a_confirmation_of_it_accepts_no_offer(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The 24 h reminder went out, then an offer; "да, приду" answers the reminder."""
+    salon = await _offered(sessions)
+    async with sessions() as session:
+        anna = await session.get(Appointment, salon.booking)
+        assert anna is not None
+        held = await make_appointment(
+            session,
+            client=await _client(session, salon.boris),
+            staff=anna.staff,
+            service=anna.service,
+            starts_at=madrid(26, 12),
+            now=NOW,
+        )
+        await session.commit()
+
+    for text in ("да, приду", "Да, всё в силе"):
+        [reply] = await say(sessions, "Boris", text)
+        assert reply.outcome != "waitlist_accepted", text
+    assert [b.id for b in await _bookings(sessions, salon.boris)] == [held.id]
+    assert (await _offers(sessions))[salon.boris].status is OfferStatus.PENDING
+    [taken] = await say(sessions, "Boris", "беру!")  # the offer's own word still takes it
+    assert taken.outcome == "waitlist_accepted"

@@ -3,7 +3,7 @@ admins get the request with Approve / Decline, one tap answers, the client is to
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.admin.notes import inbox_note
 from bot.admin.texts import AdminTexts
 from bot.clock import ManualClock
+from bot.domain.appointments import CancelledBy
 from bot.domain.holds import HoldStatus, RescheduleMode
 from bot.hub.admin_side import AdminBroadcast
 from bot.hub.approvals import Approvals, approval_buttons
 from bot.hub.relay import InboxRelay
+from bot.ledger.appointments import cancel_appointment
 from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
 from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
+from tests.factories import ADMIN
 from tests.fakes.channels import RecordingChannel
 
 
@@ -185,3 +188,62 @@ async def test_a_move_no_admin_answered_lapses_and_the_client_is_told(
         "move_ok", decline.appointment_id, channel="telegram"
     )
     assert "уже ответили" in late
+
+
+async def test_a_move_asked_for_a_booking_cancelled_since_lapses_silently(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    appointment_id, item = await asked(sessions, clock)
+    async with sessions() as session:
+        await cancel_appointment(
+            session,
+            appointment_id=appointment_id,
+            cancelled_by=CancelledBy.CLIENT,
+            late_window=timedelta(hours=24),
+            who=ADMIN,
+            now=clock.now(),
+        )
+        await session.commit()
+        hold = await session.scalar(select(SlotHold))
+    assert hold is not None
+    assert hold.status is HoldStatus.RELEASED  # Thursday 18:00 is free for others at once
+    channel = RecordingChannel()
+    clock.set(NOW + timedelta(hours=2))
+    assert await approvals(sessions, clock, channel).lapse() == 0
+    assert channel.sent == []  # nothing to tell: she cancelled it herself
+    [_, decline] = approval_buttons(item, AdminTexts("ru"))
+    [late] = await approvals(sessions, clock, channel).answer(
+        "move_ok", decline.appointment_id, channel="telegram"
+    )
+    assert "уже ответили" in late
+
+
+async def test_an_approval_after_the_hold_ran_out_changes_nothing(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    appointment_id, item = await asked(sessions, clock)  # held until NOW + 2 h
+    [approve, _] = approval_buttons(item, AdminTexts("ru"))
+    channel = RecordingChannel()
+    clock.set(NOW + timedelta(hours=2))  # the lapse job has not run yet
+    [late] = await approvals(sessions, clock, channel).answer(
+        "move_ok", approve.appointment_id, channel="telegram"
+    )
+    assert "уже ответили" in late
+    async with sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+    assert appointment is not None
+    assert appointment.version == 1
+
+
+async def test_a_move_that_lapses_at_night_is_told_in_the_morning(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    await asked(sessions, clock)
+    channel = RecordingChannel()
+    clock.set(datetime(2026, 12, 1, 20, 0, tzinfo=UTC))  # 21:00 in Madrid: the first quiet minute
+    assert await approvals(sessions, clock, channel).lapse() == 0
+    clock.set(datetime(2026, 12, 2, 7, 59, tzinfo=UTC))  # 08:59: still quiet
+    assert await approvals(sessions, clock, channel).lapse() == 0
+    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # 09:00
+    assert await approvals(sessions, clock, channel).lapse() == 1
+    assert len(channel.sent) == 1

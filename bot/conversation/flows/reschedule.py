@@ -18,17 +18,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_timedelta
+from sqlalchemy import select
 
 from bot.channels.base import Button, DialogReply
 from bot.conversation.flows.turn import Turn
 from bot.domain.appointments import Actor
 from bot.domain.holds import HoldStatus, RescheduleMode, RescheduleRules
+from bot.domain.names import localized_name
 from bot.domain.policy import is_late_cancel
 from bot.domain.slots import Slot
 from bot.ledger import appointments as ledger
-from bot.ledger.holds import Outcome, client_hold, place_holds, release_holds, take_hold
+from bot.ledger.held import release_holds
+from bot.ledger.holds import Outcome, client_hold, place_holds, take_hold
 from bot.ledger.move_search import move_options
-from db.models import Appointment, SlotHold
+from db.models import Appointment, SlotHold, Staff
 
 MOVE = "move"
 OTHER = "move_other"
@@ -73,7 +76,7 @@ class Rescheduling:
             await turn.to_admin(target, "reschedule_request", reply=False, proposed=exact_time)
             return [turn.say("reschedule_none", target, proposed=proposed)]
         return [
-            self._offer_reply(
+            await self._offer_reply(
                 turn,
                 target,
                 held,
@@ -84,7 +87,7 @@ class Rescheduling:
             )
         ]
 
-    def _offer_reply(
+    async def _offer_reply(
         self,
         turn: Turn,
         target: Appointment,
@@ -96,9 +99,18 @@ class Rescheduling:
         whole_day: bool,
     ) -> DialogReply:
         scripts, locale = turn.setup.scripts, turn.locale
+        others = {slot.staff_id for slot, _ in held} - {target.staff_id}
+        names = {  # another master's name as this client reads it
+            staff.id: localized_name(staff.name, staff.names, locale)
+            for staff in await turn.session.scalars(select(Staff).where(Staff.id.in_(others)))
+        }
         lines = [
             f"• {scripts.when_text(slot.local, locale)}"
-            + (f" ({slot.staff_name})" if slot.staff_id != target.staff_id else "")
+            + (
+                f" ({names.get(slot.staff_id, slot.staff_name)})"
+                if slot.staff_id in others
+                else ""
+            )
             for slot, _ in held
         ]
         variables = {

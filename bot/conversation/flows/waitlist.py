@@ -79,7 +79,7 @@ class WaitlistAnswers:
                 locale_hint=turn.locale,
                 offer_open=offer is not None,
                 waiting=bool(self._entries),
-                plain_answers=offer is None or not await self._booking_spoken_since(turn, offer),
+                plain_answers=offer is None or not await self._may_be_the_bookings(turn, offer),
             )
             if meaning is Meaning.EARLIER:
                 target = await turn.target()
@@ -90,9 +90,13 @@ class WaitlistAnswers:
             self._meaning = meaning
         return self._meaning
 
-    async def _booking_spoken_since(self, turn: Turn, offer: WaitlistOffer) -> bool:
-        """Whether a message about one of the client's bookings (a reminder, a confirmation)
-        went out after the offer: a bare "yes" may then answer that one."""
+    async def _may_be_the_bookings(self, turn: Turn, offer: WaitlistOffer) -> bool:
+        """Whether a bare "yes" may be about a booking the client holds rather than the offer:
+        they have an open booking (a reminder of it may be what they answer, whenever it was
+        sent: "да, приду", "sí, ahí estaré"), or a message about one went out after the offer.
+        Then only the offer's own words answer it ("me lo quedo", "I take it"), or a tap."""
+        if await turn.target() is not None:
+            return True
         found = await turn.session.scalar(
             select(ScheduledMessage.id)
             .join(Appointment, Appointment.id == ScheduledMessage.appointment_id)
