@@ -19,6 +19,7 @@ from bot.channels.base import DialogReply
 from bot.conversation.render import MessageContext, addressable_name
 from bot.conversation.scripts import ScriptBook
 from bot.domain.appointments import Actor
+from bot.domain.names import localized_name
 from bot.domain.reminders import ReminderRules
 from bot.domain.waitlist import OfferStatus, WaitlistRules
 from bot.ledger.appointments import Who
@@ -71,8 +72,8 @@ def offer_context(
         client_name=addressable_name(offer.client.name),
         locale=locale,
         salon_name=salon_name,
-        service=offer.service.name,
-        staff=offer.staff.name,
+        service=localized_name(offer.service.name, offer.service.names, locale),
+        staff=localized_name(offer.staff.name, offer.staff.names, locale),
         starts_at=offer.starts_at,
         zone=zone,
         currency=currency,

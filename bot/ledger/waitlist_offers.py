@@ -232,7 +232,8 @@ def offer_message(*, offer_id: int, kind: str, due_at: datetime) -> ScheduledMes
 
 
 async def _candidates(session: AsyncSession, slot: FreedSlot) -> list[Candidate]:
-    """The active entries that could take a slot of this master, in waitlist order."""
+    """The active entries that could take a slot of this master, in waitlist order, but those
+    weighing another offer already."""
     rows = await session.execute(
         select(WaitlistEntry, Service.duration_minutes, Client.blocked)
         .join(Service, Service.id == WaitlistEntry.service_id)
@@ -241,6 +242,14 @@ async def _candidates(session: AsyncSession, slot: FreedSlot) -> list[Candidate]
             WaitlistEntry.status == EntryStatus.ACTIVE,
             (WaitlistEntry.staff_id.is_(None)) | (WaitlistEntry.staff_id == slot.staff_id),
             does_service(WaitlistEntry.service_id, slot.staff_id),
+            # one open offer per entry: a client weighs one time at a time, and a "yes" in words
+            # is never about the wrong one
+            ~select(WaitlistOffer.id)
+            .where(
+                WaitlistOffer.entry_id == WaitlistEntry.id,
+                WaitlistOffer.status == OfferStatus.PENDING,
+            )
+            .exists(),
         )
         .order_by(WaitlistEntry.position)
     )

@@ -275,9 +275,11 @@ async def test_other_time_goes_to_the_admins(
     [reply] = await say(sessions, setup, at_now, button=offer.buttons[-1])
     assert reply.outcome == "ack_reschedule"
     async with sessions() as session:
-        kinds = list(await session.scalars(select(InboxItem.kind)))
+        [item] = list(await session.scalars(select(InboxItem)))
         statuses = set(await session.scalars(select(SlotHold.status)))
-    assert kinds == ["reschedule_request"]
+    assert item.kind == "reschedule_request"
+    assert item.text == "можно в четверг в 18?"  # her words, not the tap ("[text]")
+    assert item.note == {"code": "move_other", "params": {}}
     assert statuses == {HoldStatus.RELEASED}
 
 

@@ -8,13 +8,14 @@ Boris and Chloe waiting for the same service; it is Monday 23 November, 10:00.""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import DialogReply, InboundMessage
 from bot.conversation.dialog import Dialog, DialogSetup
-from bot.conversation.waitlist_flow import WaitlistSetup
+from bot.conversation.waitlist_flow import WaitlistSetup, offer_context
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.waitlist import EntryStatus, OfferStatus, WaitlistRules
 from bot.ledger.waitlist_offers import offer_freed_slots
@@ -457,3 +458,20 @@ async def test_with_a_booking_held_a_confirmation_of_it_accepts_no_offer(
     assert (await _offers(sessions))[salon.boris].status is OfferStatus.PENDING
     [taken] = await say(sessions, "Boris", "беру!")  # the offer's own word still takes it
     assert taken.outcome == "waitlist_accepted"
+
+
+async def test_the_offer_names_the_service_and_master_in_the_clients_language(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await _offered(sessions)
+    async with sessions() as session:
+        offer = await session.scalar(select(WaitlistOffer))
+        assert offer is not None
+        offer.service.names = {"ru": "Стрижка"}
+        offer.staff.names = {"ru": "Виталий"}
+        await session.flush()
+        shown = offer_context(
+            offer, moving=False, locale="ru", salon_name="Studio", zone=ZoneInfo("Europe/Madrid")
+        )
+    assert (shown.service, shown.staff) == ("Стрижка", "Виталий")
+    assert salon.boris == offer.client_id

@@ -154,3 +154,33 @@ async def test_a_time_off_removed_once_it_began_frees_only_what_is_left(
         await remove_time_off(session, time_off_id=ended.id, who=ADMIN, now=NOW)
         await session.commit()
         assert len(list(await session.scalars(select(FreedSlot)))) == 1  # nothing left of it
+
+
+async def test_a_client_weighing_one_offer_is_not_offered_a_second(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    salon = await small_salon(sessions, now=NOW)  # Boris, then Chloe, wait for any time
+    async with sessions() as session:
+        master = await session.get(Staff, salon.staff_id)
+        service = await session.get(Service, salon.service_id)
+        assert master is not None
+        assert service is not None
+        dora = await make_appointment(
+            session,
+            client=await make_client(session, "Dora", "+34600111299"),
+            staff=master,
+            service=service,
+            starts_at=madrid(25, 11),
+            now=NOW,
+        )
+        await session.commit()
+    await cancel(sessions, salon.booking, now=NOW)
+    await cancel(sessions, dora.id, now=NOW)
+    async with sessions() as session:
+        await offer_freed_slots(session, now=NOW, rules=SEQUENTIAL)
+        await session.commit()
+        found = list(await session.scalars(select(WaitlistOffer).order_by(WaitlistOffer.id)))
+    assert [(o.client_id, o.starts_at) for o in found] == [
+        (salon.boris, madrid(24, 15)),
+        (salon.chloe, madrid(25, 11)),  # Boris weighs Tuesday: Wednesday goes to Chloe
+    ]

@@ -31,7 +31,7 @@ from bot.ledger import appointments as ledger
 from bot.ledger.held import release_holds
 from bot.ledger.holds import Outcome, client_hold, place_holds, take_hold
 from bot.ledger.move_search import move_options
-from db.models import Appointment, SlotHold, Staff
+from db.models import Appointment, MessageLog, SlotHold, Staff
 
 MOVE = "move"
 OTHER = "move_other"
@@ -177,7 +177,23 @@ class Rescheduling:
         if target.version != button.version or not turn.is_open(target):
             return [turn.say("ack_stale", target)]
         await release_holds(turn.session, appointment_id=target.id, now=turn.now)
-        await turn.to_admin(target, "reschedule_request", reply=False)
+        asked = await turn.session.scalar(  # the client's own words, not the tap
+            select(MessageLog.body)
+            .where(
+                MessageLog.client_id == turn.client.id,
+                MessageLog.direction == "in",
+                MessageLog.body.not_like("[%"),
+            )
+            .order_by(MessageLog.id.desc())
+            .limit(1)
+        )
+        await turn.to_admin(
+            target,
+            "reschedule_request",
+            reply=False,
+            text=asked or "",
+            note={"code": "move_other", "params": {}},
+        )
         return [turn.say("ack_reschedule", target, proposed=None)]
 
     async def _ask_admins(self, turn: Turn, target: Appointment, hold: SlotHold) -> None:
