@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, load_settings
@@ -23,7 +24,7 @@ from bot.ledger.attendance import AttendancePolicy, policy_from
 from bot.ledger.clients import find_by_phone, get_client
 from bot.ledger.salon import ensure_salon
 from db.engine import create_engine, create_session_factory
-from db.models import Client
+from db.models import Client, Salon
 from migrations.runner import require_current_schema
 
 T = TypeVar("T")
@@ -105,9 +106,7 @@ async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
     try:
         await require_current_schema(engine)
         sessions = create_session_factory(engine)
-        async with sessions() as session:
-            salon = await ensure_salon(session, settings=settings)
-            await session.commit()
+        salon = await _salon_row(sessions, settings)
         yield Ledger(
             engine=engine,
             sessions=sessions,
@@ -118,6 +117,23 @@ async def open_ledger(settings: Settings) -> AsyncIterator[Ledger]:
         )
     finally:
         await engine.dispose()
+
+
+async def _salon_row(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Salon:
+    """The salon row, created on the first start. Two processes starting at once on a new
+    PostgreSQL database may both create it: the one that loses reads the winner's row."""
+    for attempt in (1, 2):
+        async with sessions() as session:
+            try:
+                salon = await ensure_salon(session, settings=settings)
+                await session.commit()
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                await session.rollback()
+                continue
+            return salon
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def client_by_option(

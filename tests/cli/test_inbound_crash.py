@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -44,8 +45,13 @@ def crash_db(
 class Service:
     """One ``showup run`` process in Telegram webhook mode, its output in a file."""
 
+    ports: ClassVar[set[int]] = set()  # never two processes of one test on one port
+
     def __init__(self, tmp_path: Path, name: str, database: str, api: BotApiEmulator) -> None:
         self.port = _free_port()
+        while self.port in Service.ports:
+            self.port = _free_port()
+        Service.ports.add(self.port)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / f"{name}.log"
         env = showup_env(
@@ -178,6 +184,8 @@ async def test_kill_9_during_a_burst_loses_no_acknowledged_update(
         await _until_all_done(crash_db, acknowledged)
     finally:
         outputs = [s.stop() for s in [*services, *([restarted] if restarted else [])]]
+        for number, output in enumerate(outputs):  # shown by pytest when the test fails
+            print(f"--- showup run #{number + 1} ---\n{output[-4000:]}")
     answered = sum(len(api_emulator.texts(admin)) for admin in ADMINS)
     assert answered >= len(acknowledged)  # each acknowledged /help was answered (once or more)
     assert all("Traceback" not in output for output in outputs[1:]), outputs
