@@ -283,21 +283,6 @@ def first_fit(
     return None
 
 
-def suits(candidate: Candidate, slot: FreedInterval, *, now: datetime, zone: ZoneInfo) -> bool:
-    """Whether the freed ``slot`` itself (the visit from its start, inside the freed time) can
-    be offered to ``candidate``."""
-    if slot.starts_at + candidate.duration > slot.ends_at:
-        return False
-    return first_fit(candidate, slot, [slot.starts_at], now=now, zone=zone) is not None
-
-
-def matching(
-    candidates: Iterable[Candidate], slot: FreedInterval, *, now: datetime, zone: ZoneInfo
-) -> list[Candidate]:
-    """The candidates who suit ``slot``, in the order given (the waitlist's)."""
-    return [c for c in candidates if suits(c, slot, now=now, zone=zone)]
-
-
 @dataclass(frozen=True, slots=True)
 class OfferTiming:
     offered_at: datetime  # when it goes out (and the hold starts)

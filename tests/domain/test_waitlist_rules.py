@@ -1,4 +1,4 @@
-"""The waitlist's rules at their edges: days and ranges, matching, min notice, quiet hours."""
+"""The waitlist's rules at their edges: days and ranges, who fits where, notice, quiet hours."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from bot.domain.waitlist import (
     FreedInterval,
     WaitlistMode,
     WaitlistRules,
+    first_fit,
     hold_lapsed,
-    matching,
     offer_timing,
-    suits,
 )
 from bot.errors import InvalidInputError
 
@@ -85,22 +84,30 @@ SLOT = FreedInterval(
 )
 
 
-def test_who_suits_a_freed_hour() -> None:
-    assert suits(_candidate(), SLOT, now=NOW, zone=MADRID)
-    assert suits(_candidate(staff_id=3), SLOT, now=NOW, zone=MADRID)
-    assert not suits(_candidate(staff_id=4), SLOT, now=NOW, zone=MADRID)
-    assert not suits(_candidate(duration=timedelta(minutes=61)), SLOT, now=NOW, zone=MADRID)
-    assert not suits(_candidate(blocked=True), SLOT, now=NOW, zone=MADRID)
-    assert not suits(_candidate(client_id=9), SLOT, now=NOW, zone=MADRID)  # freed it
-    assert not suits(_candidate(valid_until=NOW), SLOT, now=NOW, zone=MADRID)  # ends now
-    assert suits(_candidate(valid_until=NOW + timedelta(seconds=1)), SLOT, now=NOW, zone=MADRID)
-    # "anything earlier?": only slots before the booking it would move
-    assert suits(_candidate(booked_at=madrid(23, 15, 1)), SLOT, now=NOW, zone=MADRID)
-    assert not suits(_candidate(booked_at=madrid(23, 15)), SLOT, now=NOW, zone=MADRID)
-    evenings = Availability.parse((), ["17:00-20:00"])
-    assert not suits(_candidate(availability=evenings), SLOT, now=NOW, zone=MADRID)
-    order = [_candidate(entry_id=5, staff_id=4), _candidate(entry_id=2), _candidate(entry_id=8)]
-    assert [c.entry_id for c in matching(order, SLOT, now=NOW, zone=MADRID)] == [2, 8]
+def _fit(candidate: Candidate, *starts: datetime) -> datetime | None:
+    """Where in ``SLOT`` (15:00-16:00) the candidate's visit starts, of the free ``starts``
+    (default: the freed start itself)."""
+    return first_fit(candidate, SLOT, starts or (SLOT.starts_at,), now=NOW, zone=MADRID)
+
+
+def test_who_fits_a_freed_hour_and_where() -> None:
+    at_three = madrid(23, 15)
+    assert _fit(_candidate()) == at_three
+    assert _fit(_candidate(staff_id=3)) == at_three
+    assert _fit(_candidate(staff_id=4)) is None  # waits for another master
+    assert _fit(_candidate(blocked=True)) is None
+    assert _fit(_candidate(client_id=9)) is None  # freed it
+    assert _fit(_candidate(valid_until=NOW)) is None  # ends now
+    assert _fit(_candidate(valid_until=NOW + timedelta(seconds=1))) == at_three
+    # "anything earlier?": only starts before the booking it would move
+    assert _fit(_candidate(booked_at=madrid(23, 15, 1))) == at_three
+    assert _fit(_candidate(booked_at=madrid(23, 15))) is None
+    # the first free start inside the freed hour that suits them; 16:00 is not inside it
+    afternoons = _candidate(availability=Availability.parse((), ["15:30-19:00"]))
+    assert _fit(afternoons) is None
+    assert _fit(afternoons, at_three, madrid(23, 15, 30), madrid(23, 15, 45)) == madrid(23, 15, 30)
+    assert _fit(afternoons, madrid(23, 16)) is None
+    assert _fit(_candidate(), madrid(23, 14, 45)) is None  # before the freed time
 
 
 def test_a_slot_exactly_at_min_notice_is_offered_a_minute_less_is_not() -> None:
