@@ -28,6 +28,7 @@ from bot.conversation.dialog import DialogSetup
 from bot.conversation.render import MessageContext
 from bot.domain.appointments import Actor
 from bot.ledger.appointments import Who
+from bot.ledger.clients import preference
 from bot.ledger.holds import Move, Outcome, approve_hold, decline_hold, lapse_unanswered
 from db.models import Appointment, Client, InboxItem, MessageLog, SlotHold
 
@@ -212,8 +213,7 @@ class Approvals:
         ]
         if not usable:
             return "no messenger"
-        usable.sort(key=lambda i: (i.last_inbound_at is not None, i.last_inbound_at or 0, i.id))
-        identity = usable[-1]
+        identity = max(usable, key=preference)
         locale = client.locale or setup.default_locale
         context = MessageContext.of(
             appointment, locale=locale, salon_name=setup.salon_name, zone=setup.zone

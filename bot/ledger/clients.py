@@ -224,3 +224,10 @@ async def find_known(session: AsyncSession, *, channel: str, external_id: str) -
         await session.execute(_KNOWN, {"k_channel": channel, "k_external_id": external_id})
     ).first()
     return Known(row[0], row[1]) if row is not None else None
+
+
+def preference(identity: ClientIdentity) -> tuple[bool, float, int]:
+    """Sort key of a client's messengers: most recently active first (highest); never-active
+    identities by how recently they were linked."""
+    last = identity.last_inbound_at
+    return (last is not None, last.timestamp() if last else 0.0, identity.id)

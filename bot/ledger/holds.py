@@ -255,8 +255,7 @@ async def _move(
         )
     except (ConflictError, InvalidInputError, IllegalTransitionError):
         return _taken(hold, appointment, now)
-    hold.status = HoldStatus.USED
+    hold.status = HoldStatus.USED  # the move released the booking's other holds
     hold.answered_at = now
-    await release_holds(session, appointment_id=appointment.id, now=now, keep=hold.id)
     await session.flush()
     return Move(Outcome.MOVED, hold, moved)

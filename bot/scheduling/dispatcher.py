@@ -38,6 +38,7 @@ from bot.conversation.scripts import ScriptRenderError
 from bot.conversation.waitlist_flow import offer_context
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
+from bot.ledger.clients import preference
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
 from bot.scheduling.offer_messages import LoadedOffer, load_offers, offer_unwanted
@@ -264,7 +265,7 @@ class Dispatcher:
             reachable.append(by_phone)
         if not reachable:
             return Result(claim, S.SKIPPED, claim.due_at, error="no reachable messenger")
-        reachable.sort(key=_preference, reverse=True)
+        reachable.sort(key=preference, reverse=True)
         identity = reachable[0]
         locale = context.locale
         rendered = self._renderer.render(script=script, context=context)
@@ -410,12 +411,6 @@ def _wanted_statuses(script: Script) -> frozenset[AppointmentStatus]:
     if script is Script.NOSHOW_FOLLOWUP:
         return frozenset({AppointmentStatus.NO_SHOW})
     return frozenset(AppointmentStatus)
-
-
-def _preference(identity: ClientIdentity) -> tuple[bool, float, int]:
-    """Most recently active first; never-active identities by how recently they were linked."""
-    last = identity.last_inbound_at
-    return (last is not None, last.timestamp() if last else 0.0, identity.id)
 
 
 async def _load_appointments(session: AsyncSession, ids: set[int]) -> dict[int, Appointment]:
