@@ -7,7 +7,7 @@ Boris and Chloe waiting for the same service; it is Monday 23 November, 10:00.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -104,6 +104,25 @@ async def _offered(
     return salon
 
 
+async def _boris_books(
+    sessions: async_sessionmaker[AsyncSession], salon: Salon, at: datetime
+) -> Appointment:
+    """Boris, who waits, also holds a booking of his own (with Anna's master and service)."""
+    async with sessions() as session:
+        anna = await session.get(Appointment, salon.booking)
+        assert anna is not None
+        held = await make_appointment(
+            session,
+            client=await _client(session, salon.boris),
+            staff=anna.staff,
+            service=anna.service,
+            starts_at=at,
+            now=NOW,
+        )
+        await session.commit()
+        return held
+
+
 async def _offers(sessions: async_sessionmaker[AsyncSession]) -> dict[int, WaitlistOffer]:
     async with sessions() as session:
         found = await session.scalars(select(WaitlistOffer))
@@ -181,18 +200,7 @@ async def test_a_reply_about_the_booking_held_goes_to_the_booking_flow(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     salon = await _offered(sessions)
-    async with sessions() as session:  # Boris also holds a booking on Thursday
-        boris = await session.get(Appointment, salon.booking)
-        assert boris is not None
-        held = await make_appointment(
-            session,
-            client=await _client(session, salon.boris),
-            staff=boris.staff,
-            service=boris.service,
-            starts_at=madrid(26, 12),
-            now=NOW,
-        )
-        await session.commit()
+    held = await _boris_books(sessions, salon, madrid(26, 12))
 
     [reply] = await say(sessions, "Boris", "отмените мою запись в четверг")
 
@@ -226,18 +234,7 @@ async def test_a_no_that_may_be_to_the_booking_held_cancels_nothing(
 ) -> None:
     """ "да... хотя нет, не смогу" with an offer open and a booking held: a human decides."""
     salon = await _offered(sessions)
-    async with sessions() as session:
-        anna = await session.get(Appointment, salon.booking)
-        assert anna is not None
-        held = await make_appointment(
-            session,
-            client=await _client(session, salon.boris),
-            staff=anna.staff,
-            service=anna.service,
-            starts_at=madrid(26, 12),
-            now=NOW,
-        )
-        await session.commit()
+    held = await _boris_books(sessions, salon, madrid(26, 12))
 
     [reply] = await say(sessions, "Boris", "да, приду... хотя нет, не смогу")
 
@@ -401,18 +398,7 @@ async def test_no_keep_my_appointment_declines_the_offer_and_keeps_the_booking(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     salon = await _offered(sessions)
-    async with sessions() as session:
-        anna = await session.get(Appointment, salon.booking)
-        assert anna is not None
-        held = await make_appointment(
-            session,
-            client=await _client(session, salon.boris),
-            staff=anna.staff,
-            service=anna.service,
-            starts_at=madrid(26, 12),
-            now=NOW,
-        )
-        await session.commit()
+    held = await _boris_books(sessions, salon, madrid(26, 12))
 
     [reply] = await say(sessions, "Boris", "нет, оставьте мою запись как есть")
 
@@ -438,18 +424,7 @@ async def test_with_a_booking_held_a_confirmation_of_it_accepts_no_offer(
 ) -> None:
     """The 24 h reminder went out, then an offer; "да, приду" answers the reminder."""
     salon = await _offered(sessions)
-    async with sessions() as session:
-        anna = await session.get(Appointment, salon.booking)
-        assert anna is not None
-        held = await make_appointment(
-            session,
-            client=await _client(session, salon.boris),
-            staff=anna.staff,
-            service=anna.service,
-            starts_at=madrid(26, 12),
-            now=NOW,
-        )
-        await session.commit()
+    held = await _boris_books(sessions, salon, madrid(26, 12))
 
     for text in ("да, приду", "Да, всё в силе"):
         [reply] = await say(sessions, "Boris", text)
