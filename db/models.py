@@ -376,7 +376,7 @@ class InboundUpdate(Base):
     __tablename__ = "inbound_updates"
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
-        Index("ix_inbound_updates_status_due", "status", "due_at"),
+        Index("ix_inbound_updates_status_id", "status", "id"),  # the claim: oldest first
         Index("ix_inbound_updates_sender", "channel", "sender", "status"),
     )
 

@@ -19,13 +19,12 @@ from typing import Any, cast
 from sqlalchemy import (
     Integer,
     Table,
-    and_,
     bindparam,
     delete,
     exists,
     func,
-    or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -87,13 +86,6 @@ async def store(session: AsyncSession, arrivals: Sequence[Arrival], *, now: date
     return new
 
 
-def _due(now: Any) -> Any:
-    return or_(
-        and_(QUEUE.c.status == S.PENDING, QUEUE.c.due_at <= now),
-        and_(QUEUE.c.status == S.HANDLING, QUEUE.c.lease_expires_at < now),
-    )
-
-
 def _claim_statement(*, skip_locked: bool) -> Any:
     earlier = aliased(InboundUpdate)
     ahead = exists().where(
@@ -103,17 +95,23 @@ def _claim_statement(*, skip_locked: bool) -> Any:
         earlier.id < QUEUE.c.id,
     )
     now = bindparam("c_now", type_=QUEUE.c.due_at.type)
-    ids = (
-        select(QUEUE.c.id)
-        .where(_due(now), ~ahead)
-        .order_by(QUEUE.c.id)
-        .limit(bindparam("c_limit", type_=Integer))
+    limit = bindparam("c_limit", type_=Integer)
+
+    def oldest(*due: Any) -> Any:
+        ids = select(QUEUE.c.id).where(*due, ~ahead).order_by(QUEUE.c.id).limit(limit)
+        if skip_locked:
+            ids = ids.with_for_update(skip_locked=True)
+        return select(ids.subquery().c.id)
+
+    # two selects, not one with OR: each reads the index (status, id) in order and stops at
+    # ``limit`` (with OR, SQLite read and sorted every pending row on every claim)
+    due = union_all(
+        oldest(QUEUE.c.status == S.PENDING, QUEUE.c.due_at <= now),
+        oldest(QUEUE.c.status == S.HANDLING, QUEUE.c.lease_expires_at < now),  # worker died
     )
-    if skip_locked:
-        ids = ids.with_for_update(skip_locked=True)
     return (
         update(QUEUE)
-        .where(QUEUE.c.id.in_(ids.scalar_subquery()))
+        .where(QUEUE.c.id.in_(due))
         .values(
             status=S.HANDLING,
             lease_owner=bindparam("c_owner"),
@@ -139,7 +137,8 @@ _CLAIM = {False: _claim_statement(skip_locked=False), True: _claim_statement(ski
 async def claim(
     session: AsyncSession, *, owner: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Claimed]:
-    """Take up to ``limit`` due rows, each the oldest unfinished one of its sender."""
+    """Take up to ``limit`` due rows, each the oldest unfinished one of its sender (and up to
+    ``limit`` more whose worker died holding them)."""
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     parameters = {"c_now": now, "c_limit": limit, "c_owner": owner, "c_until": now + lease}
     rows = (await session.execute(_CLAIM[postgres], parameters)).all()
