@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, raiseload
 
 from bot.domain.appointments import (
     ACTIVE_STATUSES,
@@ -41,7 +42,7 @@ from bot.ledger.freed import note_freed
 from bot.ledger.held import release_holds
 from bot.ledger.outbox import plan_outbox, void_outbox
 from bot.ledger.salon import salon_zone
-from db.models import Appointment, AppointmentEvent, OutboxStatus, ScheduledMessage
+from db.models import Appointment, AppointmentEvent, Client, OutboxStatus, ScheduledMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,6 +662,8 @@ _NEXT_OPEN = (  # built once: building it cost more than running it (py-spy)
     )
     .order_by(Appointment.starts_at)
     .limit(1)
+    # the client is the caller's, loaded already: not its identities again (a query)
+    .options(joinedload(Appointment.client).options(raiseload(Client.identities)))
 )
 
 
