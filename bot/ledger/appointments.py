@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, raiseload
 from bot.domain.appointments import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
+    UTC_ZONE,
     Action,
     Actor,
     AppointmentStatus,
@@ -603,13 +604,15 @@ async def mark_appointment(
         raise ValueError(f"mark_appointment does not handle {action}")
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
+    # the zone only words an early no-show's refusal: a confirmation does not read it (a query)
+    zone = await salon_zone(session) if action is Action.MARK_NO_SHOW else UTC_ZONE
     after = next_status(
         before,
         action,
         appointment_id=appointment.id,
         starts_at=appointment.starts_at,
         now=now,
-        zone=await salon_zone(session),
+        zone=zone,
     )
     if after == before:
         return appointment
