@@ -102,6 +102,7 @@ class Dialog:
             if waiting is not None and waiting.takes(turn, cue):
                 handler = waiting
             replies = await handler.answer(turn, cue)
+        turn.acted()
         after = await self._pending(turn)  # "cancel your visit?" may now wait in front
         if after is not None and after is not handler and after is not self._booking:
             replies += await after.resume(turn, cue)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import DialogReply
@@ -115,30 +115,36 @@ async def answer_offer(
     return await _reply(session, answer, client=client, setup=setup, accept=accept)
 
 
+# an offer a free-text answer may be about (bound: client_id, now): open, and its message
+# delivered (a client cannot answer what they never saw)
+_OFFER_OPEN = (
+    WaitlistOffer.client_id == bindparam("client_id"),
+    WaitlistOffer.status == OfferStatus.PENDING,
+    WaitlistOffer.offered_at <= bindparam("now"),
+    WaitlistOffer.expires_at > bindparam("now"),
+    select(ScheduledMessage.id)
+    .where(
+        ScheduledMessage.offer_id == WaitlistOffer.id,
+        ScheduledMessage.status == OutboxStatus.SENT,
+    )
+    .exists(),
+)
+_OFFER_FOR_REPLY = (
+    select(WaitlistOffer)
+    .where(*_OFFER_OPEN)
+    .order_by(WaitlistOffer.offered_at.desc(), WaitlistOffer.id.desc())
+    .limit(1)
+)
+#: whether ``offer_for_reply`` finds one: a cheap test (bound: client_id, now)
+HAS_OFFER_FOR_REPLY = select(WaitlistOffer.id).where(*_OFFER_OPEN).exists()
+
+
 async def offer_for_reply(
     session: AsyncSession, *, client_id: int, now: datetime
 ) -> WaitlistOffer | None:
-    """The client's open offer, newest first: what a free-text "yes" or "no" answers. Only an
-    offer whose message was delivered counts: a client cannot answer what they never saw."""
-    delivered = (
-        select(ScheduledMessage.id)
-        .where(
-            ScheduledMessage.offer_id == WaitlistOffer.id,
-            ScheduledMessage.status == OutboxStatus.SENT,
-        )
-        .exists()
-    )
+    """The client's open offer, newest first: what a free-text "yes" or "no" answers."""
     found: WaitlistOffer | None = await session.scalar(
-        select(WaitlistOffer)
-        .where(
-            WaitlistOffer.client_id == client_id,
-            WaitlistOffer.status == OfferStatus.PENDING,
-            WaitlistOffer.offered_at <= now,
-            WaitlistOffer.expires_at > now,
-            delivered,
-        )
-        .order_by(WaitlistOffer.offered_at.desc(), WaitlistOffer.id.desc())
-        .limit(1)
+        _OFFER_FOR_REPLY, {"client_id": client_id, "now": now}
     )
     return found
 

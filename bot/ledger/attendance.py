@@ -256,21 +256,29 @@ async def after_no_show(
     return followup
 
 
+# a no-show whose question was sent and still awaits an answer (bound: client_id, now)
+_FOLLOWUP_ASKED = (ScheduledMessage.appointment_id == NoShowFollowUp.appointment_id) & (
+    ScheduledMessage.script == Script.NOSHOW_FOLLOWUP.value
+)
+_FOLLOWUP_OPEN = (
+    NoShowFollowUp.client_id == bindparam("client_id"),
+    NoShowFollowUp.answered_at.is_(None),
+    NoShowFollowUp.deadline_at > bindparam("now"),
+    ScheduledMessage.status == OutboxStatus.SENT,
+)
 _OPEN_FOLLOWUP = (  # built once: building it cost more than running it (py-spy)
     select(NoShowFollowUp)
-    .join(
-        ScheduledMessage,
-        (ScheduledMessage.appointment_id == NoShowFollowUp.appointment_id)
-        & (ScheduledMessage.script == Script.NOSHOW_FOLLOWUP.value),
-    )
-    .where(
-        NoShowFollowUp.client_id == bindparam("client_id"),
-        NoShowFollowUp.answered_at.is_(None),
-        NoShowFollowUp.deadline_at > bindparam("now"),
-        ScheduledMessage.status == OutboxStatus.SENT,
-    )
+    .join(ScheduledMessage, _FOLLOWUP_ASKED)
+    .where(*_FOLLOWUP_OPEN)
     .order_by(NoShowFollowUp.marked_at.desc())
     .limit(1)
+)
+#: whether ``open_followup`` finds one: a cheap test (bound: client_id, now)
+HAS_OPEN_FOLLOWUP = (
+    select(NoShowFollowUp.appointment_id)
+    .join(ScheduledMessage, _FOLLOWUP_ASKED)
+    .where(*_FOLLOWUP_OPEN)
+    .exists()
 )
 
 

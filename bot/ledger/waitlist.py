@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES
@@ -263,6 +263,17 @@ async def list_entries(
     if staff_id is not None:
         query = query.where(WaitlistEntry.staff_id == staff_id)
     return list(await session.scalars(query))
+
+
+#: whether the client (bound: client_id) has a place on the waitlist: a cheap test
+HAS_ACTIVE_ENTRY = (
+    select(WaitlistEntry.id)
+    .where(
+        WaitlistEntry.client_id == bindparam("client_id"),
+        WaitlistEntry.status == EntryStatus.ACTIVE,
+    )
+    .exists()
+)
 
 
 async def remove_entry(

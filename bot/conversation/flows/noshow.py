@@ -39,7 +39,10 @@ class NoShowAnswers:
             return None
         if not self._looked_up:
             self._looked_up = True
-            self._open = await open_followup(turn.session, client_id=turn.client.id, now=turn.now)
+            if (await turn.open_matters()).followup:
+                self._open = await open_followup(
+                    turn.session, client_id=turn.client.id, now=turn.now
+                )
         return self._open
 
     async def pending(self, turn: Turn) -> bool:

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.conversation.render import MessageContext, addressable_name
 from bot.conversation.scripts import MOVE_DEFAULTS, ScriptBook
+from bot.conversation.waitlist_flow import HAS_OFFER_FOR_REPLY
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.holds import RescheduleRules
 from bot.domain.reminders import ReminderRules
 from bot.domain.replies import Intent, Reply, parse_reply, speaks_of_the_visit
 from bot.ledger import appointments as ledger
-from bot.ledger.attendance import AttendancePolicy
+from bot.ledger.attendance import HAS_OPEN_FOLLOWUP, AttendancePolicy
+from bot.ledger.waitlist import HAS_ACTIVE_ENTRY
 from db.models import Appointment, Client, DialogState, InboxItem, MessageLog
 
 IDLE = "idle"
@@ -58,6 +61,24 @@ class Cue:
         return self.reply.intent if self.reply is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenMatters:
+    """What else of the client's a reply could answer. Read in one query, so that a plain
+    "yes, I'll come" does not load three kinds of rows to find none (a sixth of a reply's
+    CPU, benchmarks/inbound); a flow loads its rows only when they exist."""
+
+    followup: bool  # a no-show's question, sent and not answered
+    offer: bool  # a waitlist offer, delivered and open
+    entry: bool  # a place on the waitlist
+
+
+_OPEN_MATTERS = select(
+    HAS_OPEN_FOLLOWUP.label("followup"),
+    HAS_OFFER_FOR_REPLY.label("offer"),
+    HAS_ACTIVE_ENTRY.label("entry"),
+)
+
+
 class Turn:
     """One inbound message inside the caller's transaction: who wrote, where their dialog
     stands, and the ways to answer them (scripts in their language, the admin inbox)."""
@@ -82,6 +103,7 @@ class Turn:
         self._name = addressable_name(client.name)
         self._target: Appointment | None = None
         self._looked_up = False
+        self._matters: OpenMatters | None = None
 
     @property
     def text(self) -> str:
@@ -107,6 +129,19 @@ class Turn:
         return await ledger.next_open_appointment(
             self.session, client_id=self.client.id, now=self.now
         )
+
+    async def open_matters(self) -> OpenMatters:
+        """Read once, and again after ``acted()``."""
+        if self._matters is None:
+            row = await self.session.execute(
+                _OPEN_MATTERS, {"client_id": self.client.id, "now": self.now}
+            )
+            self._matters = OpenMatters(*(bool(value) for value in row.one()))
+        return self._matters
+
+    def acted(self) -> None:
+        """A flow has answered (and may have opened something): what is open is read anew."""
+        self._matters = None
 
     def read(self, text: str, target: Appointment | None) -> Reply:
         return parse_reply(

@@ -56,10 +56,13 @@ class WaitlistAnswers:
             return
         self._looked_up = True
         client_id = turn.client.id
-        self._offer = await offer_for_reply(turn.session, client_id=client_id, now=turn.now)
-        self._entries = await list_entries(
-            turn.session, status=EntryStatus.ACTIVE, client_id=client_id
-        )
+        matters = await turn.open_matters()
+        if matters.offer:
+            self._offer = await offer_for_reply(turn.session, client_id=client_id, now=turn.now)
+        if matters.entry:
+            self._entries = await list_entries(
+                turn.session, status=EntryStatus.ACTIVE, client_id=client_id
+            )
 
     def _open(self, turn: Turn) -> WaitlistOffer | None:
         offer = self._offer
