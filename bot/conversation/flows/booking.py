@@ -172,7 +172,7 @@ class BookingReplies:
         without a booking, or with moving in the chat off, to the admins (with the time, when
         one was named)."""
         if target is not None:
-            offered = await self._moves.offer(turn, target, reply.when)
+            offered = await self._moves.offer(turn, target, reply.when, reply.part)
             if offered is not None:
                 return offered
         proposed = reply.when if isinstance(reply.when, datetime) else None

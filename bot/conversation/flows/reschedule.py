@@ -23,6 +23,7 @@ from sqlalchemy import select
 from bot.channels.base import Button, DialogReply
 from bot.conversation.flows.turn import Turn
 from bot.domain.appointments import Actor
+from bot.domain.day_parts import DayPart
 from bot.domain.holds import HoldStatus, RescheduleMode, RescheduleRules
 from bot.domain.names import localized_name
 from bot.domain.policy import is_late_cancel
@@ -44,9 +45,14 @@ class Rescheduling:
     """Offers free times for a booking and moves it on a tap."""
 
     async def offer(
-        self, turn: Turn, target: Appointment, when: datetime | date | None
+        self,
+        turn: Turn,
+        target: Appointment,
+        when: datetime | date | None,
+        part: DayPart | None = None,
     ) -> list[DialogReply] | None:
-        """Free times to move ``target`` to; None when moving in the chat is off."""
+        """Free times to move ``target`` to (in ``part`` of the day, when one was asked for);
+        None when moving in the chat is off."""
         setup = turn.setup
         rules, reminders = setup.reschedule, setup.reminders
         if rules is None or reminders is None:
@@ -68,6 +74,7 @@ class Rescheduling:
             zone=setup.zone,
             step=rules.step,
             limit=min(rules.offered, BUTTONS_AT_MOST.get(turn.message.channel, 99) - 1),
+            part=part,
         )
         held = await place_holds(
             turn.session, appointment=target, slots=options.slots, now=turn.now, hold=rules.hold

@@ -12,9 +12,11 @@ is known, else today (tomorrow once it has passed).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.day_parts import DayPart
 from bot.domain.replies.clock import find_duration, find_time
 from bot.domain.replies.lexicon import Lexicon
 
@@ -64,10 +66,11 @@ def _day_of_month(today: date, day: int) -> date | None:
 
 
 def find_day(  # noqa: PLR0911 - one return per way of naming a day
-    text: str, lexicon: Lexicon, today: date
+    text: str, lexicon: Lexicon, today: date, booked: _Booked | None = None
 ) -> tuple[date | None, str]:
     """The most specific day named, and the text without it (so its numbers are not read as
-    a time): a date beats a weekday, which beats "tomorrow", which beats "today"."""
+    a time): a date beats a weekday, which beats "tomorrow", which beats "today". For the
+    weekdays named with the booking known, see ``_weekdays``."""
     day_first, month_first = _month_patterns(lexicon)
     if match := day_first.search(text):
         found = _next_date(today, _month_number(match.group(2), lexicon), int(match.group(1)))
@@ -79,14 +82,8 @@ def find_day(  # noqa: PLR0911 - one return per way of naming a day
         day, month = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12:
             return _next_date(today, month, day), _cut(text, match)
-    for weekday, weekday_pattern in enumerate(lexicon.weekdays):
-        if match := weekday_pattern.search(text):
-            ahead = (weekday - today.weekday()) % 7 or 7
-            before = text[max(0, match.start() - 24) : match.start()]
-            after = text[match.end() : match.end() + 16]
-            if lexicon.next_week_day.search(before) or lexicon.next_week_day.search(after):
-                ahead = 7 - today.weekday() + weekday
-            return today + timedelta(days=ahead), text
+    if named := _weekdays(text, lexicon, today, booked):
+        return named[0], text
     if match := lexicon.ordinal.search(text):
         return _day_of_month(today, int(match.group(1))), _cut(text, match)
     if lexicon.after_tomorrow.search(text):
@@ -96,6 +93,45 @@ def find_day(  # noqa: PLR0911 - one return per way of naming a day
     if lexicon.today.search(text):
         return today, text
     return None, text
+
+
+@dataclass(frozen=True, slots=True)
+class _Booked:
+    """The booked day, and whether its weekday named alone means that day (a reply that does
+    not ask to move: "cancel my Saturday appointment", "see you Saturday")."""
+
+    day: date
+    named_alone: bool
+
+
+def _weekdays(text: str, lexicon: Lexicon, today: date, booked: _Booked | None) -> list[date]:
+    """The days the weekdays named stand for, Monday first: the first such day after today, or
+    the one in the week after this with "next"/"следующ"/"haftaya". The booking's own weekday
+    ("Saturday" for a booking on a Saturday, unless "next" puts it on another week) is the
+    booked day: with another day named it is the day being replaced ("move Saturday to
+    Monday"), so left out; named alone it is the booked day when ``booked.named_alone``."""
+    named: list[tuple[date, bool]] = []
+    for weekday, weekday_pattern in enumerate(lexicon.weekdays):
+        if match := weekday_pattern.search(text):
+            ahead = (weekday - today.weekday()) % 7 or 7
+            before = text[max(0, match.start() - 24) : match.start()]
+            after = text[match.end() : match.end() + 16]
+            marked = bool(
+                lexicon.next_week_day.search(before) or lexicon.next_week_day.search(after)
+            )
+            if marked:
+                ahead = 7 - today.weekday() + weekday
+            day = today + timedelta(days=ahead)
+            is_booked = booked is not None and (
+                day == booked.day or (weekday == booked.day.weekday() and not marked)
+            )
+            named.append((day, is_booked))
+    if booked is None:
+        return [day for day, _ in named]
+    others = [day for day, is_booked in named if not is_booked]
+    if others or not named:
+        return others
+    return [booked.day] if booked.named_alone else [day for day, _ in named]
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
@@ -138,8 +174,10 @@ def find_when(  # noqa: PLR0911, PLR0912 - one return per kind of proposal
     now: datetime,
     tz: ZoneInfo,
     booked_at: datetime | None = None,
+    names_booking: bool = False,
 ) -> datetime | date | None:
-    """The day and/or time a folded message proposes, in ``tz``."""
+    """The day and/or time a folded message proposes, in ``tz``. With ``names_booking`` (a
+    reply that does not ask to move), the booking's weekday named alone is the booked day."""
     text = lexicon.replaced.sub(" ", text)
     today = now.astimezone(tz).date()
     booked = booked_at.astimezone(tz) if booked_at is not None else None
@@ -165,7 +203,8 @@ def find_when(  # noqa: PLR0911, PLR0912 - one return per kind of proposal
         if booked is None:
             return None
         return _at(booked.date() + amount, find_time(text) or booked.time(), tz)
-    day, rest = find_day(text, lexicon, today)
+    on = _Booked(booked.date(), names_booking) if booked is not None else None
+    day, rest = find_day(text, lexicon, today, on)
     at = find_time(rest)
     if day is None and same_time and lexicon.later_period.search(text) and booked is not None:
         return booked + timedelta(weeks=1)
@@ -185,6 +224,17 @@ def _at(day: date | None, at: time | None, tz: ZoneInfo) -> datetime | date | No
     if day is None or at is None:
         return day
     return datetime.combine(day, at, tzinfo=tz)
+
+
+def find_part(text: str, lexicon: Lexicon) -> DayPart | None:
+    """The part of the day named first ("friday evening", "в пятницу вечером", "el viernes por
+    la tarde", "cuma akşam"), if any."""
+    found = [
+        (match.start(), part)
+        for part, part_pattern in zip(DayPart, lexicon.day_parts, strict=False)
+        if (match := part_pattern.search(text))
+    ]
+    return min(found)[1] if found else None
 
 
 _LATE_BY = re.compile(r"(?<![\d:.])(\d{1,3})(?:ish|-ish)?\s+(?:\w+\s+)?(?:late|tarde|gec|behind)")

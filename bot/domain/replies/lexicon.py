@@ -55,6 +55,7 @@ class Words:
     tomorrow: tuple[str, ...] = ()
     after_tomorrow: tuple[str, ...] = ()
     weekdays: tuple[tuple[str, ...], ...] = ()  # Monday first
+    day_parts: tuple[tuple[str, ...], ...] = ()  # morning, afternoon, evening (``DayPart``)
     months: tuple[str, ...] = ()  # January first
     next_week_day: tuple[str, ...] = ()  # "next" before a weekday: the week after this one
     same_time: tuple[str, ...] = ()
@@ -136,6 +137,7 @@ class Lexicon:
             rf"(?:{wh or '(?!)'})(?!\w)"
         )
         self.weekdays = [pattern(*names) for names in words.weekdays]
+        self.day_parts = [pattern(*names) for names in words.day_parts]
         self.months = [pattern(name) for name in words.months]
         self.month_alternation = "|".join(f"(?:{fold(name)})" for name in words.months)
         #: the units of durations, folded ("weeks?" is "weks?")

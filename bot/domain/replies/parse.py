@@ -27,7 +27,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.replies.dates import find_when, late_when
+from bot.domain.day_parts import DayPart
+from bot.domain.replies.dates import find_part, find_when, late_when
 from bot.domain.replies.language import LEXICONS, detect_language
 from bot.domain.replies.lexicon import Lexicon
 from bot.domain.replies.reading import Reading, read
@@ -130,15 +131,27 @@ def _decide(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each wit
         arrival = late_when(folded, lexicon, now=now, tz=tz, booked_at=booked_at)
         return Reply(Intent.LATE, arrival, 0.9, language)
     proposed = None
+    proposing = " , ".join(reading.proposing)
     if lexicon.date_cue.search(folded):
         proposed = find_when(
-            " , ".join(reading.proposing), lexicon, now=now, tz=tz, booked_at=booked_at
+            proposing,
+            lexicon,
+            now=now,
+            tz=tz,
+            booked_at=booked_at,
+            names_booking=not reading.reschedule,
         )
     if proposed is None and reading.refusals and lexicon.date_cue.search(folded):
         refused_day = " , ".join(reading.refusals)
         for day_word in (lexicon.today, lexicon.tomorrow):
             refused_day = day_word.sub(" ", refused_day)
-        proposed = find_when(refused_day, lexicon, now=now, tz=tz, booked_at=booked_at)
+        proposed = find_when(
+            refused_day, lexicon, now=now, tz=tz, booked_at=booked_at, names_booking=True
+        )
+        if _is_booked_day(proposed, booked_at, tz):  # "can't make Saturday": the day refused
+            proposed = None
+        elif proposed is not None:
+            proposing = refused_day
     if booked_at is not None and not reading.reschedule and _soon_after(proposed, booked_at):
         return Reply(Intent.LATE, proposed, 0.8, language)
     offers_day = proposed is not None and _differs(proposed, now, tz, booked_at)
@@ -149,9 +162,13 @@ def _decide(  # noqa: PLR0911, PLR0912 - the rules are an ordered list, each wit
         or (later and not reading.strong)
         or (reading.refused and proposes and (reading.asked or offers_day))
     ):
-        return Reply(Intent.RESCHEDULE, proposed, 0.85, language)
+        return Reply(
+            Intent.RESCHEDULE, proposed, 0.85, language, _part(proposed, proposing, lexicon)
+        )
     if offers_day and not (reading.positive or reading.strong) and not reading.supposed:
-        return Reply(Intent.RESCHEDULE, proposed, 0.7, language)
+        return Reply(
+            Intent.RESCHEDULE, proposed, 0.7, language, _part(proposed, proposing, lexicon)
+        )
     if reading.doubt:
         return Reply(Intent.OTHER, None, 0.4, language)
     refused = reading.refused or reading.requested_cancel or (reading.bare_no and not agreed)
@@ -215,6 +232,23 @@ def _differs(
     if isinstance(proposed, datetime):
         return True
     return proposed != now.astimezone(tz).date()
+
+
+def _part(proposed: datetime | date | None, text: str, lexicon: Lexicon) -> DayPart | None:
+    """The part of the day asked for, when no hour is ("el viernes por la tarde")."""
+    return None if isinstance(proposed, datetime) else find_part(text, lexicon)
+
+
+def _is_booked_day(
+    proposed: datetime | date | None, booked_at: datetime | None, tz: ZoneInfo
+) -> bool:
+    """Whether ``proposed`` is just the booked day, with no time."""
+    return (
+        booked_at is not None
+        and proposed is not None
+        and not isinstance(proposed, datetime)
+        and proposed == booked_at.astimezone(tz).date()
+    )
 
 
 def _soon_after(proposed: datetime | date | None, booked_at: datetime) -> bool:

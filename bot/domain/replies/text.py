@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.day_parts import DayPart
+
 
 class Intent(StrEnum):
     CONFIRM = "confirm"
@@ -20,12 +22,15 @@ class Intent(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Reply:
     """What a reply means. ``confidence`` is how sure the reading is (1.0 for a button);
-    ``language`` is the detected language (``ru``, ``en``, ``es``, ``tr``), else the hint."""
+    ``language`` is the detected language (``ru``, ``en``, ``es``, ``tr``), else the hint;
+    ``part`` the part of the day a reschedule asks for when it names no hour ("friday
+    evening": ``when`` is the Friday, ``part`` the evening)."""
 
     intent: Intent
     when: datetime | date | None = None
     confidence: float = 0.0
     language: str | None = None
+    part: DayPart | None = None
 
 
 _ELONGATED = re.compile(r"([^\W\d_])\1+")

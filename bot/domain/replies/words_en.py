@@ -163,6 +163,11 @@ ENGLISH = Words(
         (r"saturday",),
         (r"sunday",),
     ),
+    day_parts=(
+        (r"mornings?", r"before (?:lunch|noon)"),
+        (r"afternoons?", r"after (?:lunch|noon)"),
+        (r"evenings?", r"tonight", r"after work", r"(?:at|in the) night"),
+    ),
     months=(
         r"january|jan", r"february|feb", r"march|mar", r"april|apr", r"may", r"june|jun",
         r"july|jul", r"august|aug", r"september|sept?", r"october|oct", r"november|nov",

@@ -165,6 +165,11 @@ SPANISH = Words(
         (r"sabado",),
         (r"domingo",),
     ),
+    day_parts=(
+        (r"(?:por|en|a) la manana", r"de manana temprano", r"antes de (?:comer|mediodia)"),
+        (r"(?:por|en|a) la tarde", r"de tarde", r"despues de (?:comer|mediodia)"),
+        (r"(?:por|en|a) la noche", r"de noche", r"esta noche", r"al salir del trabajo"),
+    ),
     months=(
         r"enero", r"febrero", r"marzo", r"abril", r"mayo", r"junio", r"julio", r"agosto",
         r"septiembre|setiembre", r"octubre", r"noviembre", r"diciembre",

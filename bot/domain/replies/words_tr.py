@@ -143,6 +143,11 @@ TURKISH = Words(
         r"randevu\w* kalsin", r"randevu\w* (?:koru\w*|degistirme\w*)", r"mevcut randevu\w*",
         r"kendi saatim\w*",
     ),
+    day_parts=(
+        (r"sabah\w*", r"ogleden once"),
+        (r"ogleden sonra\w*", r"ogle sonrasi\w*"),
+        (r"aksam\w*", r"is cikisi\w*", r"isten sonra"),
+    ),
     months=(
         r"ocak\w*", r"subat\w*", r"mart\w*", r"nisan\w*", r"mayis\w*", r"haziran\w*", r"temmuz\w*",
         r"agustos\w*", r"eylul\w*", r"ekim\w*", r"kasim\w*", r"aralik\w*",
