@@ -40,6 +40,7 @@ from bot.ledger import appointments as ledger
 from bot.ledger import attendance, booking_rules
 from bot.ledger.attendance import AttendancePolicy
 from bot.ledger.booking_rules import Sanity
+from bot.ledger.cancel_notice import notice_planned
 from bot.ledger.catalog import find_service, find_staff
 from bot.ledger.clients import find_by_phone, find_or_create_by_phone, get_client, search_clients
 from bot.ledger.csv_import import parse_start
@@ -327,7 +328,10 @@ class AdminCommands:
             reason=f"by admin {who}",
             policy=self._setup.policy,
         )
-        return [self._t("cancelled", what=self._describe(appointment))]
+        told = await notice_planned(session, appointment_id=appointment.id)
+        return [
+            self._t("cancelled.told" if told else "cancelled", what=self._describe(appointment))
+        ]
 
     async def _book(self, session: AsyncSession, args: str, who: str) -> list[str]:
         forced = FORCE_WORD.search(args)

@@ -12,7 +12,7 @@ from typing import Any
 from bot.admin.texts import AdminTexts
 
 #: outbox kinds (``confirmation``, ``reminder:24h``…) by the word admins read for them
-MESSAGE_KINDS = ("confirmation", "reminder")
+MESSAGE_KINDS = ("confirmation", "reminder", "salon_cancelled")
 
 
 def message_kind(texts: AdminTexts, kind: str) -> str:

@@ -104,6 +104,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
     "waitlist_accepted": frozenset(),
     "waitlist_declined": frozenset(),
     "waitlist_gone": frozenset(),
+    "salon_cancelled": frozenset(),  # the salon cancelled the client's visit
     "waitlist_joined": frozenset(),  # "anything earlier?": on the list now
     "waitlist_already": frozenset(),  # …asked again
     "waitlist_left": frozenset(),  # "take me off the list"

@@ -44,6 +44,7 @@ TEMPLATED = (
     "admin_message",
     "waitlist_offer",
     "waitlist_gone",
+    "salon_cancelled",
 )
 FLAGS = frozenset(name for name, sample in SCRIPT_VARIABLES.items() if isinstance(sample, bool))
 #: the values that add text when present; ``rules`` (a flag) adds the short rules and the

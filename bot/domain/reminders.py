@@ -14,6 +14,9 @@ For an appointment starting at S, booked (or moved) at moment B:
   3. It is dropped when it would come less than ``MIN_GAP`` (30 min) after B, or not after B at
      all: the booking confirmation, just sent, covers it. This is the "too late to remind" rule.
 
+A visit **the salon cancels** is told to the client shortly after (``salon_notice_due``): quiet
+hours hold the notice only when their end still leaves time before the visit.
+
 Quiet hours are wall-clock times in the salon's zone, so they follow DST changes; an empty window
 (start == end) disables them.
 """
@@ -44,6 +47,7 @@ class Script(StrEnum):
     LOYALTY_REWARD = "loyalty_reward"
     WAITLIST_OFFER = "waitlist_offer"  # a freed slot offered to a waiting client
     WAITLIST_GONE = "waitlist_gone"  # …and taken by someone else first
+    SALON_CANCELLED = "salon_cancelled"  # the salon cancelled the client's visit
 
 
 CONFIRMATION_KIND = "confirmation"
@@ -52,6 +56,11 @@ REMINDER_SCRIPTS = frozenset(
     {Script.BOOKING_CONFIRMATION, Script.REMINDER_ASK, Script.REMINDER_LIGHT}
 )
 LATEST_AFTER_EVENT = timedelta(hours=24)
+#: a salon's cancellation is told this long after it: an admin who cancelled the wrong visit
+#: and booked it again at once has the client told nothing (the dispatcher checks)
+NOTICE_UNDO = timedelta(minutes=2)
+#: …and it waits for the end of quiet hours only when that leaves this long before the visit
+NOTICE_LEAD = timedelta(hours=3)
 
 
 def reminder_kind(offset: timedelta) -> str:
@@ -183,9 +192,34 @@ def reminder_due(
     return due
 
 
+def salon_notice_due(
+    *, starts_at: datetime, cancelled_at: datetime, quiet: QuietHours, zone: ZoneInfo
+) -> datetime | None:
+    """When the client hears that the salon cancelled their visit; None once it has started.
+
+    ``NOTICE_UNDO`` after the cancellation (at once when the visit is closer than that). Inside
+    quiet hours it waits until they end only if that still leaves ``NOTICE_LEAD`` before the
+    visit: cancelled at 23:00, a 15:00 visit is told at 09:00, but a 10:00 one at once: a
+    message late in the evening is better than a wasted trip.
+    """
+    if starts_at <= cancelled_at:
+        return None
+    due = cancelled_at + NOTICE_UNDO
+    if due >= starts_at:
+        return cancelled_at
+    if quiet.contains(due, zone):
+        morning = quiet.period_end(due, zone)
+        if morning <= starts_at - NOTICE_LEAD:
+            return morning
+    return due
+
+
 def is_stale(*, script: Script, due_at: datetime, starts_at: datetime, now: datetime) -> bool:
     """A message that can no longer help: its appointment has started, or a reminder is so late
-    (more than half its lead time) that it would arrive at an odd moment."""
+    (more than half its lead time) that it would arrive at an odd moment. The salon's
+    cancellation is news only until the visit would have started."""
+    if script is Script.SALON_CANCELLED:
+        return now >= starts_at
     if script not in REMINDER_SCRIPTS:
         return now - due_at > LATEST_AFTER_EVENT  # follow-ups and policy news keep a day
     if now >= starts_at:

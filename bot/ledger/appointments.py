@@ -30,6 +30,7 @@ from bot.domain.policy import AttendanceRules, is_late_cancel
 from bot.domain.reminders import ReminderRules, Script
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.ledger.attendance import (
+    QUIET_OFF,
     AttendancePolicy,
     after_attended,
     after_late_cancel,
@@ -37,6 +38,7 @@ from bot.ledger.attendance import (
     booking_terms,
 )
 from bot.ledger.booking_rules import Problem, Sanity, apply, booking_problems
+from bot.ledger.cancel_notice import plan_cancel_notice
 from bot.ledger.catalog import get_service, get_staff
 from bot.ledger.clients import get_client
 from bot.ledger.freed import note_freed
@@ -494,22 +496,29 @@ async def cancel_appointment(
     now: datetime,
     reason: str | None = None,
     policy: AttendancePolicy | None = None,
+    notify: bool = True,
 ) -> Appointment:
     """Cancel; a client's cancellation inside ``late_window`` before the start is marked late
     (and, with a ``policy``, counts as a late-cancellation strike) — unless it comes within the
-    policy's ``late_cancel_grace`` after the asking reminder was sent (``is_late_cancel``)."""
+    policy's ``late_cancel_grace`` after the asking reminder was sent (``is_late_cancel``).
+
+    The salon's cancellation of a visit still to come is told to the client
+    (``bot.ledger.cancel_notice``; the policy's quiet hours, none without one) unless
+    ``notify`` is false; the client's own is answered in the chat that made it.
+    """
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
     asked_at = (
         await _asked_at(session, appointment) if cancelled_by is CancelledBy.CLIENT else None
     )
+    zone = await salon_zone(session)
     appointment.status = next_status(
         before,
         Action.CANCEL,
         appointment_id=appointment.id,
         starts_at=appointment.starts_at,
         now=now,
-        zone=await salon_zone(session),
+        zone=zone,
     )
     appointment.cancelled_by = cancelled_by
     rules = policy.rules if policy is not None else AttendanceRules()
@@ -547,6 +556,14 @@ async def cancel_appointment(
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
+    if cancelled_by is CancelledBy.SALON and notify:  # planned after the void: it stays
+        plan_cancel_notice(
+            session,
+            appointment=appointment,
+            now=now,
+            quiet=policy.quiet if policy is not None else QUIET_OFF,
+            zone=zone,
+        )
     # times offered for moving it (or asked of the admins) are free again: nothing to move
     await release_holds(session, appointment_id=appointment.id, now=now)
     if policy is not None and appointment.late_cancel:

@@ -38,6 +38,7 @@ from bot.conversation.scripts import ScriptRenderError
 from bot.conversation.waitlist_flow import offer_context
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
+from bot.ledger.cancel_notice import booked_again
 from bot.ledger.clients import preference
 from bot.ledger.salon import SALON_ID
 from bot.scheduling.claims import Claim, Result, claim_due, next_wakeup, record_results
@@ -144,6 +145,15 @@ class Dispatcher:
             offers = await load_offers(
                 session, {c.offer_id for c in claims if c.offer_id is not None}
             )
+            rebooked = await booked_again(
+                session,
+                [
+                    found
+                    for c in claims
+                    if c.script == Script.SALON_CANCELLED
+                    and (found := appointments.get(c.appointment_id or 0)) is not None
+                ],
+            )
             salon = await session.get(Salon, SALON_ID)
         zone = ZoneInfo(salon.timezone) if salon else ZoneInfo("UTC")
         salon_name = salon.name if salon else ""
@@ -153,7 +163,10 @@ class Dispatcher:
         sends: list[_Send] = []
         for claim in claims:
             try:
-                if claim.offer_id is not None:
+                decision: Result | _Send
+                if claim.script == Script.SALON_CANCELLED and claim.appointment_id in rebooked:
+                    decision = Result(claim, S.VOID, claim.due_at, error="booked again")
+                elif claim.offer_id is not None:
                     decision = self._decide_offer(
                         claim, offers.get(claim.offer_id), now, zone, salon_name
                     )
@@ -404,12 +417,15 @@ def _phone_identity(client: Client, channels: Mapping[str, Channel]) -> ClientId
 
 
 def _wanted_statuses(script: Script) -> frozenset[AppointmentStatus]:
-    """Reminders only for open appointments; a follow-up only while it is still a no-show;
-    news about the client's standing (policy, loyalty) whatever the appointment became."""
+    """Reminders only for open appointments; a follow-up only while it is still a no-show, the
+    salon's cancellation while it is cancelled; news about the client's standing (policy,
+    loyalty) whatever the appointment became."""
     if script in REMINDER_SCRIPTS:
         return WANTS_MESSAGES
     if script is Script.NOSHOW_FOLLOWUP:
         return frozenset({AppointmentStatus.NO_SHOW})
+    if script is Script.SALON_CANCELLED:
+        return frozenset({AppointmentStatus.CANCELLED})
     return frozenset(AppointmentStatus)
 
 
