@@ -212,6 +212,9 @@ def test_a_reminder_outside_quiet_hours_is_exactly_on_time(
         (Script.REMINDER_LIGHT, 1, 0.4, True),
         (Script.BOOKING_CONFIRMATION, 48, 1, False),
         (Script.BOOKING_CONFIRMATION, 48, 0, True),
+        # the salon's cancellation: news however late, until the visit would have started
+        (Script.SALON_CANCELLED, 48, 0.01, False),
+        (Script.SALON_CANCELLED, 1, 0, True),
     ],
 )
 def test_stale_messages(
