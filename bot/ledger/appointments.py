@@ -496,15 +496,14 @@ async def cancel_appointment(
     now: datetime,
     reason: str | None = None,
     policy: AttendancePolicy | None = None,
-    notify: bool = True,
 ) -> Appointment:
     """Cancel; a client's cancellation inside ``late_window`` before the start is marked late
     (and, with a ``policy``, counts as a late-cancellation strike) — unless it comes within the
     policy's ``late_cancel_grace`` after the asking reminder was sent (``is_late_cancel``).
 
     The salon's cancellation of a visit still to come is told to the client
-    (``bot.ledger.cancel_notice``; the policy's quiet hours, none without one) unless
-    ``notify`` is false; the client's own is answered in the chat that made it.
+    (``bot.ledger.cancel_notice``; the policy's quiet hours, none without one); the client's
+    own is answered in the chat that made it.
     """
     appointment = await get_appointment(session, appointment_id=appointment_id)
     before = appointment.status
@@ -556,7 +555,7 @@ async def cancel_appointment(
     )
     await session.flush()
     await void_outbox(session, appointment_id=appointment.id, reason="appointment cancelled")
-    if cancelled_by is CancelledBy.SALON and notify:  # planned after the void: it stays
+    if cancelled_by is CancelledBy.SALON:  # planned after the void: it stays
         plan_cancel_notice(
             session,
             appointment=appointment,

@@ -273,8 +273,6 @@ async def _import_row(
             now=now,
             reason="cancelled in the source system",
             policy=options.policy,
-            # a row new to ShowUp and cancelled already: the client never heard of it from us
-            notify=not result.created,
         )
         changed = True
     if result.created:

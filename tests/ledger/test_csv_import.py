@@ -16,7 +16,7 @@ from bot.ledger.csv_import import (
     read_rows,
 )
 from bot.ledger.csv_rows import COLUMN_LIMITS
-from db.models import Appointment, Client, Service, Staff
+from db.models import Appointment, Client, ScheduledMessage, Service, Staff
 from tests.conftest import START
 from tests.factories import RULES, make_service, make_staff
 
@@ -108,6 +108,28 @@ async def test_reimporting_is_idempotent_and_applies_changes(
         assert by_id["3"].status is AppointmentStatus.CANCELLED
         assert by_id["3"].late_cancel is False  # START is 2 days before
         assert len(by_id) == 3
+
+
+async def test_a_known_booking_the_source_cancelled_for_the_salon_is_told(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """``cancelled_by_salon`` on a booking imported before tells the client; a row new to
+    ShowUp is not imported at all (cancelled before we ever wrote about it)."""
+    await _catalog(sessions)
+    first = HEADER + "1,Anna,600111222,Haircut,Vitaly,2026-11-24 11:00,,\n"
+    assert await _import(sessions, first) == (1, 0, 0, [])
+    second = HEADER + (
+        "1,Anna,600111222,Haircut,Vitaly,2026-11-24 11:00,cancelled_by_salon,\n"
+        "2,Boris,600333444,Haircut,Vitaly,2026-11-24 12:00,cancelled_by_salon,\n"
+    )
+    assert await _import(sessions, second) == (0, 1, 1, [])
+    async with sessions() as session:
+        notices = await session.execute(
+            select(Appointment.external_id, ScheduledMessage.due_at)
+            .join(ScheduledMessage, ScheduledMessage.appointment_id == Appointment.id)
+            .where(ScheduledMessage.kind == "salon_cancelled")
+        )
+        assert list(notices) == [("1", START + timedelta(minutes=2))]
 
 
 async def test_create_missing_adds_masters_and_services(
