@@ -450,6 +450,9 @@ class ScheduledMessage(Base):
     external_message_id: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the salon's answer to a move the client asked for: the time asked for, which the message
+    # names ({{ proposed }}) when it is rendered at send time (migration 0016)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 # schedules: working hours, time off and their history (migration 0010)

@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.admin.texts import AdminTexts
 
-#: outbox kinds (``confirmation``, ``reminder:24h``…) by the word admins read for them
-MESSAGE_KINDS = ("confirmation", "reminder", "salon_cancelled")
+#: outbox kinds (``confirmation``, ``reminder:24h``, ``move:12``…) by the word admins read
+MESSAGE_KINDS = ("confirmation", "reminder", "salon_cancelled", "move")
 
 
 def message_kind(texts: AdminTexts, kind: str) -> str:

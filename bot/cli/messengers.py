@@ -74,6 +74,7 @@ class Messengers:
         if self.watch is not None:
             scheduler.every(self.watch.watch, seconds=WATCH_EVERY.total_seconds(), name=WATCH_JOB)
         if self.desk is not None:  # moves no admin approved in time (SHOWUP_RESCHEDULE=approve)
+            self.desk.approvals.on_queued = scheduler.wake_now  # the client's answer goes now
             scheduler.every(
                 self.desk.approvals.lapse, seconds=WATCH_EVERY.total_seconds(), name=LAPSE_JOB
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from bot.cli.common import console, scripts_or_exit, settings_or_exit
 from bot.conversation.scripts import sample_context
 from bot.domain.locales import SUPPORTED_LOCALES
-from bot.domain.reminders import Script
+from bot.domain.reminders import MOVE_ANSWER_SCRIPTS, Script
 
 
 def scripts_command(
@@ -27,6 +28,9 @@ def scripts_command(
             context = sample_context(code)
             if script is Script.LOYALTY_REWARD:  # as a client who earned it reads it
                 context = dataclasses.replace(context, discount=str(settings.loyalty_discount))
+            if script in MOVE_ANSWER_SCRIPTS:  # the time the client asked to move to
+                asked = context.starts_at + timedelta(days=1)
+                context = dataclasses.replace(context, proposed=asked)
             rendered = book.render(script=script, context=context)
             buttons = "  ".join(f"[{b.label}]" for b in rendered.buttons)
             console.print(f"\n[bold]{code} · {script.value}[/]\n{rendered.text}")

@@ -50,6 +50,7 @@ class MessageContext:
     rules: bool = False  # the client was never shown the attendance rules: add the short form
     hold: timedelta | None = None  # a waitlist offer: how long the slot is held for the client
     moving: bool = False  # a waitlist offer that moves the client's booking
+    proposed: datetime | None = None  # the answer to a move: the time the client asked for
 
     @classmethod
     def of(

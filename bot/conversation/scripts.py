@@ -201,7 +201,11 @@ class ScriptBook:
             "excused": False,
             "rescheduled": context.version > 1,
             "rules": context.rules,
-            "proposed": None,
+            "proposed": (
+                self.when_text(context.proposed.astimezone(context.zone), locale)
+                if context.proposed is not None
+                else None
+            ),
             "deposit": (
                 format_currency(context.deposit_due, context.currency, locale=locale)
                 if context.deposit_due is not None

@@ -48,12 +48,21 @@ class Script(StrEnum):
     WAITLIST_OFFER = "waitlist_offer"  # a freed slot offered to a waiting client
     WAITLIST_GONE = "waitlist_gone"  # …and taken by someone else first
     SALON_CANCELLED = "salon_cancelled"  # the salon cancelled the client's visit
+    # the salon's answer to a move the client asked for (``SHOWUP_RESCHEDULE=approve``)
+    RESCHEDULE_MOVED = "reschedule_moved"
+    RESCHEDULE_DECLINED = "reschedule_declined"
+    RESCHEDULE_LAPSED = "reschedule_lapsed"
 
 
 CONFIRMATION_KIND = "confirmation"
 #: the scripts about an appointment still to come; the others follow something that happened
 REMINDER_SCRIPTS = frozenset(
     {Script.BOOKING_CONFIRMATION, Script.REMINDER_ASK, Script.REMINDER_LIGHT}
+)
+#: the answers to a move asked for: each names the time asked for (``{{ proposed }}``) and is
+#: about the visit as it stands, so it is not sent once the visit has begun
+MOVE_ANSWER_SCRIPTS = frozenset(
+    {Script.RESCHEDULE_MOVED, Script.RESCHEDULE_DECLINED, Script.RESCHEDULE_LAPSED}
 )
 LATEST_AFTER_EVENT = timedelta(hours=24)
 #: a salon's cancellation is told this long after it: an admin who cancelled the wrong visit
@@ -66,6 +75,12 @@ NOTICE_LEAD = timedelta(hours=3)
 def reminder_kind(offset: timedelta) -> str:
     """The outbox kind of a reminder, e.g. ``reminder:24h``; part of the row's unique key."""
     return f"reminder:{format_duration(offset)}"
+
+
+def move_answer_kind(hold_id: int) -> str:
+    """The outbox kind of the answer to the move asked for with hold ``hold_id``, e.g.
+    ``move:12``: a hold is answered once, and one booking may ask (and be declined) twice."""
+    return f"move:{hold_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +159,13 @@ class ReminderRules:
     zone: ZoneInfo
 
 
+def awake(moment: datetime, rules: ReminderRules | None) -> datetime:
+    """``moment``, or the end of the quiet hours it falls in: when a message due then goes out."""
+    if rules is None or not rules.quiet.contains(moment, rules.zone):
+        return moment
+    return rules.quiet.period_end(moment, rules.zone)
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedMessage:
     kind: str
@@ -161,9 +183,7 @@ def plan_messages(
     if starts_at <= booked_at:
         return []
     planned: list[PlannedMessage] = []
-    confirmation_at = booked_at
-    if rules.quiet.contains(booked_at, rules.zone):
-        confirmation_at = rules.quiet.period_end(booked_at, rules.zone)
+    confirmation_at = awake(booked_at, rules)
     if confirmation_at < starts_at:
         planned.append(
             PlannedMessage(CONFIRMATION_KIND, Script.BOOKING_CONFIRMATION, confirmation_at)
@@ -217,9 +237,11 @@ def salon_notice_due(
 def is_stale(*, script: Script, due_at: datetime, starts_at: datetime, now: datetime) -> bool:
     """A message that can no longer help: its appointment has started, or a reminder is so late
     (more than half its lead time) that it would arrive at an odd moment. The salon's
-    cancellation is news only until the visit would have started."""
+    cancellation, and the answers to a move, are news only until the visit would have started."""
     if script is Script.SALON_CANCELLED:
         return now >= starts_at
+    if script in MOVE_ANSWER_SCRIPTS and now >= starts_at:
+        return True
     if script not in REMINDER_SCRIPTS:
         return now - due_at > LATEST_AFTER_EVENT  # follow-ups and policy news keep a day
     if now >= starts_at:

@@ -51,9 +51,7 @@ class AdminDesk:
         self._channels = channels
         self._clock = clock
         self._templates = templates
-        self._approvals = Approvals(
-            sessions=sessions, dialog=dialog, texts=texts, channels=channels, clock=clock
-        )
+        self._approvals = Approvals(sessions=sessions, dialog=dialog, texts=texts, clock=clock)
 
     @property
     def approvals(self) -> Approvals:

@@ -3,18 +3,23 @@
 The client's tap on a free time keeps it (``asked``) and puts a ``reschedule_approval`` item in
 the admin inbox; the relay forwards it with two buttons, ``admin_move_ok`` and
 ``admin_move_no``, whose payload is the hold's id (:func:`approval_buttons`). The tap comes
-here: approving moves the booking through the ledger (the new confirmation goes out through
-the outbox) and tells the client; declining frees the time, tells the client kindly that the
-admin will write about other times, and leaves the request in the inbox. A request no admin
-answered before the approval hold ran out (``SHOWUP_RESCHEDULE_APPROVAL_HOLD``) lapses the
-same way (:meth:`Approvals.lapse`, every minute): the client hears their visit stays as it
-was and the admin will write; the request stays in the inbox, marked.
+here: approving moves the booking through the ledger and tells the client; declining frees
+the time, tells the client kindly that the admin will write about other times, and leaves the
+request in the inbox. A request no admin answered before the approval hold ran out
+(``SHOWUP_RESCHEDULE_APPROVAL_HOLD``) lapses the same way (:meth:`Approvals.lapse`, every
+minute): the client hears their visit stays as it was and the admin will write; the request
+stays in the inbox, marked.
+
+What the client hears goes through the outbox, planned in the transaction that answers
+(``plan_move_answer``): a crash after the commit loses nothing, the dispatcher paces it, keeps
+it out of quiet hours, retries it, and tells the admins if it finally fails. The admin's
+answer can only say the client *will be* told.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,15 +27,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.texts import AdminTexts
-from bot.channels.base import Button, Channel, ChannelError, OutboundMessage
+from bot.channels.base import Button
 from bot.clock import Clock
 from bot.conversation.dialog import DialogSetup
-from bot.conversation.render import MessageContext
 from bot.domain.appointments import Actor
+from bot.domain.reminders import Script
 from bot.ledger.appointments import Who
-from bot.ledger.clients import preference
 from bot.ledger.holds import Move, Outcome, approve_hold, decline_hold, lapse_unanswered
-from db.models import Appointment, Client, InboxItem, MessageLog, SlotHold
+from bot.ledger.outbox import plan_move_answer
+from db.models import Appointment, Client, InboxItem, SlotHold
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +66,14 @@ class Approvals:
         sessions: async_sessionmaker[AsyncSession],
         dialog: DialogSetup,
         texts: AdminTexts,
-        channels: Mapping[str, Channel],
         clock: Clock,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._dialog = dialog
         self._t = texts
-        self._channels = channels
         self._clock = clock
+        self.on_queued = on_queued  # the outbox scheduler's wake-up, once it exists
 
     async def answer(self, action: str, hold_id: int, *, channel: str) -> list[str]:
         t = self._t
@@ -93,12 +98,17 @@ class Approvals:
             script, text = self._outcome(move, client, when)
             if move.outcome is not Outcome.MOVED:
                 self._to_inbox(session, move, client, when=when, channel=channel)
-            await session.commit()
-            problem = await self._tell(
-                session, client, move.appointment, script, proposed_at=hold.starts_at
+            plan_move_answer(
+                session,
+                appointment=move.appointment,
+                hold=hold,
+                script=script,
+                rules=reminders,
+                now=now,
             )
             await session.commit()
-        return [text if problem is None else f"{text}\n{t('move.unreached', error=problem)}"]
+        self.on_queued()
+        return [text]
 
     async def lapse(self) -> int:
         """Tell the clients whose move no admin answered in time; how many there were. Not
@@ -109,7 +119,6 @@ class Approvals:
             return 0
         async with self._sessions() as session:
             lapsed = await lapse_unanswered(session, now=now)
-            told = []
             for hold in lapsed:
                 appointment = await session.get(Appointment, hold.appointment_id)
                 client = await session.get(Client, hold.client_id)
@@ -135,15 +144,18 @@ class Approvals:
                         created_at=now,
                     )
                 )
-                told.append((client, appointment, hold.starts_at))
-            await session.commit()
-            for client, appointment, proposed_at in told:
-                await self._tell(
-                    session, client, appointment, "reschedule_lapsed", proposed_at=proposed_at
+                plan_move_answer(
+                    session,
+                    appointment=appointment,
+                    hold=hold,
+                    script=Script.RESCHEDULE_LAPSED,
+                    rules=rules,
+                    now=now,
                 )
-                await session.commit()
+            await session.commit()
         if lapsed:
             logger.info("%d move(s) asked for lapsed with no admin's answer", len(lapsed))
+            self.on_queued()
         return len(lapsed)
 
     async def _answered(
@@ -160,19 +172,19 @@ class Approvals:
             .values(handled_at=now)
         )
 
-    def _outcome(self, move: Move, client: Client, when: str) -> tuple[str, str]:
+    def _outcome(self, move: Move, client: Client, when: str) -> tuple[Script, str]:
         t = self._t
         appointment = move.appointment
         assert appointment is not None  # noqa: S101 - checked by the caller
         if move.outcome is Outcome.MOVED:
-            return "reschedule_moved", t(
+            return Script.RESCHEDULE_MOVED, t(
                 "move.approved", name=client.name, id=appointment.id, when=when
             )
         if move.outcome is Outcome.TAKEN:  # the client hears the visit stays, the admin writes
-            return "reschedule_declined", t(
+            return Script.RESCHEDULE_DECLINED, t(
                 "move.taken", name=client.name, id=appointment.id, when=when
             )
-        return "reschedule_declined", t("move.declined", name=client.name, id=appointment.id)
+        return Script.RESCHEDULE_DECLINED, t("move.declined", name=client.name, id=appointment.id)
 
     def _to_inbox(
         self, session: AsyncSession, move: Move, client: Client, *, when: str, channel: str
@@ -196,56 +208,3 @@ class Approvals:
                 created_at=self._clock.now(),
             )
         )
-
-    async def _tell(
-        self,
-        session: AsyncSession,
-        client: Client,
-        appointment: Appointment,
-        script: str,
-        *,
-        proposed_at: datetime,
-    ) -> str | None:
-        """Say ``script`` to the client on their most recent messenger; the error, if any."""
-        setup = self._dialog
-        usable = [
-            i for i in client.identities if not i.unreachable and i.channel in self._channels
-        ]
-        if not usable:
-            return "no messenger"
-        identity = max(usable, key=preference)
-        locale = client.locale or setup.default_locale
-        context = MessageContext.of(
-            appointment, locale=locale, salon_name=setup.salon_name, zone=setup.zone
-        )
-        variables = setup.scripts.variables(context=context, locale=locale)
-        proposed = setup.scripts.when_text(proposed_at.astimezone(setup.zone), locale)
-        text, _ = setup.scripts.render_named(
-            script, locale=locale, variables={**variables, "proposed": proposed}
-        )
-        try:
-            receipt = await self._channels[identity.channel].send(
-                OutboundMessage(
-                    recipient=identity.external_id,
-                    text=text,
-                    locale=locale,
-                    metadata={"kind": script, "appointment_id": str(appointment.id)},
-                    last_inbound_at=identity.last_inbound_at,
-                )
-            )
-        except ChannelError as exc:
-            logger.warning("could not tell client %s about their move: %s", client.id, exc)
-            return str(exc)
-        session.add(
-            MessageLog(
-                client_id=client.id,
-                appointment_id=appointment.id,
-                direction="out",
-                channel=identity.channel,
-                external_id=receipt.message_id,
-                body=text,
-                status="sent",
-                created_at=self._clock.now(),
-            )
-        )
-        return None

@@ -11,9 +11,16 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.reminders import ReminderRules, plan_messages
+from bot.domain.reminders import (
+    MOVE_ANSWER_SCRIPTS,
+    ReminderRules,
+    Script,
+    awake,
+    move_answer_kind,
+    plan_messages,
+)
 from bot.errors import NotFoundError
-from db.models import Appointment, OutboxStatus, ScheduledMessage
+from db.models import Appointment, OutboxStatus, ScheduledMessage, SlotHold
 
 _OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -53,6 +60,36 @@ async def plan_outbox(
     session.add_all(rows)
     await session.flush()
     return rows
+
+
+def plan_move_answer(
+    session: AsyncSession,
+    *,
+    appointment: Appointment,
+    hold: SlotHold,
+    script: Script,
+    rules: ReminderRules | None,
+    now: datetime,
+) -> ScheduledMessage:
+    """The salon's answer to the move the client asked for with ``hold`` (moved, declined,
+    lapsed), due now or when the quiet hours end. It names the time asked for, kept on the row
+    (``proposed_at``), and belongs to the booking's current version: a later move or a
+    cancellation voids it, replanning the reminders does not."""
+    if script not in MOVE_ANSWER_SCRIPTS:
+        raise ValueError(f"{script} does not answer a move")
+    row = ScheduledMessage(
+        appointment_id=appointment.id,
+        kind=move_answer_kind(hold.id),
+        script=script.value,
+        version=appointment.version,
+        due_at=awake(now, rules),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        created_at=now,
+        proposed_at=hold.starts_at,
+    )
+    session.add(row)
+    return row
 
 
 async def outbox_for(session: AsyncSession, *, appointment_id: int) -> list[ScheduledMessage]:

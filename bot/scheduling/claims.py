@@ -33,6 +33,7 @@ class Claim:
     due_at: datetime
     attempts: int
     offer_id: int | None = None
+    proposed_at: datetime | None = None  # the answer to a move: the time the client asked for
 
 
 def _due(now: datetime) -> Any:
@@ -67,6 +68,7 @@ async def claim_due(
             OUTBOX.c.due_at,
             OUTBOX.c.attempts,
             OUTBOX.c.offer_id,
+            OUTBOX.c.proposed_at,
         )
     )
     rows = (await session.execute(statement)).all()

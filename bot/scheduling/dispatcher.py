@@ -9,6 +9,7 @@ claimed batch — are sent a second time.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import random
@@ -37,7 +38,7 @@ from bot.conversation.render import MessageContext, Renderer
 from bot.conversation.scripts import ScriptRenderError
 from bot.conversation.waitlist_flow import offer_context
 from bot.domain.appointments import AppointmentStatus
-from bot.domain.reminders import REMINDER_SCRIPTS, Script, is_stale
+from bot.domain.reminders import MOVE_ANSWER_SCRIPTS, REMINDER_SCRIPTS, Script, is_stale
 from bot.ledger.cancel_notice import booked_again
 from bot.ledger.clients import preference
 from bot.ledger.salon import SALON_ID
@@ -231,6 +232,8 @@ class Dispatcher:
         context = MessageContext.of(
             appointment, locale=locale, salon_name=salon_name, zone=zone, currency=self._currency
         )
+        if claim.proposed_at is not None:  # the answer to a move names the time asked for
+            context = dataclasses.replace(context, proposed=claim.proposed_at)
         return self._address(claim, client, script, context, appointment_id=appointment.id)
 
     def _decide_offer(
@@ -417,10 +420,10 @@ def _phone_identity(client: Client, channels: Mapping[str, Channel]) -> ClientId
 
 
 def _wanted_statuses(script: Script) -> frozenset[AppointmentStatus]:
-    """Reminders only for open appointments; a follow-up only while it is still a no-show, the
-    salon's cancellation while it is cancelled; news about the client's standing (policy,
-    loyalty) whatever the appointment became."""
-    if script in REMINDER_SCRIPTS:
+    """Reminders and the answers to a move only for open appointments; a follow-up only while
+    it is still a no-show, the salon's cancellation while it is cancelled; news about the
+    client's standing (policy, loyalty) whatever the appointment became."""
+    if script in REMINDER_SCRIPTS or script in MOVE_ANSWER_SCRIPTS:
         return WANTS_MESSAGES
     if script is Script.NOSHOW_FOLLOWUP:
         return frozenset({AppointmentStatus.NO_SHOW})

@@ -1,8 +1,10 @@
 """SHOWUP_RESCHEDULE=approve end to end: the client's tap asks the salon and keeps the time, the
-admins get the request with Approve / Decline, one tap answers, the client is told either way."""
+admins get the request with Approve / Decline, one tap answers, the client is told either way
+(through the outbox: ``told`` runs the dispatcher)."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.notes import inbox_note
 from bot.admin.texts import AdminTexts
+from bot.channels.base import OutboundMessage
 from bot.clock import ManualClock
 from bot.domain.appointments import CancelledBy
 from bot.domain.holds import HoldStatus, RescheduleMode
@@ -17,10 +20,13 @@ from bot.hub.admin_side import AdminBroadcast
 from bot.hub.approvals import Approvals, approval_buttons
 from bot.hub.relay import InboxRelay
 from bot.ledger.appointments import cancel_appointment
+from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
 from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
 from tests.factories import ADMIN
 from tests.fakes.channels import RecordingChannel
+from tests.fakes.scripts import script_book
+from tests.scheduling.conftest import RecordingAlerts
 
 
 async def asked(
@@ -50,16 +56,41 @@ async def asked(
     return appointment_id, item
 
 
-def approvals(
-    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, channel: RecordingChannel
-) -> Approvals:
+def approvals(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> Approvals:
     return Approvals(
         sessions=sessions,
         dialog=dialog_setup(RescheduleMode.APPROVE),
         texts=AdminTexts("ru"),
-        channels={"test": channel},
         clock=clock,
     )
+
+
+def dispatcher(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    channel: RecordingChannel,
+    alerts: RecordingAlerts | None = None,
+    *,
+    owner: str = "test-worker",
+) -> Dispatcher:
+    return Dispatcher(
+        sessions=sessions,
+        channels={"test": channel},
+        renderer=script_book(),
+        alerts=alerts or RecordingAlerts(),
+        clock=clock,
+        config=DispatchConfig(batch=50, lease=timedelta(seconds=60), max_attempts=3),
+        rng=random.Random(7),  # noqa: S311 - reproducible jitter
+        owner=owner,
+    )
+
+
+async def answers(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock, channel: RecordingChannel
+) -> list[OutboundMessage]:
+    """Run the outbox; what the client was told about their move (not the confirmations)."""
+    await dispatcher(sessions, clock, channel).drain()
+    return [m for m in channel.sent if m.metadata["kind"].startswith("move:")]
 
 
 async def test_the_admin_approves_with_one_tap_and_the_client_is_moved(
@@ -77,11 +108,11 @@ async def test_the_admin_approves_with_one_tap_and_the_client_is_moved(
     ]
     channel = RecordingChannel()
     clock.advance(timedelta(minutes=30))
-    [text] = await approvals(sessions, clock, channel).answer(
+    [text] = await approvals(sessions, clock).answer(
         "move_ok", buttons[0].appointment_id, channel="telegram"
     )
     assert text.startswith("Перенесено: Anna")
-    [told] = channel.sent
+    [told] = await answers(sessions, clock, channel)
     assert "Готово, запись перенесена" in told.text
     assert "18:00" in told.text
     async with sessions() as session:
@@ -95,11 +126,11 @@ async def test_the_admin_approves_with_one_tap_and_the_client_is_moved(
     assert (appointment.starts_at, appointment.version) == (local(3, 18), 2)
     assert "confirmation" in kinds
     # a second tap (another admin, or the same twice) changes nothing
-    [late] = await approvals(sessions, clock, channel).answer(
+    [late] = await approvals(sessions, clock).answer(
         "move_no", buttons[0].appointment_id, channel="telegram"
     )
     assert "уже ответили" in late
-    assert len(channel.sent) == 1
+    assert await answers(sessions, clock, channel) == [told]  # sent once
 
 
 async def test_the_admin_declines_and_the_client_is_told_kindly(
@@ -108,11 +139,12 @@ async def test_the_admin_declines_and_the_client_is_told_kindly(
     appointment_id, item = await asked(sessions, clock)
     [_, decline] = approval_buttons(item, AdminTexts("ru"))
     channel = RecordingChannel()
-    [text] = await approvals(sessions, clock, channel).answer(
+    [text] = await approvals(sessions, clock).answer(
         "move_no", decline.appointment_id, channel="telegram"
     )
     assert text.startswith("Отклонено")
-    [told] = channel.sent
+    assert "клиенту сообщат" in text  # queued: the outbox will tell them
+    [told] = await answers(sessions, clock, channel)
     assert "перенести запись не получится" in told.text
     assert "администратор напишет" in told.text
     async with sessions() as session:
@@ -161,13 +193,13 @@ async def test_a_move_no_admin_answered_lapses_and_the_client_is_told(
     appointment_id, item = await asked(sessions, clock)  # held until NOW + 2 h
     channel = RecordingChannel()
     clock.set(NOW + timedelta(hours=2) - timedelta(seconds=1))
-    assert await approvals(sessions, clock, channel).lapse() == 0  # still held
+    assert await approvals(sessions, clock).lapse() == 0  # still held
     clock.set(NOW + timedelta(hours=2))
-    assert await approvals(sessions, clock, channel).lapse() == 1
-    [told] = channel.sent
+    assert await approvals(sessions, clock).lapse() == 1
+    [told] = await answers(sessions, clock, channel)
     assert "салон не успел подтвердить перенос" in told.text
     assert "администратор напишет" in told.text
-    assert await approvals(sessions, clock, channel).lapse() == 0  # once
+    assert await approvals(sessions, clock).lapse() == 0  # once
     async with sessions() as session:
         appointment = await session.get(Appointment, appointment_id)
         hold = await session.scalar(select(SlotHold))
@@ -184,7 +216,7 @@ async def test_a_move_no_admin_answered_lapses_and_the_client_is_told(
     assert note is not None
     assert note.startswith("Перенос на ")
     [_, decline] = approval_buttons(item, AdminTexts("ru"))
-    [late] = await approvals(sessions, clock, channel).answer(
+    [late] = await approvals(sessions, clock).answer(
         "move_ok", decline.appointment_id, channel="telegram"
     )
     assert "уже ответили" in late
@@ -209,10 +241,10 @@ async def test_a_move_asked_for_a_booking_cancelled_since_lapses_silently(
     assert hold.status is HoldStatus.RELEASED  # Thursday 18:00 is free for others at once
     channel = RecordingChannel()
     clock.set(NOW + timedelta(hours=2))
-    assert await approvals(sessions, clock, channel).lapse() == 0
-    assert channel.sent == []  # nothing to tell: she cancelled it herself
+    assert await approvals(sessions, clock).lapse() == 0
+    assert await answers(sessions, clock, channel) == []  # nothing to tell: she cancelled it
     [_, decline] = approval_buttons(item, AdminTexts("ru"))
-    [late] = await approvals(sessions, clock, channel).answer(
+    [late] = await approvals(sessions, clock).answer(
         "move_ok", decline.appointment_id, channel="telegram"
     )
     assert "уже ответили" in late
@@ -223,9 +255,8 @@ async def test_an_approval_after_the_hold_ran_out_changes_nothing(
 ) -> None:
     appointment_id, item = await asked(sessions, clock)  # held until NOW + 2 h
     [approve, _] = approval_buttons(item, AdminTexts("ru"))
-    channel = RecordingChannel()
     clock.set(NOW + timedelta(hours=2))  # the lapse job has not run yet
-    [late] = await approvals(sessions, clock, channel).answer(
+    [late] = await approvals(sessions, clock).answer(
         "move_ok", approve.appointment_id, channel="telegram"
     )
     assert "уже ответили" in late
@@ -241,9 +272,9 @@ async def test_a_move_that_lapses_at_night_is_told_in_the_morning(
     await asked(sessions, clock)
     channel = RecordingChannel()
     clock.set(datetime(2026, 12, 1, 20, 0, tzinfo=UTC))  # 21:00 in Madrid: the first quiet minute
-    assert await approvals(sessions, clock, channel).lapse() == 0
+    assert await approvals(sessions, clock).lapse() == 0
     clock.set(datetime(2026, 12, 2, 7, 59, tzinfo=UTC))  # 08:59: still quiet
-    assert await approvals(sessions, clock, channel).lapse() == 0
+    assert await approvals(sessions, clock).lapse() == 0
     clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # 09:00
-    assert await approvals(sessions, clock, channel).lapse() == 1
-    assert len(channel.sent) == 1
+    assert await approvals(sessions, clock).lapse() == 1
+    assert len(await answers(sessions, clock, channel)) == 1
