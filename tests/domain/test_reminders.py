@@ -14,6 +14,7 @@ from bot.domain.reminders import (
     QuietHours,
     ReminderRules,
     Script,
+    awake,
     is_stale,
     plan_messages,
     reminder_due,
@@ -215,6 +216,11 @@ def test_a_reminder_outside_quiet_hours_is_exactly_on_time(
         # the salon's cancellation: news however late, until the visit would have started
         (Script.SALON_CANCELLED, 48, 0.01, False),
         (Script.SALON_CANCELLED, 1, 0, True),
+        # the answer to a move: until the visit begins, however late (a day at most)
+        (Script.RESCHEDULE_DECLINED, 20, 1 / 60, False),
+        (Script.RESCHEDULE_DECLINED, 20, 0, True),
+        (Script.RESCHEDULE_MOVED, 50, 26, False),
+        (Script.RESCHEDULE_LAPSED, 50, 25.99, True),
     ],
 )
 def test_stale_messages(
@@ -230,3 +236,11 @@ def test_stale_messages(
         )
         is stale
     )
+
+
+def test_a_message_due_in_quiet_hours_goes_when_they_end() -> None:
+    assert awake(local("2026-11-25T20:59"), RULES) == local("2026-11-25T20:59")
+    assert awake(local("2026-11-25T21:00"), RULES) == local("2026-11-26T09:00")
+    assert awake(local("2026-11-26T08:59"), RULES) == local("2026-11-26T09:00")
+    assert awake(local("2026-11-26T09:00"), RULES) == local("2026-11-26T09:00")
+    assert awake(local("2026-11-25T23:00"), None) == local("2026-11-25T23:00")

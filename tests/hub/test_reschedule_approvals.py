@@ -25,7 +25,6 @@ from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
 from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
 from tests.factories import ADMIN
 from tests.fakes.channels import RecordingChannel
-from tests.fakes.scripts import script_book
 from tests.scheduling.conftest import RecordingAlerts
 
 
@@ -76,7 +75,7 @@ def dispatcher(
     return Dispatcher(
         sessions=sessions,
         channels={"test": channel},
-        renderer=script_book(),
+        renderer=dialog_setup(RescheduleMode.APPROVE).scripts,  # the salon's, as the dialog's
         alerts=alerts or RecordingAlerts(),
         clock=clock,
         config=DispatchConfig(batch=50, lease=timedelta(seconds=60), max_attempts=3),
