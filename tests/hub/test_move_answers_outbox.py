@@ -51,7 +51,11 @@ async def test_an_approval_queues_one_row_that_the_dispatcher_sends_once(
     appointment_id, item = await asked(sessions, clock)
     [approve, _] = approval_buttons(item, AdminTexts("ru"))
     clock.advance(timedelta(minutes=30))
-    await approvals(sessions, clock).answer("move_ok", approve.appointment_id, channel="telegram")
+    answering = approvals(sessions, clock)
+    woken: list[bool] = []
+    answering.on_queued = lambda: woken.append(True)  # the outbox is woken, not waited for
+    await answering.answer("move_ok", approve.appointment_id, channel="telegram")
+    assert woken == [True]
     [row] = await move_rows(sessions)
     assert (row.kind, row.script, row.version, row.status) == (
         f"move:{approve.appointment_id}",
