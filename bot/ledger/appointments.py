@@ -672,18 +672,19 @@ async def note_running_late(
     return appointment
 
 
-_NEXT_OPEN = (  # built once: building it cost more than running it (py-spy)
+_OPEN = (  # built once: building it cost more than running it (py-spy)
     select(Appointment)
     .where(
         Appointment.client_id == bindparam("client_id"),
         Appointment.starts_at > bindparam("now"),
         Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]),
     )
-    .order_by(Appointment.starts_at)
-    .limit(1)
+    .order_by(Appointment.starts_at, Appointment.id)
     # the client is the caller's, loaded already: not its identities again (a query)
     .options(joinedload(Appointment.client).options(raiseload(Client.identities)))
 )
+_NEXT_OPEN = _OPEN.limit(1)
+_ALL_OPEN = _OPEN.limit(20)  # more open bookings than this: the next twenty are enough
 
 
 async def next_open_appointment(
@@ -694,3 +695,11 @@ async def next_open_appointment(
         _NEXT_OPEN, {"client_id": client_id, "now": now}
     )
     return found
+
+
+async def open_appointments(
+    session: AsyncSession, *, client_id: int, now: datetime
+) -> list[Appointment]:
+    """The client's appointments that have not started and still want an answer, soonest
+    first (one query: a reply picks the one it is about among them)."""
+    return list(await session.scalars(_ALL_OPEN, {"client_id": client_id, "now": now}))

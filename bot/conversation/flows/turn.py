@@ -18,6 +18,7 @@ from bot.domain.appointments import AppointmentStatus
 from bot.domain.holds import RescheduleRules
 from bot.domain.reminders import ReminderRules
 from bot.domain.replies import Intent, Reply, parse_reply, speaks_of_the_visit
+from bot.domain.replies.which import booking_named
 from bot.ledger import appointments as ledger
 from bot.ledger.attendance import HAS_OPEN_FOLLOWUP, AttendancePolicy
 from bot.ledger.waitlist import HAS_ACTIVE_ENTRY
@@ -121,14 +122,26 @@ class Turn:
         return self._target
 
     async def _find_target(self) -> Appointment | None:
-        for candidate in (self.message.reply_to_appointment, self.state.appointment_id):
-            if candidate is not None:
-                found = await self.session.get(Appointment, candidate)
-                if found is not None and found.client_id == self.client.id and self.is_open(found):
-                    return found
-        return await ledger.next_open_appointment(
+        upcoming = await ledger.open_appointments(
             self.session, client_id=self.client.id, now=self.now
         )
+        message = self.message
+        if len(upcoming) > 1 and message.kind == "text" and message.button is None:
+            # "cancel my Saturday appointment" is about Saturday's, whatever we wrote last
+            named = booking_named(
+                message.text,
+                [appointment.starts_at for appointment in upcoming],
+                now=self.now,
+                tz=self.setup.zone,
+                locale_hint=self.locale,
+            )
+            if named is not None:
+                return upcoming[named]
+        by_id = {appointment.id: appointment for appointment in upcoming}
+        for candidate in (message.reply_to_appointment, self.state.appointment_id):
+            if candidate in by_id:
+                return by_id[candidate]
+        return upcoming[0] if upcoming else None
 
     async def open_matters(self) -> OpenMatters:
         """Read once, and again after ``acted()``."""

@@ -95,6 +95,33 @@ def find_day(  # noqa: PLR0911 - one return per way of naming a day
     return None, text
 
 
+def days_named(folded: str, lexicon: Lexicon, today: date) -> tuple[set[date], set[int]]:
+    """Every date and weekday (Monday 0) a folded message names, for telling which of a
+    client's bookings it is about (``which``)."""
+    dates: set[date | None] = set()
+    day_first, month_first = _month_patterns(lexicon)
+    for match in day_first.finditer(folded):
+        month = _month_number(match.group(2), lexicon)
+        dates.add(_next_date(today, month, int(match.group(1))))
+    for match in month_first.finditer(folded):
+        month = _month_number(match.group(1), lexicon)
+        dates.add(_next_date(today, month, int(match.group(2))))
+    for match in _DAY_MONTH.finditer(folded):
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12:
+            dates.add(_next_date(today, month, day))
+    for match in lexicon.ordinal.finditer(folded):
+        dates.add(_day_of_month(today, int(match.group(1))))
+    if lexicon.after_tomorrow.search(folded):
+        dates.add(today + timedelta(days=2))
+    elif lexicon.tomorrow.search(folded):
+        dates.add(today + timedelta(days=1))
+    if lexicon.today.search(folded):
+        dates.add(today)
+    weekdays = {n for n, pattern in enumerate(lexicon.weekdays) if pattern.search(folded)}
+    return {d for d in dates if d is not None}, weekdays
+
+
 @dataclass(frozen=True, slots=True)
 class _Booked:
     """The booked day, and whether its weekday named alone means that day (a reply that does
