@@ -5,10 +5,10 @@ the admin inbox; the relay forwards it with two buttons, ``admin_move_ok`` and
 ``admin_move_no``, whose payload is the hold's id (:func:`approval_buttons`). The tap comes
 here: approving moves the booking through the ledger and tells the client; declining frees
 the time, tells the client kindly that the admin will write about other times, and leaves the
-request in the inbox. A request no admin answered before the approval hold ran out
-(``SHOWUP_RESCHEDULE_APPROVAL_HOLD``) lapses the same way (:meth:`Approvals.lapse`, every
-minute): the client hears their visit stays as it was and the admin will write; the request
-stays in the inbox, marked.
+request open in the inbox (the same item, worded anew: the admins are not sent it twice). A
+request no admin answered before the approval hold ran out (``SHOWUP_RESCHEDULE_APPROVAL_HOLD``)
+lapses the same way (:meth:`Approvals.lapse`, every minute): the client hears their visit stays
+as it was and the admin will write; the request stays in the inbox, marked.
 
 What the client hears goes through the outbox, planned in the transaction that answers
 (``plan_move_answer``): a crash after the commit loses nothing, the dispatcher paces it, keeps
@@ -92,12 +92,13 @@ class Approvals:
             if move.outcome is Outcome.STALE or move.appointment is None:
                 await session.rollback()
                 return [t("move.stale")]
-            await self._answered(session, hold.appointment_id, now=now)
+            if move.outcome is Outcome.MOVED:
+                await self._answered(session, hold.appointment_id, now=now)
+            else:
+                await self._still_open(session, move)
             client = await session.get(Client, hold.client_id)
             assert client is not None  # noqa: S101 - the foreign key guarantees it
             script, text = self._outcome(move, client, when)
-            if move.outcome is not Outcome.MOVED:
-                self._to_inbox(session, move, client, when=when, channel=channel)
             plan_move_answer(
                 session,
                 appointment=move.appointment,
@@ -186,25 +187,21 @@ class Approvals:
             )
         return Script.RESCHEDULE_DECLINED, t("move.declined", name=client.name, id=appointment.id)
 
-    def _to_inbox(
-        self, session: AsyncSession, move: Move, client: Client, *, when: str, channel: str
-    ) -> None:
-        """The request stays for the admins to answer with other times."""
-        appointment = move.appointment
-        assert appointment is not None  # noqa: S101 - checked by the caller
-        session.add(
-            InboxItem(
-                client_id=client.id,
-                appointment_id=appointment.id,
-                kind="reschedule_request",
-                channel=channel,
-                text=f"#{appointment.id} → {when}",
-                note=(
-                    {"code": "move_declined", "params": {"when": when}}
-                    if move.outcome is Outcome.DECLINED
-                    else None
-                ),
-                proposed_at=move.hold.starts_at,
-                created_at=self._clock.now(),
+    async def _still_open(self, session: AsyncSession, move: Move) -> None:
+        """A declined move (or one whose time was taken meanwhile): its request stays open for
+        the admins to answer with other times. It is the same item, worded anew; none is added,
+        so the admins are not sent the request a second time."""
+        hold = move.hold
+        local = hold.starts_at.astimezone(self._dialog.zone)
+        code = "move_declined" if move.outcome is Outcome.DECLINED else "move_taken"
+        requests = await session.scalars(
+            select(InboxItem).where(
+                InboxItem.appointment_id == hold.appointment_id,
+                InboxItem.kind == KIND,
+                InboxItem.handled_at.is_(None),
             )
         )
+        for item in requests:
+            if ((item.note or {}).get("params") or {}).get("hold") == hold.id:
+                params = {"hold": hold.id, "when": f"{local:%Y-%m-%d %H:%M}"}
+                item.note = {"code": code, "params": params}

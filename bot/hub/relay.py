@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin.alerts import AdminAlerts, LoggingAlerts
-from bot.admin.notes import inbox_note
+from bot.admin.notes import inbox_note, proposed_time
 from bot.admin.texts import AdminTexts
 from bot.clock import Clock
 from bot.hub.admin_side import AdminBroadcast
@@ -145,7 +145,7 @@ class InboxRelay:
             lines.append(t("relay.nothing"))
         if item.proposed_at is not None:
             proposed = t.moment(item.proposed_at.astimezone(self._zone))
-            lines.append(t("relay.proposes", when=proposed))
+            lines.append(proposed_time(item.note, proposed, t))
         note = inbox_note(item.note, t)
         if note:
             lines += ["", note]

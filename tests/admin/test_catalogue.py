@@ -178,6 +178,28 @@ def test_no_gender_guesses(locale: str) -> None:
             )
 
 
+#: Russian pronouns that would take the client for a man ("ему сказали", "сообщите ему")
+PRONOUNS = re.compile(r"(?<![а-яё])(он|ему|его|него|нему|ним|нём)(?![а-яё])", re.IGNORECASE)
+#: texts where such a word stands for a thing: the phone number, the undelivered answer
+NOT_THE_CLIENT = {"error.phone": "его", "note.answer_undelivered": "он"}
+
+
+def test_russian_texts_take_the_client_for_no_man_or_woman() -> None:
+    """The client is "клиент" or their name, never "он"; the buttons under "Клиент пришёл?"
+    are no past tense that would need the client's gender ("Пришёл")."""
+    for key, text in _messages("ru").items():
+        for form in text if isinstance(text, tuple) else (text,):
+            found = {word.lower() for word in PRONOUNS.findall(form)}
+            assert found <= {NOT_THE_CLIENT.get(key)}, f"{key}: {form!r}"
+    t = AdminTexts("ru")
+    assert t("move.declined", name="Анна", id=7) == (
+        "Отклонено: запись #7 (Анна) остаётся прежней; клиенту сообщили, что вы напишете о "
+        "другом времени."
+    )
+    for key in ("prompt.arrived", "prompt.noshow"):
+        assert not re.search(r"(ёл|ел|ил|ал|ла)$", t(key)), t(key)
+
+
 def test_every_error_code_is_worded() -> None:
     """A refusal raised with ``code="…"`` anywhere in ShowUp reads in the admins' language."""
     root = Path(catalogue.__file__).parents[1]

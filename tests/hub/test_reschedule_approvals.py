@@ -22,7 +22,15 @@ from bot.hub.relay import InboxRelay
 from bot.ledger.appointments import cancel_appointment
 from bot.scheduling.dispatcher import DispatchConfig, Dispatcher
 from db.models import Appointment, InboxItem, ScheduledMessage, SlotHold
-from tests.conversation.test_reschedule import MADRID, NOW, booking, dialog_setup, local, say
+from tests.conversation.test_reschedule import (
+    MADRID,
+    NOW,
+    booking,
+    dialog_setup,
+    local,
+    other_booking,
+    say,
+)
 from tests.factories import ADMIN
 from tests.fakes.channels import RecordingChannel
 from tests.scheduling.conftest import RecordingAlerts
@@ -53,6 +61,21 @@ async def asked(
     assert appointment is not None
     assert appointment.version == 1  # nothing moved yet
     return appointment_id, item
+
+
+def relay_to_admins(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> tuple[RecordingChannel, InboxRelay]:
+    """The inbox relay to one Russian-speaking admin on Telegram, and what they were sent."""
+    admins = RecordingChannel("telegram")
+    relay = InboxRelay(
+        sessions=sessions,
+        broadcast=AdminBroadcast(admins, ["900"]),
+        clock=clock,
+        zone=MADRID,
+        texts=AdminTexts("ru"),
+    )
+    return admins, relay
 
 
 def approvals(sessions: async_sessionmaker[AsyncSession], clock: ManualClock) -> Approvals:
@@ -98,7 +121,7 @@ async def test_the_admin_approves_with_one_tap_and_the_client_is_moved(
     appointment_id, item = await asked(sessions, clock)
     buttons = approval_buttons(item, AdminTexts("ru"))
     assert inbox_note(item.note, AdminTexts("ru")) == (
-        "Хочет перенести на 2026-12-03 18:00, мастер Vitaly. Время придержано до 11:00: "
+        "Хочет перенести на чт 03.12 18:00, мастер Vitaly. Время придержано до 11:00: "
         "одобрите или отклоните кнопками ниже."
     )
     assert [(b.label, b.intent) for b in buttons] == [
@@ -136,6 +159,8 @@ async def test_the_admin_declines_and_the_client_is_told_kindly(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     appointment_id, item = await asked(sessions, clock)
+    admins, relay = relay_to_admins(sessions, clock)
+    assert await relay.relay() == 1
     [_, decline] = approval_buttons(item, AdminTexts("ru"))
     channel = RecordingChannel()
     [text] = await approvals(sessions, clock).answer(
@@ -154,32 +179,56 @@ async def test_the_admin_declines_and_the_client_is_told_kindly(
     assert appointment.version == 1
     assert hold is not None
     assert hold.status is HoldStatus.DECLINED
-    assert [i.kind for i in items] == ["reschedule_approval", "reschedule_request"]
-    assert items[0].handled_at == NOW  # the approval answered; the request waits for the admin
-    assert items[1].handled_at is None
-    assert items[1].note is not None
-    assert items[1].note["code"] == "move_declined"
-    note = inbox_note(items[1].note, AdminTexts("ru"))
+    # one request, still open for the admin to write about other times, and not sent again
+    [request] = items
+    assert request.handled_at is None
+    assert request.note is not None
+    assert request.note["code"] == "move_declined"
+    note = inbox_note(request.note, AdminTexts("ru"))
     assert note is not None
     assert note.startswith("Вы отклонили перенос на чт 03.12 18:00; клиенту сказали")
+    assert await relay.relay() == 0
+    assert len(admins.sent) == 1
+
+
+async def test_a_time_taken_before_the_approval_leaves_one_request_open(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    _, item = await asked(sessions, clock)
+    admins, relay = relay_to_admins(sessions, clock)
+    assert await relay.relay() == 1
+    await other_booking(sessions, local(3, 18))  # an admin booked Boris there, forced
+    [approve, _] = approval_buttons(item, AdminTexts("ru"))
+    [text] = await approvals(sessions, clock).answer(
+        "move_ok", approve.appointment_id, channel="telegram"
+    )
+    assert text.startswith("чт 03.12 18:00 уже занято")
+    async with sessions() as session:
+        [request] = list(await session.scalars(select(InboxItem)))
+    assert request.handled_at is None
+    assert inbox_note(request.note, AdminTexts("ru")) == (
+        "Время чт 03.12 18:00 заняли раньше, чем вы одобрили перенос; клиенту сообщили, что "
+        "запись остаётся и что вы напишете о другом времени."  # noqa: RUF001 - Russian
+    )
+    assert await relay.relay() == 0
+    assert len(admins.sent) == 1
 
 
 async def test_the_relay_forwards_the_request_with_approve_and_decline(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     _, item = await asked(sessions, clock)
-    admins = RecordingChannel("telegram")
-    relay = InboxRelay(
-        sessions=sessions,
-        broadcast=AdminBroadcast(admins, ["900"]),
-        clock=clock,
-        zone=MADRID,
-        texts=AdminTexts("ru"),
-    )
+    admins, relay = relay_to_admins(sessions, clock)
     assert await relay.relay() == 1
     [forwarded] = admins.sent
     assert forwarded.text.startswith("🔁 Перенос ждёт одобрения")
-    assert "Хочет перенести на 2026-12-03 18:00" in forwarded.text
+    # the time as every admin text words one, chosen (not proposed) among the times offered;
+    # under it what the client wrote
+    assert "Выбрано из предложенных свободных окошек: чт 03.12 18:00\n" in forwarded.text
+    assert "Предлагает" not in forwarded.text
+    assert "Хочет перенести на чт 03.12 18:00, мастер Vitaly." in forwarded.text
+    assert "2026-12-03" not in forwarded.text
+    assert "\nможно в четверг в 18?\n" in forwarded.text  # noqa: RUF001 - Russian
     assert [(b.intent, b.appointment_id) for b in forwarded.buttons] == [
         ("admin_move_ok", item.note["params"]["hold"]),  # type: ignore[index]
         ("admin_move_no", item.note["params"]["hold"]),  # type: ignore[index]

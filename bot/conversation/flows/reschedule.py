@@ -184,21 +184,11 @@ class Rescheduling:
         if target.version != button.version or not turn.is_open(target):
             return [turn.say("ack_stale", target)]
         await release_holds(turn.session, appointment_id=target.id, now=turn.now)
-        asked = await turn.session.scalar(  # the client's own words, not the tap
-            select(MessageLog.body)
-            .where(
-                MessageLog.client_id == turn.client.id,
-                MessageLog.direction == "in",
-                MessageLog.body.not_like("[%"),
-            )
-            .order_by(MessageLog.id.desc())
-            .limit(1)
-        )
         await turn.to_admin(
             target,
             "reschedule_request",
             reply=False,
-            text=asked or "",
+            text=await _their_words(turn),
             note={"code": "move_other", "params": {}},
         )
         return [turn.say("ack_reschedule", target, proposed=None)]
@@ -220,7 +210,7 @@ class Rescheduling:
             "reschedule_approval",
             reply=False,
             proposed=hold.starts_at,
-            text=f"#{target.id} → {local:%Y-%m-%d %H:%M}",
+            text=await _their_words(turn),  # the time is in the note, worded for the admins
             note=note,
         )
 
@@ -243,6 +233,22 @@ def _proposed(turn: Turn, when: datetime | date | None) -> str | None:
     if when is None:
         return None
     return turn.setup.scripts.when_text(when, turn.locale)
+
+
+async def _their_words(turn: Turn) -> str:
+    """The client's last message in their own words (not a tap): what the admins read under a
+    request made with buttons."""
+    asked = await turn.session.scalar(
+        select(MessageLog.body)
+        .where(
+            MessageLog.client_id == turn.client.id,
+            MessageLog.direction == "in",
+            MessageLog.body.not_like("[%"),
+        )
+        .order_by(MessageLog.id.desc())
+        .limit(1)
+    )
+    return asked or ""
 
 
 __all__ = ["MOVE", "MOVE_INTENTS", "OTHER", "Rescheduling"]
