@@ -123,7 +123,8 @@ class Dialog:
             return known.client, False
         client = await create_client(
             self._session,
-            name=message.display_name or UNNAMED,
+            # the admins know a client without a profile name by their number, when it is told
+            name=message.display_name or message.phone or UNNAMED,
             phone=None,
             phone_region=None,
             locale=supported_locale(message.language_code),

@@ -21,8 +21,9 @@ from db.models import Appointment
 _PHONE = re.compile(r"[+\d\s().-]*\d[+\d\s().-]*")
 
 
-#: the name a person who wrote first gets when their messenger tells none (the console, some
-#: WhatsApp profiles); the admins see it, the person is never called so
+#: the name a person who wrote first gets when their messenger tells neither a name nor a
+#: number (the console; a WhatsApp profile without a name gets its number); the admins see it,
+#: the person is never called so
 UNNAMED = "New client"
 
 

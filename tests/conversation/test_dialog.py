@@ -9,13 +9,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin.texts import AdminTexts
 from bot.channels.base import Button, DialogReply, InboundMessage
 from bot.clock import ManualClock
 from bot.conversation.dialog import Dialog, DialogSetup
+from bot.hub.admin_side import AdminBroadcast
+from bot.hub.relay import InboxRelay
 from bot.ledger.appointments import list_events, reschedule_appointment
 from bot.ledger.clients import link_identity
 from db.models import Appointment, Client, DialogState, InboxItem
 from tests.factories import ADMIN, RULES, make_appointment, make_client, make_service, make_staff
+from tests.fakes.channels import RecordingChannel
 from tests.fakes.scripts import script_book
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -296,3 +300,46 @@ async def test_a_stranger_with_no_language_code_is_answered_in_the_language_they
     assert replies[-1].text == setup.scripts.render_step(
         "heard_from", locale="tr", variables={"client_name": "New client", "salon_name": "Studio"}
     )
+
+
+async def test_a_stranger_without_a_profile_name_is_known_to_the_admins_by_their_number(
+    sessions: async_sessionmaker[AsyncSession], setup: DialogSetup, clock: ManualClock
+) -> None:
+    """A WhatsApp profile with no name: the admins read the number, not "New client"; the
+    client is never called by it."""
+    stranger = InboundMessage(
+        channel="whatsapp",
+        sender="34600111222",
+        text="Hola, ¿tenéis hora el viernes?",
+        language_code="es",
+        phone="+34600111222",
+    )
+    replies = await say(sessions, setup, clock, stranger)
+    assert replies
+    assert all("34600111222" not in reply.text for reply in replies)
+    async with sessions() as session:
+        client = await session.scalar(select(Client))
+        assert client is not None
+        assert client.name == "+34600111222"
+        session.add(
+            InboxItem(
+                client_id=client.id,
+                kind="new_client",
+                channel="whatsapp",
+                text=stranger.text,
+                created_at=clock.now(),
+            )
+        )
+        await session.commit()
+    admins = RecordingChannel("telegram")
+    relay = InboxRelay(
+        sessions=sessions,
+        broadcast=AdminBroadcast(admins, ["900"]),
+        clock=clock,
+        zone=MADRID,
+        texts=AdminTexts("es"),
+    )
+    assert await relay.relay() == 1
+    [forwarded] = admins.sent
+    assert forwarded.text.splitlines()[0].endswith(": +34600111222 · WhatsApp")
+    assert "New client" not in forwarded.text
