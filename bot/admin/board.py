@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.admin.notes import CHOSEN as CHOSEN_NOTES
 from bot.domain.appointments import AppointmentStatus
 from bot.domain.policy import MarkKind
 from bot.domain.reminders import Script
@@ -52,7 +53,8 @@ DEPOSIT, DOUBLE_PRICE, DISCOUNT = "deposit", "double", "discount"
 READ = "read"  # the client opened our message (WhatsApp read receipt)
 EXCUSED = "excused"  # a late cancellation let go: the client explained an illness or emergency
 #: the time a client asked to move to, ISO in the salon's zone (worded by AdminTexts.note)
-PROPOSED = "proposed"
+PROPOSED = "proposed"  # a time the client proposed in their own words
+CHOSEN = "chosen"  # a time the client chose among the free times offered
 REBOOK = "rebook"  # a client whose visit is over or missed asked for another time
 #: appointment events that do not settle a client's request to move (anything else does)
 UNSETTLING_EVENTS = frozenset({"created", "updated", "running_late"})
@@ -143,13 +145,13 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
         label = _label(appointment.status, appointment.late_cancel, appointment.id, asked, late)
         move: tuple[Extra, ...] = ()
         if appointment.id in moves:
-            proposed = moves[appointment.id]
+            proposed, kind = moves[appointment.id]
             if label in OPEN_LABELS:
                 label = RESCHEDULE_ASKED
             else:
                 move = ((REBOOK, ""),)
             if proposed is not None:
-                move += ((PROPOSED, proposed.astimezone(zone).isoformat()),)
+                move += ((kind, proposed.astimezone(zone).isoformat()),)
         rows.append(
             BoardRow(
                 appointment_id=appointment.id,
@@ -176,9 +178,10 @@ async def day_board(session: AsyncSession, *, day: date, zone: ZoneInfo) -> Boar
 
 async def pending_reschedules(
     session: AsyncSession, *, appointment_ids: list[int]
-) -> dict[int, datetime | None]:
-    """Appointment id → the time its client asked to move to (None: no time given), for each
-    appointment with a reschedule request nobody has settled yet.
+) -> dict[int, tuple[datetime | None, str]]:
+    """Appointment id → the time its client asked to move to (None: no time given) and how it
+    was asked for (``PROPOSED`` in their words, ``CHOSEN`` among the free times offered), for
+    each appointment with a reschedule request nobody has settled yet.
 
     A request is settled when an admin answered it (the inbox item is handled) or when the
     appointment changed since (moved, confirmed, cancelled, attended or missed)."""
@@ -204,7 +207,10 @@ async def pending_reschedules(
     )
     changed: dict[int, datetime] = dict(changes.all())
     return {
-        appointment_id: item.proposed_at
+        appointment_id: (
+            item.proposed_at,
+            CHOSEN if (item.note or {}).get("code") in CHOSEN_NOTES else PROPOSED,
+        )
         for appointment_id, item in latest.items()
         if appointment_id not in changed or changed[appointment_id] < item.created_at
     }

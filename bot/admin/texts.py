@@ -89,7 +89,7 @@ class AdminTexts:
         kind, value = extra
         if kind == "discount":
             return f"🎁 -{value}"
-        if kind == "proposed":  # an ISO time in the salon's zone
+        if kind in ("proposed", "chosen"):  # an ISO time in the salon's zone
             value = self.moment(datetime.fromisoformat(value))
         if kind == "deposit":  # "9.00 RUB" → "9,00 ₽" in the reader's language
             amount, currency = value.split(" ", 1)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.admin.board import PROPOSED, REBOOK, STATUS_LABELS, BoardRow, day_board
+from bot.admin.board import CHOSEN, PROPOSED, REBOOK, STATUS_LABELS, BoardRow, day_board
 from bot.admin.texts import AdminTexts
 from bot.cli.common import (
     EXIT_CONFIG,
@@ -116,9 +116,9 @@ def book_command(
 
 
 def _wish(row: BoardRow) -> str:
-    """A client's pending request to move, with the time they proposed."""
+    """A client's pending request to move, with the time they proposed or chose."""
     texts = AdminTexts("en")  # like the rest of this table
-    return "".join(f", {texts.note(e)}" for e in row.extras if e[0] in {PROPOSED, REBOOK})
+    return "".join(f", {texts.note(e)}" for e in row.extras if e[0] in {PROPOSED, CHOSEN, REBOOK})
 
 
 def today_command(

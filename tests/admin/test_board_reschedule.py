@@ -153,6 +153,34 @@ async def test_the_time_is_shown_in_the_salons_zone(
     assert "proposes Thu 26.11 00:30" in (await today(sessions, clock, "en"))[2]
 
 
+async def test_a_time_chosen_among_the_free_times_is_not_one_the_client_proposed(
+    sessions: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    """A tap on a free time ShowUp offered, waiting for an admin's approval."""
+    appointment_id = await reminded_booking(sessions, clock)
+    async with sessions() as session:
+        session.add(
+            InboxItem(
+                client_id=1,
+                appointment_id=appointment_id,
+                kind="reschedule_approval",
+                channel="test",
+                text="",
+                proposed_at=datetime(2026, 11, 25, 23, 30, tzinfo=UTC),
+                note={"code": "reschedule_approval", "params": {"hold": 1}},
+                created_at=clock.now(),
+            )
+        )
+        await session.commit()
+    line = (await today(sessions, clock, "en"))[2]
+    assert "· chose Thu 26.11 00:30 from the free times offered ·" in line
+    assert "proposes" not in line
+    assert (
+        "· eligió jue 26.11 00:30 entre las horas libres ·"
+        in (await today(sessions, clock, "es"))[2]
+    )
+
+
 async def test_an_answered_or_moved_request_is_no_longer_pending(
     sessions: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
