@@ -193,7 +193,7 @@ def test_russian_texts_take_the_client_for_no_man_or_woman() -> None:
             assert found <= {NOT_THE_CLIENT.get(key)}, f"{key}: {form!r}"
     t = AdminTexts("ru")
     assert t("move.declined", name="Анна", id=7) == (
-        "Отклонено: запись #7 (Анна) остаётся прежней; клиенту сообщили, что вы напишете о "
+        "Отклонено: запись #7 (Анна) остаётся прежней; клиенту сообщат, что вы напишете о "
         "другом времени."
     )
     for key in ("prompt.arrived", "prompt.noshow"):
