@@ -199,9 +199,13 @@ async def test_a_reschedule_request_reaches_the_admins_with_the_proposed_time(
         (
             InboundMessage(channel="test", sender="42", text="А сколько стоит окрашивание?"),
             "other",
-            "Спасибо! Я передал",
+            "Спасибо! Мы передали",
         ),
-        (InboundMessage(channel="test", sender="42", kind="voice"), "other", "Спасибо! Я передал"),
+        (
+            InboundMessage(channel="test", sender="42", kind="voice"),
+            "other",
+            "Спасибо! Мы передали",
+        ),
         (
             InboundMessage(channel="test", sender="42", text="Опаздываю на 10 минут"),
             "running_late",

@@ -255,7 +255,7 @@ async def test_anything_earlier_adds_one_entry_and_asking_again_adds_none(
         "Конечно, Anna! Мы добавили вас в лист ожидания: Haircut, ваша запись — 24 ноября "
         "(вторник) в 15:00. Если раньше освободится время, мы сразу предложим его "
         "здесь, а пока запись остаётся в силе. Кстати, прямо сейчас свободно 23 ноября "
-        "(понедельник), 12:15 — мы передали администратору, он вам напишет."
+        "(понедельник), 12:15 — мы передали администратору, вам напишут."
     )  # the first start free now, at least the waitlist's min_notice (2 h) ahead
     [entry] = await _entries(sessions, salon.anna)
     assert entry.earlier
