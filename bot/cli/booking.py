@@ -140,7 +140,11 @@ def today_command(
         counts = ", ".join(
             f"{board.counts[s]} {STATUS_LABELS[s]}" for s in AppointmentStatus if s in board.counts
         )
-        title = f"{board.day:%A %d %B %Y} ({board.zone}) — {len(board.rows)} appointments"
+        count = len(board.rows)
+        title = (
+            f"{board.day:%A %d %B %Y} ({board.zone}) — "
+            f"{count} appointment{'' if count == 1 else 's'}"
+        )
         console.print(f"[bold]{title}[/]" + (f": {counts}" if counts else ""))
         if not board.rows:
             console.print("Nothing booked for this day.")

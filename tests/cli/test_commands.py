@@ -90,7 +90,7 @@ def test_book_and_board(tmp_path: Path) -> None:
     )
     assert "unknown service 'Massage' (services: Haircut)" in unknown.stderr
     board = showup(tmp_path, "today", "--date", "2030-03-04")
-    assert "1 appointments: 1 awaiting answer" in board.stdout
+    assert "1 appointment: 1 awaiting answer" in board.stdout
     outbox = showup(tmp_path, "outbox")
     assert outbox.returncode == 0, outbox.stderr
     assert "pending: 3" in outbox.stdout  # confirmation, 24 h and 1 h reminders
