@@ -36,6 +36,7 @@ from bot.domain.policy import (
 from bot.domain.reminders import QuietHours, Script
 from bot.domain.salon import DEFAULT_WORKING_HOURS, WorkingHours
 from bot.errors import ConflictError
+from bot.ledger.outbox import plan_message
 from bot.ledger.rules_shown import hold_back
 from bot.ledger.salon import working_hours
 from db.models import (
@@ -149,28 +150,6 @@ def _event(
     return event
 
 
-def _plan(
-    session: AsyncSession,
-    *,
-    appointment: Appointment,
-    script: Script,
-    due: datetime,
-    now: datetime,
-) -> None:
-    session.add(
-        ScheduledMessage(
-            appointment_id=appointment.id,
-            kind=script.value,
-            script=script.value,
-            version=appointment.version,
-            due_at=due,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=now,
-        )
-    )
-
-
 async def standing(
     session: AsyncSession, *, client: Client, now: datetime, rules: AttendanceRules
 ) -> Standing:
@@ -224,7 +203,7 @@ async def _settle_rung(
         client.blocked = True
         client.blocked_reason = f"{strikes:g} strikes (missed visits or late cancellations)"
     if target > current and appointment is not None:
-        _plan(
+        plan_message(
             session,
             appointment=appointment,
             script=RUNG_SCRIPTS[target],
@@ -251,7 +230,7 @@ async def after_no_show(
         deadline_at=policy.deadline(due),
     )
     session.add(followup)
-    _plan(session, appointment=appointment, script=Script.NOSHOW_FOLLOWUP, due=due, now=now)
+    plan_message(session, appointment=appointment, script=Script.NOSHOW_FOLLOWUP, due=due, now=now)
     await session.flush()
     return followup
 
@@ -484,7 +463,7 @@ async def after_attended(
         data={"discount": discount, "visits": policy.rules.loyalty_visits},
     )
     await session.flush()
-    _plan(
+    plan_message(
         session,
         appointment=appointment,
         script=Script.LOYALTY_REWARD,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.appointments import ACTIVE_STATUSES
 from bot.domain.reminders import QuietHours, Script, salon_notice_due
+from bot.ledger.outbox import plan_message
 from db.models import Appointment, OutboxStatus, ScheduledMessage
 
 NOTICE = Script.SALON_CANCELLED
@@ -36,18 +37,7 @@ def plan_cancel_notice(
     )
     if due is None:
         return None
-    row = ScheduledMessage(
-        appointment_id=appointment.id,
-        kind=NOTICE.value,
-        script=NOTICE.value,
-        version=appointment.version,
-        due_at=due,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        created_at=now,
-    )
-    session.add(row)
-    return row
+    return plan_message(session, appointment=appointment, script=NOTICE, due=due, now=now)
 
 
 async def notice_planned(session: AsyncSession, *, appointment_id: int) -> bool:

@@ -44,22 +44,46 @@ async def plan_outbox(
         )
     )
     rows = [
-        ScheduledMessage(
-            appointment_id=appointment.id,
+        plan_message(
+            session,
+            appointment=appointment,
+            script=message.script,
+            due=message.due_at,
+            now=now,
             kind=message.kind,
-            script=message.script.value,
-            version=appointment.version,
-            due_at=message.due_at,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=now,
         )
         for message in planned
         if message.kind not in existing
     ]
-    session.add_all(rows)
     await session.flush()
     return rows
+
+
+def plan_message(
+    session: AsyncSession,
+    *,
+    appointment: Appointment,
+    script: Script,
+    due: datetime,
+    now: datetime,
+    kind: str | None = None,
+    proposed_at: datetime | None = None,
+) -> ScheduledMessage:
+    """One pending message about the appointment as it stands (its current version: a later
+    move voids it); ``kind`` is the script's name unless said otherwise."""
+    row = ScheduledMessage(
+        appointment_id=appointment.id,
+        kind=kind or script.value,
+        script=script.value,
+        version=appointment.version,
+        due_at=due,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        created_at=now,
+        proposed_at=proposed_at,
+    )
+    session.add(row)
+    return row
 
 
 def plan_move_answer(
@@ -77,19 +101,15 @@ def plan_move_answer(
     cancellation voids it, replanning the reminders does not."""
     if script not in MOVE_ANSWER_SCRIPTS:
         raise ValueError(f"{script} does not answer a move")
-    row = ScheduledMessage(
-        appointment_id=appointment.id,
+    return plan_message(
+        session,
+        appointment=appointment,
+        script=script,
+        due=awake(now, rules),
+        now=now,
         kind=move_answer_kind(hold.id),
-        script=script.value,
-        version=appointment.version,
-        due_at=awake(now, rules),
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        created_at=now,
         proposed_at=hold.starts_at,
     )
-    session.add(row)
-    return row
 
 
 async def outbox_for(session: AsyncSession, *, appointment_id: int) -> list[ScheduledMessage]:
